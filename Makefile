@@ -1,0 +1,68 @@
+# Attention Atlas. Every target installs what it needs into .venv when missing (a stamp file
+# records it) and is quick when it is already there.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SITE_STAMP := $(VENV)/.stamp-site
+DEV_STAMP := $(VENV)/.stamp-dev
+
+.PHONY: help install install-dev serve site test lint format validate bench linkcheck demos clean
+
+help:
+	@echo "make serve      build the site (ja + en) and serve it on http://127.0.0.1:8000 with reload"
+	@echo "make test       install everything and run every test"
+	@echo "make site       build the site into site/"
+	@echo "make validate   validate resources.yaml"
+	@echo "make linkcheck  check the catalogue's links and update linkstatus.json"
+	@echo "make demos      re-render the demo outputs the site embeds (skips unchanged demos)"
+	@echo "make bench      run the benchmarks (link checker vs lychee, demos, site build)"
+	@echo "make lint       ruff check and format check"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# The site needs only the runtime dependencies (no torch).
+$(SITE_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
+	touch $@
+
+# Tests, demos and benchmarks: pinned CPU torch (requirements-ci.txt) plus the extras.
+$(DEV_STAMP): pyproject.toml requirements-ci.txt $(SITE_STAMP)
+	$(PY) -m pip install -q -r requirements-ci.txt -e '.[demos,dev]'
+	touch $@
+
+install: $(SITE_STAMP)
+install-dev: $(DEV_STAMP)
+
+serve: $(SITE_STAMP)
+	$(PY) -m tools.site serve
+
+site: $(SITE_STAMP)
+	$(PY) -m tools.site build
+
+validate: $(SITE_STAMP)
+	$(PY) -m tools.validate resources.yaml
+
+test: $(DEV_STAMP)
+	$(PY) -m pytest
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(DEV_STAMP)
+	@set -e; for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b; done
+
+linkcheck: $(SITE_STAMP)
+	$(PY) -m tools.linkcheck
+
+demos: $(DEV_STAMP)
+	$(PY) -m demos render
+
+clean:
+	rm -rf site .pytest_cache .ruff_cache

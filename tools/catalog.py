@@ -1,0 +1,221 @@
+"""The catalogue model: typed records loaded from ``resources.yaml``, each remembering its lines.
+
+Every record keeps ``line`` (where it starts) and ``lines`` (field name -> line), so validation,
+the link tracker's GitHub annotations and the site generator can point at the exact place in the
+file. ``load`` validates and raises :class:`CatalogueError` listing every problem found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources.yaml"
+
+RESOURCE_TYPES = ("article", "blog", "video", "paper", "course", "slides", "wiki")
+ACCESS = ("free", "registration", "paywall")
+LEVELS = ("beginner", "intermediate", "advanced")
+MARKS = ("starred", "celebrated", "new", "niche")
+LANGS = ("ja", "en")
+ALTERNATE_KINDS = ("translation", "moved", "archive", "companion")
+EXTRA_KINDS = ("source", "translation", "explanation", "related-article")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the catalogue, at a place in a file."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class AtlasError(Exception):
+    """Base of every error this project raises on purpose (bad input, bad state)."""
+
+
+class CatalogueError(AtlasError):
+    """The catalogue could not be loaded; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Text:
+    """A one-line text in both languages (Markdown, no raw HTML)."""
+
+    ja: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+@dataclass(frozen=True)
+class TextList:
+    """A list of short texts in both languages (bullet points)."""
+
+    ja: tuple[str, ...]
+    en: tuple[str, ...]
+
+    def get(self, lang: str) -> tuple[str, ...]:
+        return self.ja if lang == "ja" else self.en
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: Text
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """Another address for a resource: a translation, a moved copy, an archive copy, a companion."""
+
+    url: str
+    kind: str
+    lang: str
+    title: str | None = None
+    note: Text | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Resource:
+    id: str
+    number: int | None
+    rank: int | None
+    title: str
+    url: str | None
+    url_reason: Text | None  # required when url is None: why it is lost, how to help
+    alternates: tuple[Alternate, ...]
+    authors: tuple[str, ...]
+    publisher: str | None
+    year: int | None
+    type: str
+    lang: str
+    access: str
+    level: str
+    topics: tuple[str, ...]
+    marks: tuple[str, ...]
+    added: dt.date
+    summary: Text
+    why: Text
+    highlights: TextList
+    caveats: TextList
+    related: tuple[str, ...]
+    demos: tuple[str, ...]
+    status_note: Text | None = None
+    line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def urls(self) -> list[tuple[str, int]]:
+        """Every URL of this resource (main first, then alternates) with its line."""
+        found = []
+        if self.url:
+            found.append((self.url, self.lines.get("url", self.line)))
+        found.extend((a.url, a.line) for a in self.alternates)
+        return found
+
+
+@dataclass(frozen=True)
+class Extra:
+    """A link the source article mentions that is not one of the numbered resources."""
+
+    id: str
+    title: str
+    url: str
+    kind: str
+    lang: str
+    authors: tuple[str, ...]
+    note: Text
+    resource: str | None = None  # the resource it accompanies, if any
+    added: dt.date | None = None
+    line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One of the source article's open questions, with our answer."""
+
+    id: str
+    number: int
+    about: tuple[str, ...]  # resource ids the question is about
+    question: Text
+    answer: Text
+    answered_in_article: bool
+    demos: tuple[str, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class PathStep:
+    resource: str
+    note: Text
+    demo: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class LearningPath:
+    id: str
+    title: Text
+    description: Text
+    level: str
+    steps: tuple[PathStep, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    path: Path
+    topics: tuple[Topic, ...]
+    resources: tuple[Resource, ...]
+    extras: tuple[Extra, ...]
+    questions: tuple[Question, ...]
+    paths: tuple[LearningPath, ...]
+
+    def resource(self, rid: str) -> Resource:
+        for r in self.resources:
+            if r.id == rid:
+                return r
+        raise KeyError(rid)
+
+    def topic(self, tid: str) -> Topic:
+        for t in self.topics:
+            if t.id == tid:
+                return t
+        raise KeyError(tid)
+
+    def ranked(self) -> list[Resource]:
+        """Resources with a rank, in recommended reading order."""
+        return sorted((r for r in self.resources if r.rank is not None), key=lambda r: r.rank)
+
+    def all_urls(self) -> list[tuple[str, str, int]]:
+        """(url, owner id, line) for every resource URL, alternate and extra link."""
+        found = [(u, r.id, line) for r in self.resources for u, line in r.urls()]
+        found.extend((e.url, e.id, e.lines.get("url", e.line)) for e in self.extras)
+        return found
+
+
+def load(path: str | Path = DEFAULT_PATH) -> Catalogue:
+    """Load and validate a catalogue.
+
+    Args:
+        path: the YAML file (default: the repository's ``resources.yaml``).
+
+    Returns:
+        The typed catalogue.
+
+    Raises:
+        CatalogueError: with every problem found (syntax, schema, references), each with a line.
+    """
+    raise NotImplementedError  # implemented with the validator (tools/validate.py)
