@@ -1,0 +1,44 @@
+"""The demo registry: ids in the catalogue's order, modules loaded lazily.
+
+Importing this module must not import torch (the catalogue validator imports ``DEMO_IDS``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from demos.core import DemoError
+
+DEMO_IDS: tuple[str, ...] = (
+    "word_vectors",
+    "qkv_step_by_step",
+    "seq2seq_attention",
+    "multi_head",
+    "masks",
+    "positional_encoding",
+    "bert_style_encoder",
+    "learned_attention",
+    "similarity_vs_projection",
+    "cnn_vs_attention_path",
+    "image_self_attention",
+    "detr_object_queries",
+    "attention_variants",
+    "attention_at_scale",
+)
+
+
+def get(demo_id: str) -> ModuleType:
+    """Import and return the module of ``demo_id``.
+
+    Raises:
+        DemoError: ``demo_id`` is not a known demo.
+    """
+    if demo_id not in DEMO_IDS:
+        raise DemoError(f"unknown demo {demo_id!r} (available: {', '.join(DEMO_IDS)})")
+    return importlib.import_module(f"demos.{demo_id}")
+
+
+def all_demos() -> list[ModuleType]:
+    """Return every demo module, in :data:`DEMO_IDS` order."""
+    return [get(demo_id) for demo_id in DEMO_IDS]
