@@ -20,6 +20,23 @@ MARKS = ("starred", "celebrated", "new", "niche")
 LANGS = ("ja", "en")
 ALTERNATE_KINDS = ("translation", "moved", "archive", "companion")
 EXTRA_KINDS = ("source", "translation", "explanation", "related-article")
+# Used only when ``demos.registry`` cannot be imported; the registry's DEMO_IDS is the real list.
+FALLBACK_DEMO_IDS = (
+    "word_vectors",
+    "qkv_step_by_step",
+    "seq2seq_attention",
+    "multi_head",
+    "masks",
+    "positional_encoding",
+    "bert_style_encoder",
+    "learned_attention",
+    "similarity_vs_projection",
+    "cnn_vs_attention_path",
+    "image_self_attention",
+    "detr_object_queries",
+    "attention_variants",
+    "attention_at_scale",
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,10 @@ class CatalogueError(AtlasError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class CatalogueReadError(CatalogueError):
+    """The catalogue file could not be read at all (missing, a folder, no permission)."""
 
 
 @dataclass(frozen=True)
@@ -113,8 +134,14 @@ class Resource:
     related: tuple[str, ...]
     demos: tuple[str, ...]
     status_note: Text | None = None
+    series: str | None = None  # a video or post series the title belongs to (shown after it)
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def full_title(self) -> str:
+        """The title as published: with its series, when it has one."""
+        return f"{self.title} | {self.series}" if self.series else self.title
 
     def urls(self) -> list[tuple[str, int]]:
         """Every URL of this resource (main first, then alternates) with its line."""
@@ -217,5 +244,11 @@ def load(path: str | Path = DEFAULT_PATH) -> Catalogue:
 
     Raises:
         CatalogueError: with every problem found (syntax, schema, references), each with a line.
+        CatalogueReadError: (a ``CatalogueError``) the file cannot be read at all.
     """
-    raise NotImplementedError  # implemented with the validator (tools/validate.py)
+    from tools.rules import analyse  # the rules import this module's records
+
+    problems, catalogue = analyse(path)
+    if problems or catalogue is None:
+        raise CatalogueError(problems)
+    return catalogue

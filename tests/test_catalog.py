@@ -1,0 +1,169 @@
+"""``tools.catalog.load``: typed, frozen records that remember their lines; errors list every problem."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from catalogue_helpers import VALID, edited, line_of, valid_text
+
+from tools.catalog import (
+    DEFAULT_PATH,
+    AtlasError,
+    CatalogueError,
+    CatalogueReadError,
+    Text,
+    TextList,
+    load,
+)
+
+
+def test_load_builds_typed_records() -> None:
+    cat = load(VALID)
+    assert [t.id for t in cat.topics] == ["self-attention", "transformer", "seq2seq"]
+    assert cat.topic("seq2seq").label == Text("系列変換", "Sequence to sequence")
+    first = cat.resource("illustrated-transformer")
+    assert first.number == 12 and first.rank == 2 and first.year == 2018
+    assert first.added == dt.date(2020, 10, 27)
+    assert first.authors == ("Jay Alammar",)
+    assert first.topics == ("transformer", "self-attention")
+    assert first.marks == ("starred", "celebrated")
+    assert first.demos == ("multi_head", "qkv_step_by_step")
+    assert first.highlights.en[0] == "The figure that splits each vector into Q, K and V"
+    assert first.caveats == TextList((), ())
+    assert first.url_reason is None and first.status_note is None
+    (alternate,) = first.alternates
+    assert (alternate.kind, alternate.lang, alternate.title, alternate.note) == (
+        "translation",
+        "ja",
+        None,
+        None,
+    )
+    assert [r.id for r in cat.ranked()] == ["visualizing-nmt", "illustrated-transformer"]
+
+
+def test_nulls_and_optional_fields() -> None:
+    lost = load(VALID).resource("ydc-nlp-ai-column")
+    assert lost.url is None and lost.year is None and lost.rank is None
+    assert lost.url_reason is not None and lost.url_reason.en.startswith("We do not know")
+    assert lost.marks == () and lost.related == () and lost.alternates == ()
+    assert lost.publisher == "YDC"
+    assert lost.urls() == []
+
+
+def test_lines_point_at_the_file() -> None:
+    cat = load(VALID)
+    text = valid_text()
+    res = cat.resource("illustrated-transformer")
+    assert res.line == line_of(text, "  - id: illustrated-transformer")
+    assert res.lines["url"] == line_of(text, "    url: https://jalammar.github.io/illustrated-t")
+    assert res.lines["why"] == line_of(text, "    why:\n      ja: 行列")
+    assert res.alternates[0].line == line_of(text, '{url: "https://tips-memo.com/translation-jayal')
+    assert cat.topic("transformer").line == line_of(text, "  - id: transformer")
+    assert cat.questions[0].line == line_of(text, "  - id: cnn-path-length")
+    assert cat.paths[0].steps[1].line == line_of(text, "      - resource: illustrated-transformer")
+    extra = cat.extras[1]
+    assert extra.lines["url"] == line_of(text, "url: https://tips-memo.com/translation-jayalmmar-a")
+    assert (
+        "https://tips-memo.com/translation-jayalmmar-attention",
+        extra.id,
+        extra.lines["url"],
+    ) in (cat.all_urls())
+
+
+def test_extras_questions_paths() -> None:
+    cat = load(VALID)
+    source, translation = cat.extras
+    assert source.kind == "source" and source.added == dt.date(2020, 10, 27)
+    assert source.authors == ("enoughspacefor",) and source.resource is None
+    assert translation.resource == "visualizing-nmt" and translation.authors == ()
+    (question,) = cat.questions
+    assert question.number == 2 and question.answered_in_article is False
+    assert question.about == ("illustrated-transformer",)
+    assert question.answer.en.endswith("for the numbers.\n")
+    (path,) = cat.paths
+    assert path.level == "beginner"
+    assert [(s.resource, s.demo) for s in path.steps] == [
+        ("visualizing-nmt", "seq2seq_attention"),
+        ("illustrated-transformer", None),
+    ]
+
+
+def test_records_are_frozen() -> None:
+    res = load(VALID).resources[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.title = "changed"  # type: ignore[misc]
+
+
+def test_load_raises_with_every_problem(tmp_path) -> None:
+    path = edited(
+        tmp_path,
+        ("version: 1\n", "version: 2\n"),
+        ("related: [visualizing-nmt]", "related: [nowhere]"),
+    )
+    with pytest.raises(CatalogueError) as caught:
+        load(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:2: version must be 1, not 2",
+        f"{path}:{line_of(path, 'related: [nowhere]')}: "
+        "resource 'illustrated-transformer' related: unknown resource 'nowhere'",
+    ]
+    assert str(caught.value).count("\n") == 1
+    assert isinstance(caught.value, AtlasError)
+
+
+def test_load_reports_yaml_syntax_errors(tmp_path) -> None:
+    path = tmp_path / "resources.yaml"
+    path.write_text("version: 1\ntopics: [a\n", encoding="utf-8")
+    with pytest.raises(CatalogueError) as caught:
+        load(path)
+    (problem,) = caught.value.problems
+    assert problem.line == 3 and problem.message.startswith("YAML syntax error:")
+
+
+def test_yaml_duplicate_keys_are_not_silently_dropped(tmp_path) -> None:
+    path = edited(
+        tmp_path,
+        (
+            "    year: 2018\n    type: blog\n    lang: en\n    access: free\n    level: beginner\n    topics: [transformer",
+            "    year: 2018\n    year: 2017\n    type: blog\n    lang: en\n    access: free\n    level: beginner\n    topics: [transformer",
+        ),
+    )
+    with pytest.raises(CatalogueError) as caught:
+        load(path)
+    first = line_of(path, "    year: 2018\n    year: 2017")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:{first + 1}: resource 'illustrated-transformer': duplicate key 'year' "
+        f"(first at line {first})"
+    ]
+
+
+def test_load_missing_file_is_a_read_error(tmp_path) -> None:
+    with pytest.raises(CatalogueReadError) as caught:
+        load(tmp_path / "absent.yaml")
+    assert isinstance(caught.value, CatalogueError)
+    (problem,) = caught.value.problems
+    assert problem.message == "cannot read the catalogue: No such file or directory"
+
+
+def test_load_accepts_str_paths_and_keeps_the_path() -> None:
+    cat = load(str(VALID))
+    assert cat.path == Path(str(VALID))
+
+
+def test_default_path_is_the_repository_catalogue() -> None:
+    assert DEFAULT_PATH == Path(__file__).resolve().parent.parent / "resources.yaml"
+
+
+def test_demo_ids_come_from_the_registry_when_importable() -> None:
+    from tools.catalog import FALLBACK_DEMO_IDS
+    from tools.rules import known_demo_ids
+
+    try:
+        from demos.registry import DEMO_IDS
+    except ImportError:
+        pytest.skip("demos.registry is not importable here")
+    assert known_demo_ids() == tuple(DEMO_IDS)
+    assert set(FALLBACK_DEMO_IDS) == set(DEMO_IDS), "the fallback list fell behind the registry"

@@ -1,0 +1,110 @@
+"""``python -m tools.validate [PATH ...]``: report every problem in a catalogue, write nothing.
+
+Prints each problem as ``PATH:LINE: message`` (sorted by line) on stdout and a one-line summary
+on stderr. Exit status: 0 valid, 1 invalid, 2 when a file cannot be read or the usage is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tools.catalog import DEFAULT_PATH, CatalogueReadError, Problem
+from tools.rules import analyse, check
+
+__all__ = ["check", "main", "default_path"]
+
+EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+def default_path() -> Path:
+    """``resources.yaml`` in the working folder when there is one, else the repository's."""
+    here = Path("resources.yaml")
+    return here if here.exists() else DEFAULT_PATH
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _github(problem: Problem) -> str:
+    message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::error file={problem.path},line={max(problem.line, 1)}::{message}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the validator; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.validate",
+        description="Check resources.yaml against every catalogue rule. Writes nothing.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="catalogue files (default: resources.yaml)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="'github' prints workflow annotations (::error file=...,line=...::) instead",
+    )
+    parser.add_argument(
+        "--today",
+        type=_date,
+        default=None,
+        help="the date 'in the future' is measured against (default: today)",
+    )
+    args = parser.parse_args(argv)
+    paths = args.paths or [default_path()]
+    unreadable = invalid = problems_total = 0
+    summary = ""
+    for path in paths:
+        try:
+            problems, catalogue = analyse(path, today=args.today)
+        except CatalogueReadError as err:
+            unreadable += 1
+            for problem in err.problems:
+                print(f"{problem.path}: {problem.message}", file=sys.stderr)
+            continue
+        for problem in problems:
+            print(_github(problem) if args.format == "github" else str(problem))
+        if problems:
+            invalid += 1
+            problems_total += len(problems)
+        elif catalogue is not None and len(paths) == 1:
+            summary = (
+                f"{path}: valid ({_plural(len(catalogue.resources), 'resource')}, "
+                f"{_plural(len(catalogue.extras), 'extra')}, "
+                f"{_plural(len(catalogue.questions), 'question')}, "
+                f"{_plural(len(catalogue.paths), 'path')})"
+            )
+    if invalid:
+        found = f"{_plural(problems_total, 'problem')} found"
+        if len(paths) == 1:
+            summary = f"{paths[0]}: {found}"
+        else:
+            summary = f"{found} in {invalid} of {_plural(len(paths), 'file')}"
+    elif not summary and not unreadable:
+        summary = f"{_plural(len(paths), 'file')} valid"
+    if summary:
+        print(summary, file=sys.stderr)
+    if unreadable:
+        return EXIT_UNREADABLE
+    return EXIT_INVALID if invalid else EXIT_VALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())
