@@ -138,6 +138,15 @@ class Narrator:
         self.lines.append(f"{name} {tuple(arr.shape)}:")
         self.lines.extend("  " + row for row in format_array(arr, precision).split("\n"))
 
+    def check(self, what: str, difference: float, tolerance: float) -> None:
+        """Add a line saying whether ``difference`` is within ``tolerance`` (no raw value, so the
+        text is the same on every machine and device)."""
+        ok = difference <= tolerance
+        verdict = "OK" if ok else "MISMATCH"
+        self.lines.append(
+            f"{what}: max |difference| {'<=' if ok else '>'} {tolerance:.0e} ({verdict})"
+        )
+
     def notice(self, text: str) -> None:
         """Add the closing 'what to notice' line."""
         self.heading("What to notice")

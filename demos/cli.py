@@ -1,0 +1,96 @@
+"""Command line: ``python -m demos list|run|render|check``.
+
+Errors a user can cause (unknown id, missing device) print one line on stderr and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from demos import registry
+from demos.core import DEVICES, DemoError
+
+EXIT_USAGE = 2
+AUTO_REASON = {"cuda": "CUDA found", "mps": "no CUDA, MPS found", "cpu": "no CUDA or MPS"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m demos", description="Runnable self-attention demos."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_list = sub.add_parser("list", help="list the demos (id and title)")
+    p_list.add_argument("--lang", choices=("en", "ja"), default="en")
+    p_run = sub.add_parser("run", help="run one demo and print its narrated output")
+    p_run.add_argument("id")
+    p_run.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICES)}")
+    p_run.add_argument("--seed", type=int, default=0)
+    p_render = sub.add_parser("render", help="write demos/renderings/<id>/ for the site")
+    p_render.add_argument("--out", type=Path, default=None)
+    p_render.add_argument("--force", action="store_true", help="render even when unchanged")
+    p_render.add_argument("--only", nargs="+", metavar="ID", default=None)
+    p_check = sub.add_parser("check", help="exit 1 if a committed rendering is stale")
+    p_check.add_argument("--out", type=Path, default=None)
+    return parser
+
+
+def _list(lang: str) -> int:
+    from demos.render import demo_title
+
+    for demo_id in registry.DEMO_IDS:
+        print(f"{demo_id}\t{demo_title(demo_id, lang)}")
+    return 0
+
+
+def _run(demo_id: str, device: str, seed: int) -> int:
+    from demos.core import resolve_device
+
+    module = registry.get(demo_id)
+    chosen = resolve_device(device)
+    if device == "auto":
+        print(f"device: {chosen} (auto: {AUTO_REASON[chosen]})")
+    result = module.run(device=chosen, seed=seed)
+    print("\n".join(result.lines))
+    return 0
+
+
+def _render(out: Path | None, force: bool, only: Sequence[str] | None) -> int:
+    from demos import render
+
+    ids = list(only) if only else list(registry.DEMO_IDS)
+    for demo_id in ids:
+        registry.get(demo_id)  # unknown ids fail before anything is written
+    for demo_id in ids:
+        status = render.render_demo(demo_id, out or render.RENDERINGS, force=force)
+        print(f"{demo_id}: {status}")
+    return 0
+
+
+def _check(out: Path | None) -> int:
+    from demos import render
+
+    stale = render.stale_demos(out or render.RENDERINGS)
+    for demo_id, reason in stale:
+        print(f"{demo_id}: stale ({reason}); run: python -m demos render --only {demo_id}")
+    if not stale:
+        print(f"all {len(registry.DEMO_IDS)} renderings are fresh")
+    return 1 if stale else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return _list(args.lang)
+        if args.command == "run":
+            return _run(args.id, args.device, args.seed)
+        if args.command == "render":
+            return _render(args.out, args.force, args.only)
+        return _check(args.out)
+    except DemoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,207 @@
+"""Real HTTP servers on loopback for the link tracker's tests.
+
+Each :class:`Site` listens on its own loopback address (127.0.0.2, 127.0.0.3, ...; Linux routes
+all of 127/8 to ``lo``), so the tracker sees distinct hosts. Routes answer with a :class:`Reply`
+or a function of the request; every request received is recorded, so a test can assert that a
+refused URL never reached the server. Load with ``from conftest_linkcheck import ...``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import itertools
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tools.linkcheck.check import check_links
+from tools.linkcheck.results import Link, Result
+from tools.linkcheck.settings import Settings
+
+
+@dataclass
+class Reply:
+    """What a route answers."""
+
+    status: int = 200
+    body: bytes | str = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # before the status line
+    trickle: float | None = None  # seconds between body bytes
+    encoding: str | None = None  # gzip | deflate | chunked
+    drop: bool = False  # close the connection without answering
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    headers: dict[str, str]
+    at: float
+
+
+Route = Reply | Callable[[Seen], Reply]
+
+
+def page(title: str, text: str = "", charset: str = "utf-8") -> bytes:
+    """A small HTML page."""
+    html = (
+        f'<!doctype html><html><head><meta charset="{charset}"><title>{title}</title></head>'
+        f"<body><h1>{title}</h1><p>{text}</p></body></html>"
+    )
+    return html.encode(charset)
+
+
+NOT_FOUND = Reply(404, page("Not Found", "nothing here"), {"Content-Type": "text/html"})
+
+
+class Site:
+    """A threaded HTTP server on one loopback address, with routes and a request log."""
+
+    def __init__(self, host: str):
+        self.host = host
+        self.routes: dict[str, Route] = {}
+        self.default: Route = NOT_FOUND
+        self.requests: list[Seen] = []
+        self.active = 0
+        self.max_active = 0
+        self._lock = threading.Lock()
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _serve(self) -> None:
+                seen = Seen(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+                with site._lock:
+                    site.requests.append(seen)
+                    site.active += 1
+                    site.max_active = max(site.max_active, site.active)
+                try:
+                    route = site.routes.get(self.path, site.default)
+                    reply = route(seen) if callable(route) else route
+                    self._answer(reply)
+                finally:
+                    with site._lock:
+                        site.active -= 1
+
+            def _answer(self, r: Reply) -> None:
+                if r.delay:
+                    time.sleep(r.delay)
+                if r.drop:
+                    self.close_connection = True
+                    return
+                body = r.body.encode() if isinstance(r.body, str) else r.body
+                headers = {"Content-Type": "text/html; charset=utf-8", **r.headers}
+                if r.encoding == "gzip":
+                    body = gzip.compress(body)
+                    headers["Content-Encoding"] = "gzip"
+                elif r.encoding == "deflate":
+                    body = zlib.compress(body)
+                    headers["Content-Encoding"] = "deflate"
+                self.send_response(r.status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                chunked = r.encoding == "chunked"
+                if chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                else:
+                    self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                if self.command == "HEAD":
+                    return
+                try:
+                    if chunked:
+                        for i in range(0, len(body), 1000):
+                            part = body[i : i + 1000]
+                            self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+                        self.wfile.write(b"0\r\n\r\n")
+                    elif r.trickle is not None:
+                        for i in range(len(body)):
+                            self.wfile.write(body[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(r.trickle)
+                    else:
+                        self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            do_GET = _serve
+            do_HEAD = _serve
+
+        self.server = ThreadingHTTPServer((host, 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def paths(self, method: str | None = None) -> list[str]:
+        return [r.path for r in self.requests if method is None or r.method == method]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+_addresses = itertools.count(2)
+
+
+@pytest.fixture
+def sites() -> Iterator[Callable[[], Site]]:
+    """A factory of sites, each on a fresh loopback address, closed after the test."""
+    made: list[Site] = []
+
+    def make() -> Site:
+        n = next(_addresses)
+        site = Site(f"127.0.{n // 250}.{n % 250 + 2}")
+        made.append(site)
+        return site
+
+    yield make
+    for s in made:
+        s.close()
+
+
+def fast_settings(**overrides: object) -> Settings:
+    """Settings for loopback tests: no politeness delays, quick retries, no archive."""
+    s = Settings(
+        allow_private=True,
+        host_interval=0.0,
+        retry_backoff=0.01,
+        archive=False,
+        connect_timeout=2.0,
+        read_timeout=2.0,
+        request_deadline=5.0,
+        url_deadline=10.0,
+    )
+    for k, v in overrides.items():
+        setattr(s, k, v)
+    return s
+
+
+def check(urls: list[str] | list[Link], settings: Settings | None = None, **kw: object) -> list[Result]:
+    """Run the checker on URLs (or links) and return the results in order."""
+    links = [u if isinstance(u, Link) else Link(u) for u in urls]
+    return asyncio.run(check_links(links, settings or fast_settings(), **kw))  # type: ignore[arg-type]
+
+
+def check_one(url: str, settings: Settings | None = None, **kw: object) -> Result:
+    return check([url], settings, **kw)[0]

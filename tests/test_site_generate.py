@@ -1,0 +1,199 @@
+"""The site generator: golden files for the fixture catalogue, determinism, hostile input.
+
+Set ATLAS_UPDATE_GOLDEN=1 to rewrite tests/golden/site after an intended change, then review the
+diff before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from site_fixture import FIXTURE, GOLDEN, HOSTILE, hostile_catalogue, make_root
+
+from tools.catalog import load
+from tools.site import markdown
+from tools.site.generate import GENERATED_FILES, Layout, api_json, generate
+from tools.site.inputs import SiteError, load_demo, load_linkstatus
+
+UPDATE = os.environ.get("ATLAS_UPDATE_GOLDEN") == "1"
+
+
+def _generated(root: Path) -> dict[str, bytes]:
+    """Every generated Markdown file under docs/, by path relative to docs/."""
+    found = {}
+    for lang in ("ja", "en"):
+        docs = root / "docs" / lang
+        for path in sorted(docs.rglob("*.md")):
+            rel = path.relative_to(docs).as_posix()
+            if rel in ("_home.md", "about.md", "contributing.md"):
+                continue
+            found[f"{lang}/{rel}"] = path.read_bytes()
+    return found
+
+
+@pytest.fixture()
+def root(tmp_path: Path) -> Path:
+    return make_root(tmp_path)
+
+
+def test_generated_pages_match_golden_files(root: Path) -> None:
+    catalogue = load(root / "resources.yaml")
+    generate(catalogue, Layout.at(root))
+    produced = _generated(root)
+    produced["api/resources.json"] = api_json(
+        catalogue, load_linkstatus(root / "linkstatus.json")
+    ).encode("utf-8")
+    if UPDATE:
+        for rel, data in produced.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_bytes(data)
+    golden = {p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in GOLDEN.rglob("*") if p.is_file()}
+    assert sorted(produced) == sorted(golden), "generated file set differs from the golden set"
+    for rel, data in produced.items():
+        assert data == golden[rel], f"{rel} differs from tests/golden/site/{rel}"
+
+
+def test_every_page_exists_in_both_languages(root: Path) -> None:
+    generate(load(root / "resources.yaml"), Layout.at(root))
+    for lang in ("ja", "en"):
+        docs = root / "docs" / lang
+        for name in GENERATED_FILES:
+            assert (docs / name).is_file(), f"{lang}/{name} missing"
+        for rid in ("first-guide", "second-lecture", "missing-notes", "gone-paper"):
+            assert (docs / "resources" / f"{rid}.md").is_file()
+        assert (docs / "assets/demos/multi_head/explorer.json").is_file()
+        assert (docs / "assets/demos/multi_head/heads.svg").is_file()
+    ja = _generated(root)
+    assert sorted(k[3:] for k in ja if k.startswith("ja/")) == sorted(
+        k[3:] for k in ja if k.startswith("en/")
+    )
+
+
+def test_second_run_writes_nothing_and_stale_pages_go(root: Path) -> None:
+    catalogue = load(root / "resources.yaml")
+    layout = Layout.at(root)
+    first = generate(catalogue, layout)
+    assert first.written and not first.removed
+    again = generate(catalogue, layout)
+    assert again.written == [] and again.unchanged == len(first.written)
+    smaller = replace(
+        catalogue,
+        resources=tuple(r for r in catalogue.resources if r.id != "gone-paper"),
+    )
+    report = generate(smaller, layout)
+    assert "docs/ja/resources/gone-paper.md" in report.removed
+    assert "docs/en/resources/gone-paper.md" in report.removed
+    assert not (root / "docs/ja/resources/gone-paper.md").exists()
+    assert (root / "docs/ja/about.md").is_file(), "hand-written pages must survive"
+
+
+def test_without_linkstatus_or_renderings_everything_is_unchecked(tmp_path: Path) -> None:
+    root = make_root(tmp_path, linkstatus=None, renderings=None)
+    generate(load(root / "resources.yaml"), Layout.at(root))
+    catalogue = (root / "docs/en/catalogue.md").read_text(encoding="utf-8")
+    states = re.findall(r'data-state="([a-z]+)" markdown', catalogue)
+    assert sorted(states) == ["lost", "unchecked", "unchecked", "unchecked"]
+    page = (root / "docs/en/resources/first-guide.md").read_text(encoding="utf-8")
+    assert "not checked yet" in page
+    assert "python -m demos run multi_head" in page
+    assert "atlas-explorer" not in page and "=== " not in page
+    masks = (root / "docs/en/resources/second-lecture.md").read_text(encoding="utf-8")
+    assert "Masks \\(fixture\\)" in masks, "title read from the demo module without importing it"
+    assert not (root / "docs/en/assets/demos").exists()
+
+
+def test_resource_page_shows_state_archive_and_lost_link(root: Path) -> None:
+    generate(load(root / "resources.yaml"), Layout.at(root))
+    gone = (root / "docs/en/resources/gone-paper.md").read_text(encoding="utf-8")
+    assert "https://web.archive.org/web/20201027000000/https://example.org/gone-paper" in gone
+    assert 'data-state="dead"' in gone
+    lost = (root / "docs/ja/resources/missing-notes.md").read_text(encoding="utf-8")
+    assert "!!! question" in lost and "見つけるのを手伝う" in lost
+    links = (root / "docs/en/links.md").read_text(encoding="utf-8")
+    assert links.count('class="atlas-check"') == 1 + 3 + 4
+    assert "2026-11-05" in links, "dead link shows since when it fails"
+
+
+def test_hostile_text_never_reaches_markdown_as_html(root: Path) -> None:
+    generate(hostile_catalogue(), Layout.at(root))
+    for rel, data in _generated(root).items():
+        # fenced blocks are shown as code, so what is inside them is inert
+        page = re.sub(r"^(`{3,}).*?^\1", "", data.decode("utf-8"), flags=re.S | re.M)
+        unsafe_link = re.compile(r"(?<!\\)\]\(\s*<?\s*(java\s*script|data):", re.I)
+        assert not unsafe_link.search(page), rel
+        assert not re.search(r"^\s*\[[^\]]+\]:\s*(javascript|data):", page, re.I | re.M), rel
+        assert 'href="javascript' not in page.lower() and 'href="data' not in page.lower(), rel
+        assert "<script>alert" not in page and "<img src=x" not in page, rel
+        assert "<svg onload" not in page and "<iframe" not in page, rel
+        assert "<i onmouseover" not in page and "<b onclick" not in page, rel
+        assert not re.search(r"(?<!\\)\{:? *on", page), rel
+    page = (root / "docs/en/resources/first-guide.md").read_text(encoding="utf-8")
+    assert "[ok](https://example.org/ok)" in page, "safe links survive"
+    assert "`<code>`" in page, "code spans are left to Markdown"
+    assert "&lt;img src=x onerror=alert" in page, "the text is still there, as text"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("http://example.org", "http://example.org"),
+        ("javascript:alert(1)", None),
+        ("JAVASCRIPT:alert(1)", None),
+        ("java\tscript:alert(1)", None),
+        (" javascript:alert(1)", None),
+        ("data:text/html,x", None),
+        ("//example.org/x", None),
+        ("/relative", None),
+        (None, None),
+    ],
+)
+def test_safe_url(value: str | None, expected: str | None) -> None:
+    assert markdown.safe_url(value) == expected
+
+
+def test_text_and_prose_escaping() -> None:
+    assert markdown.text("<b>*x*</b> [a](b)") == "&lt;b&gt;\\*x\\*&lt;/b&gt; \\[a\\]\\(b\\)"
+    assert markdown.prose("a [b](javascript:x) c") == "a [b](#) c"
+    assert markdown.prose("[b](mailto:a@example.org)") == "[b](mailto:a@example.org)"
+    assert markdown.prose("x `<y>` z <w>") == "x `<y>` z &lt;w&gt;"
+    assert markdown.prose("```\n<b>\n") == "```\n<b>\n```", "an open fence is closed"
+    assert markdown.prose("![img](https://t.example/p.png)") == "!\\[img](https://t.example/p.png)"
+    assert markdown.fenced("a ``` b").startswith("````\n")
+    assert HOSTILE["author"] not in markdown.text(HOSTILE["author"])
+
+
+def test_bad_inputs_name_the_file_and_the_value(tmp_path: Path) -> None:
+    status = tmp_path / "linkstatus.json"
+    status.write_text('{"links": {"https://a.example/": {"state": "sleeping"}}}', encoding="utf-8")
+    with pytest.raises(SiteError, match=r"linkstatus\.json.*'sleeping'"):
+        load_linkstatus(status)
+    status.write_text("{not json", encoding="utf-8")
+    with pytest.raises(SiteError, match="not valid JSON"):
+        load_linkstatus(status)
+    folder = tmp_path / "renderings" / "multi_head"
+    folder.mkdir(parents=True)
+    meta = json.loads((FIXTURE / "renderings/multi_head/meta.json").read_text(encoding="utf-8"))
+    meta["figures"][0]["file"] = "../../secret.svg"
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(SiteError, match=r"meta\.json.*figures\[0\]\.file.*plain file name"):
+        load_demo("multi_head", tmp_path / "renderings", tmp_path)
+
+
+def test_ids_that_are_not_slugs_are_refused(root: Path) -> None:
+    catalogue = load(root / "resources.yaml")
+    evil = replace(catalogue.resources[0], id="../../escape")
+    with pytest.raises(SiteError, match=r"resource id '\.\./\.\./escape' is not a slug"):
+        generate(replace(catalogue, resources=(evil,) + catalogue.resources[1:]), Layout.at(root))
+    assert not (root / "docs" / "escape.md").exists()
+
+
+def test_missing_home_intro_is_a_clear_error(root: Path) -> None:
+    (root / "docs/en/_home.md").unlink()
+    with pytest.raises(SiteError, match=r"docs/en/_home\.md: the hand-written home introduction"):
+        generate(load(root / "resources.yaml"), Layout.at(root))

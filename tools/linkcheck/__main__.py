@@ -1,0 +1,5 @@
+"""``python -m tools.linkcheck``."""
+
+from tools.linkcheck.cli import main
+
+main()

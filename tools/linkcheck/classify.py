@@ -1,0 +1,179 @@
+"""From what came back to one verdict per URL.
+
+The rules, in order: no answer (address refused, DNS, refused connection, loop, timeout);
+then the final status (404/410 broken, 401/403/451 restricted, 429/5xx transient); then what
+the page says (not-found wording, a parked domain, a login page or a paywall, a bot challenge);
+then how we got there (a redirect to the site's home page is a soft 404, a first hop that is a
+301/308 is a move, a 302/307 is not). The random-sibling probe and the drift check need more
+than one response and live in :mod:`.soft404` and :mod:`.check`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from tools.linkcheck.fetch import PERMANENT_CODES, Chain, Response
+from tools.linkcheck.htmltext import Page, parse
+
+_NOT_FOUND = re.compile(
+    r"\bnot\s+found\b|\b404\b|\bpage\s+(does\s+not|doesn't|no\s+longer)\s+exists?\b"
+    r"|\bno\s+longer\s+available\b|\bcan(?:not|'t|’t)\s+be\s+found\b|\bcould\s+not\s+be\s+found\b"
+    r"|\bpage\s+unavailable\b|\bpage\s+has\s+been\s+(removed|deleted)\b"
+    r"|ページが見つかりません|見つかりませんでした|お探しのページ|ページは存在しません|存在しないページ"
+    r"|ページが存在しません|削除されました|公開を終了|掲載を終了|掲載期間が終了|ページがありません"
+    r"|指定されたページ|アクセスしようとしたページ",
+    re.I,
+)
+_PARKED = re.compile(
+    r"this\s+domain\s+(name\s+)?(is|may\s+be)\s+for\s+sale|buy\s+this\s+domain|domain\s+is\s+parked"
+    r"|parked\s+(free|domain)|sedoparking|parkingcrew|bodis\.com|hugedomains|afternic"
+    r"|dan\.com/buy-domain|window\.location\.href\s*=\s*[\"']/lander"
+    r"|このドメインは(売り|販売|お名前\.com)|ドメインパーキング|ドメインは購入可能",
+    re.I,
+)
+_PAYWALL = re.compile(
+    r"\"isAccessibleForFree\"\s*:\s*\"?false|class=[\"'][^\"']*\bpaywall|id=[\"']paywall"
+    r"|member-only\s+story|members[- ]only\s+(story|content|article)"
+    r"|subscribe\s+to\s+(continue|keep)\s+reading|有料会員|会員限定|会員登録が必要|ログインが必要",
+    re.I,
+)
+_CHALLENGE = re.compile(
+    r"just\s+a\s+moment|attention\s+required|checking\s+your\s+browser|captcha|ddos-guard"
+    r"|access\s+denied|are\s+you\s+a\s+robot|verify\s+you\s+are\s+human",
+    re.I,
+)
+_LOGIN_PATH = re.compile(
+    r"(^|/)(log-?in|sign-?in|sign_in|signin|auth|sso|session|oauth2?|accounts?/login)(/|$|\.|\?)",
+    re.I,
+)
+_LOGIN_HOST = re.compile(r"^(login|signin|accounts?|auth|sso|id)\.", re.I)
+_HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.php", "/ja", "/en", "/ja/", "/en/"}
+
+FAILURES = ("broken", "soft-404")
+
+
+@dataclass
+class Verdict:
+    """The verdict on one URL with what supports it."""
+
+    verdict: str
+    detail: str
+    http_status: int | None = None
+    final_url: str | None = None
+    title: str | None = None
+    page: Page | None = None
+    parked: bool = False
+
+
+def is_login_url(url: str) -> bool:
+    """Whether a URL looks like a sign-in page."""
+    parts = urlsplit(url)
+    return bool(_LOGIN_PATH.search(parts.path) or _LOGIN_HOST.match(parts.hostname or ""))
+
+
+def is_home(url: str) -> bool:
+    """Whether a URL is a site's front page."""
+    parts = urlsplit(url)
+    return parts.path in _HOME_PATHS and not parts.query
+
+
+def not_found_wording(page: Page) -> str | None:
+    """The title or heading that says "not found", in English or Japanese."""
+    for text in [page.title, *page.headings[:3]]:
+        if text and _NOT_FOUND.search(text):
+            return text
+    return None
+
+
+def is_parked(page: Page) -> bool:
+    """Whether a page is a parked domain (for sale, ads only)."""
+    return bool(_PARKED.search(page.raw[:200_000]))
+
+
+def error_verdict(chain: Chain) -> Verdict:
+    """The verdict for a chain that ended without an answer."""
+    err = chain.error
+    assert err is not None
+    status = chain.hops[-1].status if chain.hops else None
+    kind = err.kind
+    if kind == "blocked":
+        verdict = "blocked"
+    elif kind in ("dns", "connect", "loop", "too-many-redirects", "bad-url", "tls"):
+        verdict = "broken"
+    else:
+        verdict = "transient"
+    where = f" (after {len(chain.hops)} redirect(s))" if chain.hops else ""
+    return Verdict(verdict, f"{err.detail}{where}", status, err.url)
+
+
+def classify(chain: Chain) -> Verdict:
+    """One verdict for a request and its redirects (without the sibling probe or drift)."""
+    if chain.error is not None:
+        return error_verdict(chain)
+    final: Response = chain.hops[-1]
+    status = final.status
+    page = parse(final.body, final.header("content-type")) if final.body and final.is_html else None
+    title = page.title if page and page.title else None
+    v = Verdict("ok", "", status, final.url, title, page)
+    redirected = len(chain.hops) > 1
+    login = next((h.url for h in chain.hops[1:] if is_login_url(h.url)), None)
+    challenge = bool(final.header("cf-mitigated")) or bool(page and _CHALLENGE.search(page.title))
+    if status >= 400 and page is not None and _CHALLENGE.search(page.text[:2000]):
+        challenge = True
+    if status in (401, 403, 407, 451):
+        v.verdict = "restricted"
+        v.detail = f"HTTP {status}" + (
+            ": a bot challenge" if challenge else ": not readable by a robot"
+        )
+        if login:
+            v.detail += f", via the login page {login}"
+        return v
+    if status in (404, 410):
+        v.verdict, v.detail = "broken", f"HTTP {status} {final.reason}".strip()
+        return v
+    if status == 429 or status >= 500:
+        if challenge:
+            v.verdict, v.detail = "restricted", f"HTTP {status}: a bot challenge"
+        else:
+            v.verdict = "transient"
+            v.detail = f"HTTP {status} {final.reason}".strip() + " after retries"
+        return v
+    if status >= 300:
+        v.verdict, v.detail = "broken", f"HTTP {status} without a usable Location"
+        return v
+    if status >= 400:
+        v.verdict, v.detail = "broken", f"HTTP {status} {final.reason}".strip()
+        return v
+    if login:
+        v.verdict, v.detail = "restricted", f"redirected to a login page: {login}"
+        return v
+    if redirected and not is_home(chain.requested) and is_home(final.url):
+        v.verdict, v.detail = "soft-404", f"redirected to the site's home page {final.url}"
+        return v
+    if page is not None:
+        wording = not_found_wording(page)
+        if wording:
+            v.verdict, v.detail = "soft-404", f"the page says it is not there: {wording!r}"
+            return v
+        if is_parked(page):
+            v.verdict, v.detail, v.parked = (
+                "soft-404",
+                "a parked domain (for sale or ads only)",
+                True,
+            )
+            return v
+        if challenge:
+            v.verdict, v.detail = "restricted", "a bot challenge page"
+            return v
+        if _PAYWALL.search(page.raw[:200_000]):
+            v.verdict, v.detail = "restricted", "behind a paywall or members-only wall"
+            return v
+    if redirected and chain.hops[0].status in PERMANENT_CODES:
+        v.verdict = "redirected"
+        v.detail = f"moved permanently (HTTP {chain.hops[0].status}) to {final.url}"
+        return v
+    if redirected:
+        v.detail = f"temporary redirect (HTTP {chain.hops[0].status}) to {final.url}"
+    return v

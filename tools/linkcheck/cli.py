@@ -1,0 +1,192 @@
+"""``python -m tools.linkcheck``: check the catalogue's URLs (or a list) and track them.
+
+Exit status: 0 when nothing is broken under the chosen policy, 1 when something is, 2 for
+usage or input errors (bad flags, an unreadable catalogue or URL list, a corrupt history).
+The policy (``--fail-on``): ``new-dead`` fails only for links that became dead in this run
+(tracking, the default when a history is kept); ``broken`` fails for any broken, soft-404 or
+blocked link (the default for ``--urls`` and ``--since``: a new link must work now).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import ipaddress
+import os
+import sys
+from pathlib import Path
+
+from tools.catalog import AtlasError
+from tools.linkcheck import history, report, targets
+from tools.linkcheck.check import check_links
+from tools.linkcheck.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    d = Settings()
+    p = argparse.ArgumentParser(
+        prog="python -m tools.linkcheck",
+        description="Check the catalogue's links (or a list of URLs) and remember their state.",
+    )
+    src = p.add_argument_group("what to check")
+    src.add_argument("--catalogue", metavar="PATH", help="the catalogue (default: resources.yaml)")
+    src.add_argument("--urls", metavar="FILE", help="check these URLs instead (one a line)")
+    src.add_argument("--since", metavar="REF", help="only URLs added or changed since git REF")
+    out = p.add_argument_group("outputs")
+    out.add_argument("--state", metavar="FILE", help="link history (default: linkstatus.json "
+                     "beside the catalogue; none for --urls and --since)")  # fmt: skip
+    out.add_argument("--no-state", action="store_true", help="keep no history")
+    out.add_argument("--json", metavar="FILE", help="write the results as JSON")
+    out.add_argument("--markdown", metavar="FILE", help="write an issue body in Markdown")
+    out.add_argument("--quiet", action="store_true", help="print only the summary line")
+    out.add_argument("--fail-on", choices=("auto", "new-dead", "broken", "never"), default="auto",
+                     help="what makes the exit status 1 (default: see the module help)")  # fmt: skip
+    pol = p.add_argument_group("politeness and deadlines")
+    pol.add_argument("--allow-private", action="store_true",
+                     help="allow loopback and private addresses (tests only)")  # fmt: skip
+    pol.add_argument("--allow-address", action="append", default=[], metavar="IP",
+                     help="allow this one address although the policy refuses it")  # fmt: skip
+    pol.add_argument("--host-concurrency", type=int, default=d.host_concurrency, metavar="N")
+    pol.add_argument("--host-interval", type=float, default=d.host_interval, metavar="SEC")
+    pol.add_argument("--max-concurrency", type=int, default=d.max_concurrency, metavar="N")
+    pol.add_argument("--max-retries", type=int, default=d.max_retries, metavar="N")
+    pol.add_argument("--retry-backoff", type=float, default=d.retry_backoff, metavar="SEC")
+    pol.add_argument("--max-retry-after", type=float, default=d.max_retry_after, metavar="SEC")
+    pol.add_argument("--max-redirects", type=int, default=d.max_redirects, metavar="N")
+    pol.add_argument("--connect-timeout", type=float, default=d.connect_timeout, metavar="SEC")
+    pol.add_argument("--read-timeout", type=float, default=d.read_timeout, metavar="SEC")
+    pol.add_argument("--request-deadline", type=float, default=d.request_deadline, metavar="SEC")
+    pol.add_argument("--url-deadline", type=float, default=d.url_deadline, metavar="SEC")
+    pol.add_argument("--run-deadline", type=float, default=d.run_deadline, metavar="SEC")
+    pol.add_argument("--max-body", type=int, default=d.max_body, metavar="BYTES")
+    pol.add_argument("--method", choices=("auto", "get", "head"), default=d.method)
+    pol.add_argument("--user-agent", default=d.user_agent)
+    dec = p.add_argument_group("decisions")
+    dec.add_argument("--no-probe", action="store_true", help="skip the random-sibling probe")
+    dec.add_argument("--sibling-bits", type=int, default=d.sibling_bits, metavar="N")
+    dec.add_argument("--drift-bits", type=int, default=d.drift_bits, metavar="N")
+    dec.add_argument("--dead-after-failures", type=int, default=d.dead_after_failures, metavar="N")
+    dec.add_argument("--dead-after-hours", type=float, default=d.dead_after_hours, metavar="H")
+    dec.add_argument("--history-cap", type=int, default=d.history_cap, metavar="N")
+    ext = p.add_argument_group("endpoints (also LINKCHECK_*_ENDPOINT environment variables)")
+    ext.add_argument("--no-archive", action="store_true", help="do not look up archived copies")
+    ext.add_argument("--archive-endpoint", metavar="URL")
+    ext.add_argument("--archive-web", metavar="URL")
+    ext.add_argument("--oembed-endpoint", metavar="URL")
+    ext.add_argument("--thumbnail-endpoint", metavar="URL", help="with {id} for the video id")
+    p.add_argument("--now", help=argparse.SUPPRESS)  # the clock, injected by tests
+    return p
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The run's settings: defaults, then the environment, then the flags."""
+    s = Settings.from_env()
+    for name in (
+        "host_concurrency", "host_interval", "max_concurrency", "max_retries", "retry_backoff",
+        "max_retry_after", "max_redirects", "connect_timeout", "read_timeout", "request_deadline",
+        "url_deadline", "run_deadline", "max_body", "method", "user_agent", "sibling_bits",
+        "drift_bits", "dead_after_failures", "dead_after_hours", "history_cap", "allow_private",
+    ):  # fmt: skip
+        setattr(s, name, getattr(args, name))
+    for name in ("archive_endpoint", "archive_web", "oembed_endpoint", "thumbnail_endpoint"):
+        if getattr(args, name):
+            setattr(s, name, getattr(args, name))
+    try:
+        s.allow_addresses = frozenset(str(ipaddress.ip_address(a)) for a in args.allow_address)
+    except ValueError as exc:
+        raise AtlasError(f"--allow-address: {exc}") from exc
+    s.probe_siblings = not args.no_probe
+    s.archive = not args.no_archive
+    for name in ("host_concurrency", "max_concurrency", "max_body"):
+        if getattr(s, name) < 1:
+            raise AtlasError(
+                f"--{name.replace('_', '-')} must be at least 1, not {getattr(s, name)}"
+            )
+    return s
+
+
+def _now(value: str | None) -> dt.datetime:
+    if value is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        return history.parse_time(value, "--now")
+    except history.StateError as exc:
+        raise AtlasError(str(exc)) from exc
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command; returns the exit status (see the module docstring)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except AtlasError as exc:
+        print(f"linkcheck: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    now = _now(args.now)
+    catalogue_file: Path | None = None
+    if args.urls:
+        if args.since:
+            raise AtlasError("--since compares catalogues; it cannot be used with --urls")
+        links = targets.from_urls_file(args.urls)
+    else:
+        from tools.catalog import load
+
+        catalogue_file = Path(args.catalogue or "resources.yaml")
+        if not catalogue_file.is_file():
+            raise AtlasError(f"{catalogue_file}: no such catalogue (or use --urls FILE)")
+        links = targets.from_catalogue(load(catalogue_file))
+        if args.since:
+            old = targets.urls_at(args.since, catalogue_file.name, cwd=catalogue_file.parent)
+            links = [link for link in links if link.url not in old]
+    state_file: Path | None = None
+    if args.state and not args.no_state:
+        state_file = Path(args.state)
+    elif catalogue_file is not None and not args.since and not args.no_state:
+        state_file = catalogue_file.parent / "linkstatus.json"
+    state = history.load(state_file) if state_file else None  # before any request: fail early
+
+    tty = sys.stderr.isatty() and not os.environ.get("CI") and not args.quiet
+    progress = report.ProgressBar(sys.stderr, enabled=tty)
+    known = state["links"] if state else None
+    results = asyncio.run(check_links(links, settings, known, progress))
+
+    changes: list[history.Change] = []
+    if state is not None and state_file is not None:
+        changes = history.update(state, results, now, settings)
+        history.save(state_file, state)
+    stamp = history.iso(now)
+    if args.json:
+        history.write_atomic(args.json, report.json_document(results, stamp).encode("utf-8"))
+    if args.markdown:
+        history.write_atomic(
+            args.markdown, report.markdown(results, changes, stamp).encode("utf-8")
+        )
+    print(
+        report.summary(results) if args.quiet else report.text(results, changes),
+        end="\n" if args.quiet else "",
+    )
+
+    newly_dead = {c.url for c in changes if c.new == "dead" and c.old != "dead"}
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        file = os.path.relpath(catalogue_file) if catalogue_file else str(args.urls)
+        for line in report.annotations(results, file, newly_dead):
+            print(line)
+    policy = args.fail_on
+    if policy == "auto":
+        policy = "new-dead" if state is not None and not args.since else "broken"
+    if policy == "new-dead":
+        return 1 if newly_dead else 0
+    if policy == "broken":
+        return 1 if any(r.verdict in ("broken", "soft-404", "blocked") for r in results) else 0
+    return 0
+
+
+def main() -> None:
+    """Entry point of ``python -m tools.linkcheck``."""
+    sys.exit(run())

@@ -1,0 +1,563 @@
+"""A small HTTP/1.1 client on asyncio streams, polite per host, with hard deadlines.
+
+Why not an HTTP library: the address policy must hold on every hop (resolve, check every
+address, then connect to the checked address, with no second lookup in between), reads must be
+bounded (the title and a fingerprint need the first part of a page, never a whole file), and a
+server that trickles bytes must not hold the run. Owning the socket makes all three simple.
+
+Requests and politeness:
+
+- One request per URL in the common case: a GET whose body read stops after ``max_body`` bytes
+  gives the status, the title and the fingerprint at once. ``method="auto"`` sends HEAD first
+  only for paths that name a file that is not a page (``.pdf``, ``.zip``, images ...), and falls
+  back to GET when HEAD fails or disagrees (405, 501, any other error status, a network error).
+  ``method="head"`` does that for every URL; ``method="get"`` never sends HEAD.
+- Per host (name and port): at most ``host_concurrency`` requests at once and at least
+  ``host_interval`` seconds between the starts of two requests; a global limit on top. A
+  redirect to the same host is followed at once, inside the slot of the request that caused it
+  (what browsers and lychee do), so one URL costs one interval.
+- Retries with exponential backoff for 5xx, 429, timeouts and resets (never for other 4xx);
+  ``Retry-After`` in seconds or as an HTTP date is honoured and delays the whole host. A wait
+  longer than ``max_retry_after`` or than the URL's remaining deadline gives up at once.
+- Deadlines: connect and read timeouts per operation, ``request_deadline`` per request and
+  ``url_deadline`` per URL (the time spent queueing for a polite slot is not counted).
+- gzip and deflate bodies are inflated with a bound on the output (no decompression bombs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ssl
+import time
+import zlib
+from dataclasses import dataclass, field
+from urllib.parse import quote, urljoin, urlsplit
+
+from tools.catalog import AtlasError
+from tools.linkcheck.safety import AddressRefused, ResolveFailed, Resolver, normalize_host
+from tools.linkcheck.settings import Settings
+
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+PERMANENT_CODES = (301, 308)
+_NOT_PAGES = (
+    ".pdf", ".zip", ".gz", ".tgz", ".tar", ".7z", ".png", ".jpg", ".jpeg", ".gif", ".webp",
+    ".svg", ".mp4", ".webm", ".mp3", ".wav", ".ppt", ".pptx", ".doc", ".docx", ".xls", ".xlsx",
+    ".ipynb", ".bin", ".pt", ".pth", ".onnx", ".h5", ".npz", ".csv", ".parquet",
+)  # fmt: skip
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+class FetchError(AtlasError):
+    """A request that got no HTTP answer.
+
+    ``kind`` is one of: ``blocked``, ``dns``, ``connect``, ``tls``, ``timeout``, ``deadline``,
+    ``reset``, ``protocol``, ``loop``, ``too-many-redirects``, ``bad-url``.
+    """
+
+    RETRYABLE = ("timeout", "reset", "connect")
+
+    def __init__(self, kind: str, url: str, detail: str):
+        self.kind = kind
+        self.url = url
+        self.detail = detail
+        super().__init__(f"{url}: {detail}")
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in self.RETRYABLE
+
+
+@dataclass(frozen=True)
+class Target:
+    """A URL ready to be requested: ASCII host, explicit port, encoded path, no fragment."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+
+    @property
+    def url(self) -> str:
+        default = 443 if self.scheme == "https" else 80
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        port = "" if self.port == default else f":{self.port}"
+        return f"{self.scheme}://{host}{port}{self.path}"
+
+    @property
+    def host_header(self) -> str:
+        default = 443 if self.scheme == "https" else 80
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return host if self.port == default else f"{host}:{self.port}"
+
+
+def prepare(url: str) -> Target:
+    """Parse and normalise a URL: IDNA host, percent-encoded path and query, fragment dropped.
+
+    Raises:
+        FetchError: (kind ``bad-url``) for anything that is not a usable http(s) URL.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise FetchError("bad-url", url, f"not a valid URL: {exc}") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchError("bad-url", url, f"scheme {scheme or '(none)'!r} is not http or https")
+    if not parts.hostname:
+        raise FetchError("bad-url", url, "no host")
+    try:
+        host = normalize_host(parts.hostname)
+    except AtlasError as exc:
+        raise FetchError("bad-url", url, str(exc)) from exc
+    host = host.strip("[]")
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    if parts.query:
+        path += "?" + quote(parts.query, safe=_QUERY_SAFE)
+    return Target(scheme, host, port or (443 if scheme == "https" else 80), path)
+
+
+def is_file_path(url: str) -> bool:
+    """Whether a URL's path names a file that is not a web page (HEAD is enough for it)."""
+    path = urlsplit(url).path.lower()
+    return path.endswith(_NOT_PAGES)
+
+
+@dataclass
+class Response:
+    """One HTTP answer (one hop), with at most ``max_body`` bytes of its decoded body."""
+
+    url: str
+    method: str
+    status: int
+    reason: str
+    headers: dict[str, str]
+    body: bytes = b""
+    truncated: bool = False
+    address: str = ""
+    elapsed_ms: int = 0
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+    @property
+    def location(self) -> str | None:
+        loc = self.header("location")
+        return urljoin(self.url, loc.strip()).split("#", 1)[0] if loc else None
+
+    @property
+    def is_html(self) -> bool:
+        ctype = (self.header("content-type") or "text/html").lower()
+        return "html" in ctype or ctype.startswith("text/plain") or "xml" in ctype
+
+
+@dataclass
+class Chain:
+    """A request and the redirects it led to; ``error`` set when the last hop got no answer."""
+
+    hops: list[Response] = field(default_factory=list)
+    error: FetchError | None = None
+    requested: str = ""
+
+    @property
+    def final(self) -> Response | None:
+        return self.hops[-1] if self.hops and self.error is None else None
+
+    @property
+    def final_url(self) -> str:
+        if self.error is not None:
+            return self.error.url
+        return self.hops[-1].url if self.hops else self.requested
+
+    @property
+    def elapsed_ms(self) -> int:
+        return sum(h.elapsed_ms for h in self.hops)
+
+
+class Deadline:
+    """A time budget that starts when first used."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._end: float | None = None
+
+    def start(self) -> None:
+        if self._end is None:
+            self._end = time.monotonic() + self.seconds
+
+    def remaining(self) -> float:
+        if self._end is None:
+            return self.seconds
+        return self._end - time.monotonic()
+
+
+class _Gate:
+    """Concurrency and minimum interval for one host."""
+
+    def __init__(self, concurrency: int, interval: float):
+        self.sem = asyncio.Semaphore(concurrency)
+        self.interval = interval
+        self.next_at = 0.0
+
+    async def wait_turn(self) -> None:
+        now = time.monotonic()
+        slot = max(now, self.next_at)
+        self.next_at = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def push_back(self, seconds: float) -> None:
+        self.next_at = max(self.next_at, time.monotonic() + seconds)
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or HTTP date); None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class Client:
+    """The tracker's HTTP client. Create it inside a running event loop.
+
+    Args:
+        settings: politeness, deadlines and limits.
+        resolver: the address policy (a fresh one from ``settings`` when omitted).
+    """
+
+    def __init__(self, settings: Settings, resolver: Resolver | None = None):
+        self.settings = settings
+        self.resolver = resolver or Resolver(settings.allow_private, settings.allow_addresses)
+        self.trusted_resolver = Resolver(allow_private=True)
+        self._gates: dict[tuple[str, int], _Gate] = {}
+        self._global = asyncio.Semaphore(settings.max_concurrency)
+        self._ssl = ssl.create_default_context()
+        self.requests_sent = 0
+
+    def _gate(self, t: Target) -> _Gate:
+        key = (t.host, t.port)
+        gate = self._gates.get(key)
+        if gate is None:
+            gate = self._gates[key] = _Gate(
+                self.settings.host_concurrency, self.settings.host_interval
+            )
+        return gate
+
+    async def follow(
+        self,
+        url: str,
+        method: str = "GET",
+        deadline: Deadline | None = None,
+        trusted: bool = False,
+    ) -> Chain:
+        """Request ``url`` and follow its redirects (at most ``max_redirects``, loops detected).
+
+        Never raises for network trouble: the chain's ``error`` says what went wrong.
+        """
+        deadline = deadline or Deadline(self.settings.url_deadline)
+        chain = Chain(requested=url)
+        try:
+            target = prepare(url)
+        except FetchError as exc:
+            chain.error = exc
+            return chain
+        seen = {target.url}
+        first = True
+        while True:
+            gate = self._gate(target)
+            async with gate.sem:
+                while True:
+                    try:
+                        resp = await self._with_retries(
+                            target, method, deadline, trusted, gate, wait_turn=first
+                        )
+                    except FetchError as exc:
+                        chain.error = exc
+                        return chain
+                    first = False
+                    chain.hops.append(resp)
+                    nxt = resp.location if resp.status in REDIRECT_CODES else None
+                    if nxt is None:
+                        return chain
+                    if len(chain.hops) > self.settings.max_redirects:
+                        chain.error = FetchError(
+                            "too-many-redirects",
+                            nxt,
+                            f"more than {self.settings.max_redirects} redirects",
+                        )
+                        return chain
+                    try:
+                        new = prepare(nxt)
+                    except FetchError as exc:
+                        chain.error = exc
+                        return chain
+                    if new.url in seen:
+                        chain.error = FetchError("loop", nxt, f"redirect loop back to {new.url}")
+                        return chain
+                    seen.add(new.url)
+                    if resp.status == 303:
+                        method = "GET"
+                    same_host = (new.host, new.port) == (target.host, target.port)
+                    target = new
+                    if not same_host:
+                        first = True  # another host: leave this slot, queue politely there
+                        break
+
+    async def request(
+        self, url: str, method: str = "GET", deadline: Deadline | None = None, trusted: bool = False
+    ) -> Response:
+        """One request (no redirects followed), polite and retried.
+
+        Raises:
+            FetchError: when no HTTP answer came back.
+        """
+        target = prepare(url)
+        gate = self._gate(target)
+        deadline = deadline or Deadline(self.settings.url_deadline)
+        async with gate.sem:
+            return await self._with_retries(target, method, deadline, trusted, gate)
+
+    async def _with_retries(
+        self,
+        target: Target,
+        method: str,
+        deadline: Deadline,
+        trusted: bool,
+        gate: _Gate,
+        wait_turn: bool = True,
+    ) -> Response:
+        s = self.settings
+        attempt = 0
+        while True:
+            if wait_turn or attempt:
+                await gate.wait_turn()
+            deadline.start()
+            try:
+                async with self._global:
+                    resp = await self._once(target, method, deadline, trusted)
+            except FetchError as exc:
+                if not exc.retryable or attempt >= s.max_retries:
+                    raise
+                wait = s.retry_backoff * (2**attempt)
+                if wait >= deadline.remaining():
+                    raise
+                attempt += 1
+                await asyncio.sleep(wait)
+                continue
+            retryable = resp.status == 429 or (
+                resp.status >= 500
+                and resp.status not in (501, 505)
+                and not resp.header("cf-mitigated")
+            )
+            if not retryable or attempt >= s.max_retries:
+                return resp
+            asked = retry_after(resp.header("retry-after"))
+            wait = asked if asked is not None else s.retry_backoff * (2**attempt)
+            if wait > s.max_retry_after or wait >= deadline.remaining():
+                resp.reason = f"{resp.reason} (Retry-After {wait:.0f} s is longer than we wait)"
+                return resp
+            if asked is not None:
+                gate.push_back(wait)
+            attempt += 1
+            await asyncio.sleep(wait)
+
+    async def _once(self, t: Target, method: str, deadline: Deadline, trusted: bool) -> Response:
+        s = self.settings
+        budget = min(s.request_deadline, deadline.remaining())
+        if budget <= 0:
+            raise FetchError(
+                "deadline", t.url, f"gave up: the {s.url_deadline:.0f} s deadline passed"
+            )
+        resolver = self.trusted_resolver if trusted else self.resolver
+        try:
+            addresses = await resolver.resolve(t.host, t.port)
+        except AddressRefused as exc:
+            raise FetchError("blocked", t.url, str(exc)) from exc
+        except ResolveFailed as exc:
+            raise FetchError("dns", t.url, str(exc)) from exc
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(budget):
+                resp = await self._exchange(t, method, addresses)
+        except TimeoutError as exc:
+            raise FetchError(
+                "timeout", t.url, f"no complete answer within {budget:.1f} s (request deadline)"
+            ) from exc
+        resp.elapsed_ms = int((time.monotonic() - started) * 1000)
+        return resp
+
+    async def _connect(
+        self, t: Target, addresses: list[str]
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, str]:
+        s = self.settings
+        last: Exception | None = None
+        for addr in addresses:
+            try:
+                reader, writer = await asyncio.wait_for(
+                    asyncio.open_connection(
+                        addr,
+                        t.port,
+                        ssl=self._ssl if t.scheme == "https" else None,
+                        server_hostname=t.host if t.scheme == "https" else None,
+                        limit=s.max_header_bytes,
+                    ),
+                    s.connect_timeout,
+                )
+                return reader, writer, addr
+            except ssl.SSLError as exc:
+                raise FetchError("tls", t.url, f"TLS failed with {addr}: {exc}") from exc
+            except (TimeoutError, OSError) as exc:
+                last = exc
+        if isinstance(last, TimeoutError):
+            raise FetchError("timeout", t.url, f"connect timed out after {s.connect_timeout} s")
+        raise FetchError("connect", t.url, f"connection refused or unreachable: {last}")
+
+    async def _exchange(self, t: Target, method: str, addresses: list[str]) -> Response:
+        s = self.settings
+        reader, writer, addr = await self._connect(t, addresses)
+        self.requests_sent += 1
+        try:
+            head = (
+                f"{method} {t.path} HTTP/1.1\r\nHost: {t.host_header}\r\n"
+                f"User-Agent: {s.user_agent}\r\n"
+                "Accept: text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8\r\n"
+                "Accept-Language: ja,en;q=0.8\r\nAccept-Encoding: gzip, deflate\r\n"
+                "Connection: close\r\n\r\n"
+            )
+            writer.write(head.encode("ascii"))
+            await writer.drain()
+            status, reason, headers = await self._read_head(reader, t)
+            while 100 <= status < 200:
+                status, reason, headers = await self._read_head(reader, t)
+            resp = Response(t.url, method, status, reason, headers, address=addr)
+            if method != "HEAD" and status not in (204, 304) and _wants_body(headers):
+                resp.body, resp.truncated = await self._read_body(reader, headers, t)
+            return resp
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            raise FetchError("reset", t.url, f"connection dropped: {exc!r}") from exc
+        except (ValueError, asyncio.LimitOverrunError) as exc:
+            raise FetchError("protocol", t.url, f"malformed answer: {exc}") from exc
+        finally:
+            writer.transport.abort()
+
+    async def _read(self, coro, t: Target):  # type: ignore[no-untyped-def]
+        try:
+            return await asyncio.wait_for(coro, self.settings.read_timeout)
+        except TimeoutError as exc:
+            raise FetchError(
+                "timeout", t.url, f"read timed out after {self.settings.read_timeout} s"
+            ) from exc
+
+    async def _read_head(
+        self, reader: asyncio.StreamReader, t: Target
+    ) -> tuple[int, str, dict[str, str]]:
+        line = await self._read(reader.readline(), t)
+        if not line:
+            raise FetchError("reset", t.url, "connection closed before any answer")
+        parts = line.decode("latin-1").rstrip("\r\n").split(" ", 2)
+        if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+            raise FetchError("protocol", t.url, f"not an HTTP status line: {line[:80]!r}")
+        headers: dict[str, str] = {}
+        size = len(line)
+        while True:
+            line = await self._read(reader.readline(), t)
+            size += len(line)
+            if size > self.settings.max_header_bytes:
+                raise FetchError("protocol", t.url, "headers too large")
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            key = name.strip().lower()
+            value = value.strip()
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        return int(parts[1]), parts[2].strip() if len(parts) > 2 else "", headers
+
+    async def _read_body(
+        self, reader: asyncio.StreamReader, headers: dict[str, str], t: Target
+    ) -> tuple[bytes, bool]:
+        limit = self.settings.max_body
+        encoding = headers.get("content-encoding", "").strip().lower()
+        inflater = None
+        if encoding in ("gzip", "x-gzip"):
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            inflater = _Deflate()
+        out = bytearray()
+        truncated = False
+        async for chunk in self._raw_chunks(reader, headers, t):
+            if inflater is not None:
+                try:
+                    chunk = inflater.decompress(chunk, limit - len(out) + 1)
+                except zlib.error as exc:
+                    raise FetchError("protocol", t.url, f"bad {encoding} body: {exc}") from exc
+            out += chunk
+            if len(out) > limit:
+                truncated = True
+                break
+        return bytes(out[:limit]), truncated
+
+    async def _raw_chunks(self, reader: asyncio.StreamReader, headers: dict[str, str], t: Target):  # type: ignore[no-untyped-def]
+        cap = self.settings.max_body * 4  # raw bytes read at most, even when they inflate to little
+        got = 0
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            while got < cap:
+                size_line = await self._read(reader.readline(), t)
+                size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    return
+                data = await self._read(reader.readexactly(size), t)
+                await self._read(reader.readline(), t)
+                got += size
+                yield data
+            return
+        length = headers.get("content-length")
+        remaining = int(length) if length and length.strip().isdigit() else None
+        while got < cap and (remaining is None or remaining > 0):
+            want = 65536 if remaining is None else min(65536, remaining)
+            data = await self._read(reader.read(want), t)
+            if not data:
+                if remaining:
+                    raise FetchError("reset", t.url, f"body cut short: {remaining} bytes missing")
+                return
+            got += len(data)
+            if remaining is not None:
+                remaining -= len(data)
+            yield data
+
+
+class _Deflate:
+    """HTTP "deflate" is zlib-wrapped per the RFC, raw in some servers: accept both."""
+
+    def __init__(self) -> None:
+        self._obj: zlib._Decompress | None = None
+        self._first = True
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        if self._obj is None:
+            raw = not (
+                len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            )
+            self._obj = zlib.decompressobj(-zlib.MAX_WBITS if raw else zlib.MAX_WBITS)
+        return self._obj.decompress(data, max_length)
+
+
+def _wants_body(headers: dict[str, str]) -> bool:
+    ctype = headers.get("content-type", "").lower()
+    return (
+        not ctype
+        or ctype.startswith("text/")
+        or "html" in ctype
+        or "json" in ctype
+        or "xml" in ctype
+    )

@@ -1,0 +1,129 @@
+"""The random-sibling probe for soft 404s (after Bar-Yossef et al., WWW 2004).
+
+If a made-up path next to the target answers like the target (same page after redirects, or a
+nearly identical text fingerprint), the server answers everything with the same page and the
+target's 200 proves nothing. One probe per host and path shape (depth, extension, trailing
+slash), shared by every URL of that shape, so the cost is one request per host in the common
+case, not one per URL. URLs with a query string are not probed: a made-up query is too often
+ignored by the server, which would make real pages look like soft 404s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import string
+from dataclasses import dataclass
+from posixpath import splitext
+from urllib.parse import urlsplit, urlunsplit
+
+from tools.linkcheck.classify import is_home, not_found_wording
+from tools.linkcheck.fetch import Chain, Client, Deadline
+from tools.linkcheck.htmltext import distance, parse
+from tools.linkcheck.settings import Settings
+
+ShapeKey = tuple[str, str, int, int, str, bool]
+
+
+@dataclass(frozen=True)
+class ProbeAnswer:
+    """How the made-up sibling answered (``status`` None when it got no answer)."""
+
+    url: str
+    status: int | None
+    final_url: str | None
+    simhash: int | None
+    says_not_found: bool = False
+
+
+def shape(url: str) -> ShapeKey | None:
+    """The cache key of a URL's path shape, or None when the URL is not worth probing."""
+    parts = urlsplit(url)
+    if parts.query or is_home(url):
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    ext = splitext(segments[-1])[1].lower() if segments else ""
+    return (
+        parts.scheme,
+        (parts.hostname or "").lower(),
+        parts.port or 0,
+        len(segments),
+        ext,
+        parts.path.endswith("/"),
+    )
+
+
+def sibling(url: str, rng: random.Random) -> str:
+    """A made-up URL next to ``url``: same folder, extension and trailing slash."""
+    parts = urlsplit(url)
+    trailing = parts.path.endswith("/")
+    segments = [s for s in parts.path.split("/") if s]
+    last = segments[-1] if segments else ""
+    ext = splitext(last)[1]
+    token = "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(14))
+    segments[-1:] = [f"zz{token}{ext}"]
+    path = "/" + "/".join(segments) + ("/" if trailing else "")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+class SiblingProbe:
+    """Runs and caches sibling probes for one run.
+
+    Args:
+        client: the HTTP client (its politeness applies to probes too).
+        settings: ``sibling_bits`` is how close fingerprints must be to count as the same page.
+        rng: the source of made-up names (seeded in tests).
+    """
+
+    def __init__(self, client: Client, settings: Settings, rng: random.Random | None = None):
+        self.client = client
+        self.settings = settings
+        self.rng = rng or random.Random()
+        self._cache: dict[ShapeKey, asyncio.Future[ProbeAnswer]] = {}
+        self.probes_sent = 0
+
+    async def answer(self, url: str) -> ProbeAnswer | None:
+        """The (cached) probe answer for ``url``'s shape; None when its shape is not probed."""
+        key = shape(url)
+        if key is None:
+            return None
+        fut = self._cache.get(key)
+        if fut is None:
+            fut = asyncio.ensure_future(self._probe(sibling(url, self.rng)))
+            self._cache[key] = fut
+        return await asyncio.shield(fut)
+
+    async def _probe(self, url: str) -> ProbeAnswer:
+        self.probes_sent += 1
+        chain: Chain = await self.client.follow(url, "GET", Deadline(self.settings.url_deadline))
+        final = chain.final
+        if final is None:
+            return ProbeAnswer(url, None, None, None)
+        page = parse(final.body, final.header("content-type")) if final.body else None
+        return ProbeAnswer(
+            url,
+            final.status,
+            final.url,
+            page.simhash if page else None,
+            bool(page and not_found_wording(page)),
+        )
+
+    async def judge(self, url: str, chain: Chain, simhash: int | None) -> str | None:
+        """Why ``url`` is a soft 404 by comparison with its sibling, or None when it is not.
+
+        Args:
+            url: the URL that was checked.
+            chain: its redirects and final answer (a 2xx page).
+            simhash: the fingerprint of its page, if it had one.
+        """
+        probe = await self.answer(url)
+        if probe is None or probe.status is None or not 200 <= probe.status < 300:
+            return None
+        redirected = len(chain.hops) > 1
+        if redirected and probe.final_url == chain.final_url:
+            return f"a made-up sibling ({probe.url}) lands on the same page {probe.final_url}"
+        if simhash is not None and probe.simhash is not None:
+            d = distance(simhash, probe.simhash)
+            if d <= self.settings.sibling_bits:
+                return f"a made-up sibling ({probe.url}) answers the same page ({d} bits apart)"
+        return None

@@ -1,0 +1,87 @@
+"""Where the URLs come from: a plain list, the catalogue, or what changed since a git ref."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tools.catalog import AtlasError, Catalogue
+from tools.linkcheck.results import Link
+
+
+def from_urls_file(path: str | Path) -> list[Link]:
+    """One URL a line; blank lines and ``#`` comments skipped; duplicates kept once.
+
+    Raises:
+        AtlasError: when the file cannot be read.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AtlasError(f"{path}: cannot read the URL list: {exc}") from exc
+    links: dict[str, Link] = {}
+    for n, raw in enumerate(lines, 1):
+        url = raw.strip()
+        if url and not url.startswith("#") and url not in links:
+            links[url] = Link(url, line=n)
+    return list(links.values())
+
+
+def from_catalogue(cat: Catalogue) -> list[Link]:
+    """Every URL of the catalogue (resources, alternates, extras), each once, in file order."""
+    added: dict[str, dt.date | None] = {r.id: r.added for r in cat.resources}
+    added.update({e.id: e.added for e in cat.extras})
+    links: dict[str, Link] = {}
+    for url, owner, line in cat.all_urls():
+        link = links.setdefault(url, Link(url, line=line))
+        if owner not in link.resources:
+            link.resources.append(owner)
+        when = added.get(owner)
+        if when and (link.added is None or when < link.added):
+            link.added = when
+    return list(links.values())
+
+
+def _urls_in(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "url" and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _urls_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _urls_in(item)
+    return found
+
+
+def urls_at(ref: str, path: str = "resources.yaml", cwd: str | Path | None = None) -> set[str]:
+    """Every ``url:`` value of the catalogue as it was at git ``ref`` (empty if it had none).
+
+    Older catalogues may not pass today's schema, so this reads the YAML without validating it.
+
+    Raises:
+        AtlasError: when ``ref`` is not a commit git knows, or the old file is not YAML.
+    """
+    try:
+        subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+            cwd=cwd, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise AtlasError(f"--since {ref}: not a commit in this repository") from exc
+    shown = subprocess.run(
+        ["git", "show", f"{ref}:{path}"], cwd=cwd, capture_output=True, text=True
+    )
+    if shown.returncode != 0:
+        return set()
+    try:
+        return _urls_in(yaml.safe_load(shown.stdout))
+    except yaml.YAMLError as exc:
+        raise AtlasError(f"{ref}:{path}: not valid YAML: {exc}") from exc
