@@ -157,6 +157,7 @@ def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
     T = len(tokens)
     fig = new_figure(10.0, 5.2)
     axes = fig.subplots(2, 4)
+    top = float(att[0, :, :T, :T].max())  # one colour scale for all heads, so they compare
     for h, ax in enumerate(axes.flat):
         heatmap(
             ax,
@@ -164,13 +165,14 @@ def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
             tokens,
             tokens,
             f"head {h}",
-            vmax=1,
+            vmax=top,
             annotate=False,
             colorbar=False,
         )
     alt = {
-        "ja": "1 文目(6 単語)に対する 8 つのヘッドの注意マップ。ヘッドごとに重みの置き方が異なる。",
-        "en": "Attention maps of the eight heads for the first sentence (six words); each head "
-        "spreads its weight differently.",
+        "ja": "1 文目(6 単語)に対する 8 つのヘッドの注意マップ(共通の色の尺度)。"
+        "ヘッドごとに重みの置き方が異なる。",
+        "en": "Attention maps of the eight heads for the first sentence (six words), on one "
+        "colour scale; each head spreads its weight differently.",
     }
     return [("heads", fig, alt)]

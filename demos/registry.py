@@ -36,7 +36,14 @@ def get(demo_id: str) -> ModuleType:
     """
     if demo_id not in DEMO_IDS:
         raise DemoError(f"unknown demo {demo_id!r} (available: {', '.join(DEMO_IDS)})")
-    return importlib.import_module(f"demos.{demo_id}")
+    try:
+        return importlib.import_module(f"demos.{demo_id}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"demos.{demo_id}":
+            raise
+        raise DemoError(
+            f"demo {demo_id!r} is registered but demos/{demo_id}.py is missing"
+        ) from exc
 
 
 def all_demos() -> list[ModuleType]:

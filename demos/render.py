@@ -19,6 +19,7 @@ import os
 import platform
 import re
 import shutil
+import textwrap
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -166,7 +167,9 @@ def code_files(module: Any) -> list[tuple[str, str, str]]:
             ) from exc
         source = inspect.getsource(obj)
         header = f"# {module_name}.{qualname}\n"
-        entries.append((label, f"code_{_slug(label)}.py", header + inspect.cleandoc(source) + "\n"))
+        entries.append(
+            (label, f"code_{_slug(label)}.py", header + textwrap.dedent(source).rstrip() + "\n")
+        )
     return entries
 
 

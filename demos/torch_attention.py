@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -128,21 +129,22 @@ class MultiHeadSelfAttention(nn.Module):
         if (mha.in_proj_bias is None) != (self.c_attn.bias is None):
             raise ValueError("bias setting differs between the two modules")
 
-    def params_numpy(self) -> dict[str, object]:
-        """The weights as NumPy arrays in :func:`demos.reference.multi_head_attention`'s layout."""
-        w_q, w_k, w_v = (
-            self.c_attn.weight.detach().cpu().double().numpy().reshape(3, *[self.n_embd] * 2)
-        )
-        params = {"w_q": w_q, "w_k": w_k, "w_v": w_v}
-        params["w_o"] = self.c_proj.weight.detach().cpu().double().numpy()
-        if self.c_attn.bias is not None:
-            b_q, b_k, b_v = self.c_attn.bias.detach().cpu().double().numpy().reshape(3, self.n_embd)
-            params.update(b_q=b_q, b_k=b_k, b_v=b_v)
-            params["b_o"] = self.c_proj.bias.detach().cpu().double().numpy()
-        else:
-            zero = torch.zeros(self.n_embd, dtype=torch.float64).numpy()
-            params.update(b_q=zero, b_k=zero, b_v=zero, b_o=zero)
-        return params
+    def params_numpy(self) -> dict[str, np.ndarray]:
+        """The weights as float64 NumPy arrays in :func:`demos.reference.multi_head_attention`'s
+        layout (zero biases when the module has none)."""
+        C = self.n_embd
+
+        def grab(t: torch.Tensor | None, shape: tuple[int, ...]) -> np.ndarray:
+            return (
+                np.zeros(shape) if t is None else t.detach().cpu().double().numpy().reshape(shape)
+            )
+
+        w_q, w_k, w_v = grab(self.c_attn.weight, (3, C, C))  # (3C, C) -> 3 x (C, C)
+        b_q, b_k, b_v = grab(self.c_attn.bias, (3, C))  # (3C,) -> 3 x (C,)
+        return {
+            "w_q": w_q, "w_k": w_k, "w_v": w_v, "w_o": grab(self.c_proj.weight, (C, C)),
+            "b_q": b_q, "b_k": b_k, "b_v": b_v, "b_o": grab(self.c_proj.bias, (C,)),
+        }  # fmt: skip
 
 
 class TransformerEncoderLayer(nn.Module):
@@ -195,8 +197,8 @@ def chunked_attention(
     Queries are taken ``chunk_size`` at a time and keys ``chunk_size`` at a time, so at most a
     ``(..., chunk_size, chunk_size)`` block of scores exists at once: the extra memory grows
     linearly with T instead of quadratically. For each query row we keep the running maximum
-    ``m``, the running sum of exponentials ``denom`` and the running weighted sum ``acc``; when a new
-    block raises the maximum, the old sums are rescaled by ``exp(m_old - m_new)``.
+    ``m``, the running sum of exponentials ``denom`` and the running weighted sum ``acc``; when
+    a new block raises the maximum, the old sums are rescaled by ``exp(m_old - m_new)``.
 
     Args:
         q: ``(..., T, head_dim)``.

@@ -3,7 +3,9 @@
 Each :class:`Site` listens on its own loopback address (127.0.0.2, 127.0.0.3, ...; Linux routes
 all of 127/8 to ``lo``), so the tracker sees distinct hosts. Routes answer with a :class:`Reply`
 or a function of the request; every request received is recorded, so a test can assert that a
-refused URL never reached the server. Load with ``from conftest_linkcheck import ...``.
+refused URL never reached the server. Test modules load it with
+``pytest_plugins = ("conftest_linkcheck",)`` (for the ``sites`` fixture) and import the helpers.
+PYTEST_DONT_REWRITE: it is imported before pytest registers it as a plugin.
 """
 
 from __future__ import annotations
@@ -81,7 +83,12 @@ class Site:
                 pass
 
             def _serve(self) -> None:
-                seen = Seen(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+                seen = Seen(
+                    self.command,
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    time.monotonic(),
+                )
                 with site._lock:
                     site.requests.append(seen)
                     site.active += 1
@@ -197,7 +204,9 @@ def fast_settings(**overrides: object) -> Settings:
     return s
 
 
-def check(urls: list[str] | list[Link], settings: Settings | None = None, **kw: object) -> list[Result]:
+def check(
+    urls: list[str] | list[Link], settings: Settings | None = None, **kw: object
+) -> list[Result]:
     """Run the checker on URLs (or links) and return the results in order."""
     links = [u if isinstance(u, Link) else Link(u) for u in urls]
     return asyncio.run(check_links(links, settings or fast_settings(), **kw))  # type: ignore[arg-type]

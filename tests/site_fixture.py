@@ -57,7 +57,8 @@ HOSTILE = {
     "topic": '<i onmouseover="alert(7)">topic</i>',
     "url": "javascript:alert('url')",
     "alternate": "data:text/html,<script>alert('alt')</script>",
-    "answer": "```\n<script>alert('fenced')</script>\n```\n\n<iframe src=//evil.example>",
+    "answer": "```\n<script>alert('fenced')</script>\n```\n\n<iframe src=//evil.example>\n\n"
+    '```{.text onclick="alert(8)"}\nx\n```',
 }
 
 
@@ -101,6 +102,4 @@ def hostile_catalogue():
         replace(q, question=both(HOSTILE["title"]), answer=both(HOSTILE["answer"]))
         for q in cat.questions
     )
-    return replace(
-        cat, resources=(evil,) + cat.resources[1:], topics=topics, questions=questions
-    )
+    return replace(cat, resources=(evil,) + cat.resources[1:], topics=topics, questions=questions)

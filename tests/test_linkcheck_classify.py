@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import socket
 
-from conftest_linkcheck import Reply, check_one, fast_settings, page, sites  # noqa: F401
+from conftest_linkcheck import Reply, check_one, fast_settings, page
 
 from tools.linkcheck.classify import is_home, is_login_url
+
+pytest_plugins = ("conftest_linkcheck",)
 
 
 def test_ok_with_title(sites):
@@ -52,7 +54,8 @@ def test_not_found_wording_in_english_and_japanese(sites):
     s.routes["/en"] = Reply(body=page("Oops! Page not found", "try the search box"))
     s.routes["/ja"] = Reply(body=page("お探しのページは見つかりませんでした", "トップへ戻る"))
     s.routes["/sj"] = Reply(
-        body=page("ページが見つかりません", "削除", "shift_jis"), headers={"Content-Type": "text/html"}
+        body=page("ページが見つかりません", "削除", "shift_jis"),
+        headers={"Content-Type": "text/html"},
     )
     for path in ("/en", "/ja", "/sj"):
         assert check_one(s.url(path)).verdict == "soft-404", path
@@ -60,7 +63,9 @@ def test_not_found_wording_in_english_and_japanese(sites):
 
 def test_parked_domain_is_soft_404_without_history(sites):
     s = sites()
-    s.routes["/post"] = Reply(body=page("example-blog.com", "This domain is for sale! Buy this domain today."))
+    s.routes["/post"] = Reply(
+        body=page("example-blog.com", "This domain is for sale! Buy this domain today.")
+    )
     r = check_one(s.url("/post"))
     assert r.verdict == "soft-404" and "parked" in r.detail
 
@@ -68,12 +73,19 @@ def test_parked_domain_is_soft_404_without_history(sites):
 def test_restricted_401_403_challenge_login_paywall(sites):
     s = sites()
     s.routes["/401"] = Reply(401, "auth", {"WWW-Authenticate": "Basic"})
-    s.routes["/403"] = Reply(403, page("Just a moment...", "checking"), {"cf-mitigated": "challenge"})
-    s.routes["/503cf"] = Reply(503, page("Just a moment...", "checking"), {"cf-mitigated": "challenge"})
+    s.routes["/403"] = Reply(
+        403, page("Just a moment...", "checking"), {"cf-mitigated": "challenge"}
+    )
+    s.routes["/503cf"] = Reply(
+        503, page("Just a moment...", "checking"), {"cf-mitigated": "challenge"}
+    )
     s.routes["/members"] = Reply(302, headers={"Location": "/m/signin?redirect=/members"})
     s.routes["/m/signin?redirect=/members"] = Reply(body=page("Sign in", "email"))
     s.routes["/paid"] = Reply(
-        body=page("Deep dive", '<script type="application/ld+json">{"isAccessibleForFree": "False"}</script>')
+        body=page(
+            "Deep dive",
+            '<script type="application/ld+json">{"isAccessibleForFree": "False"}</script>',
+        )
     )
     s.routes["/nikkei"] = Reply(body=page("自己注意機構", "この記事は有料会員限定です"))
     expected = {"/401": "HTTP 401", "/403": "bot challenge", "/503cf": "bot challenge",

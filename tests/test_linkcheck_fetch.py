@@ -5,9 +5,11 @@ from __future__ import annotations
 import email.utils
 import time
 
-from conftest_linkcheck import Reply, check, check_one, fast_settings, page, sites  # noqa: F401
+from conftest_linkcheck import Reply, check, check_one, fast_settings, page
 
 from tools.linkcheck.fetch import is_file_path, prepare, retry_after
+
+pytest_plugins = ("conftest_linkcheck",)
 
 
 def test_per_host_interval_and_concurrency(sites):
@@ -18,7 +20,9 @@ def test_per_host_interval_and_concurrency(sites):
     starts = sorted(r.at for r in s.requests)
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert len(starts) == 12
-    assert min(gaps) >= 0.08, gaps  # a little slack for the server's clock
+    # Arrival times carry the server threads' scheduling jitter: judge the span and the median.
+    assert starts[-1] - starts[0] >= 11 * 0.1 * 0.9, gaps
+    assert sorted(gaps)[len(gaps) // 2] >= 0.09, gaps
     assert s.max_active <= 3
 
 
@@ -94,7 +98,13 @@ def test_bounded_body_gzip_deflate_chunked(sites):
     s.routes["/bomb"] = Reply(body=b"<title>bomb</title>" + b"\0" * 50_000_000, encoding="gzip")
     settings = fast_settings(max_body=64 * 1024, probe_siblings=False)
     results = check([s.url(p) for p in ("/big", "/gz", "/df", "/ch", "/bomb")], settings)
-    assert [r.title for r in results] == ["Big page", "Gzipped title", "Deflated title", "Chunked title", "bomb"]
+    assert [r.title for r in results] == [
+        "Big page",
+        "Gzipped title",
+        "Deflated title",
+        "Chunked title",
+        "bomb",
+    ]
     assert all(r.verdict == "ok" for r in results)
     assert s.requests[0].headers["accept-encoding"] == "gzip, deflate"
 
@@ -102,7 +112,10 @@ def test_bounded_body_gzip_deflate_chunked(sites):
 def test_user_agent_encoded_paths_idn_and_fragment(sites):
     s = sites()
     s.default = Reply(body=page("any", "page"))
-    check([s.url("/nishio/注意機構#section"), s.url("/a%20b/c d?q=é")], fast_settings(probe_siblings=False))
+    check(
+        [s.url("/nishio/注意機構#section"), s.url("/a%20b/c d?q=é")],
+        fast_settings(probe_siblings=False),
+    )
     paths = s.paths()
     assert paths == ["/nishio/%E6%B3%A8%E6%84%8F%E6%A9%9F%E6%A7%8B", "/a%20b/c%20d?q=%C3%A9"]
     assert "AttentionAtlas" in s.requests[0].headers["user-agent"]
@@ -121,8 +134,8 @@ def test_head_for_files_with_get_fallback(sites):
     s.routes["/slides.pdf"] = no_head
     results = check([s.url("/paper.pdf"), s.url("/slides.pdf")])
     assert [r.verdict for r in results] == ["ok", "ok"]
-    assert [(x.method, x.path) for x in s.requests] == [
-        ("HEAD", "/paper.pdf"), ("HEAD", "/slides.pdf"), ("GET", "/slides.pdf")
+    assert sorted((x.method, x.path) for x in s.requests) == [
+        ("GET", "/slides.pdf"), ("HEAD", "/paper.pdf"), ("HEAD", "/slides.pdf")
     ]  # fmt: skip
     assert is_file_path("https://x.org/a/b.PDF") and not is_file_path("https://x.org/a/b.html")
 
@@ -131,3 +144,16 @@ def test_retry_after_parsing():
     assert retry_after("5") == 5.0
     assert retry_after(None) is None and retry_after("soon") is None
     assert 9 <= retry_after(email.utils.formatdate(1000.0 + 10, usegmt=True), now=1000.0) <= 10
+
+
+def test_run_deadline_turns_unfinished_links_into_transient(sites):
+    s = sites()
+    s.routes["/quick?x"] = Reply(body=page("quick"))
+    s.routes["/stuck?x"] = Reply(body=page("stuck"), delay=3)
+    t0 = time.monotonic()
+    results = check(
+        [s.url("/quick?x"), s.url("/stuck?x")], fast_settings(run_deadline=0.5, read_timeout=10)
+    )
+    assert time.monotonic() - t0 < 2
+    assert [r.verdict for r in results] == ["ok", "transient"]
+    assert "run deadline" in results[1].detail

@@ -6,7 +6,7 @@ import asyncio
 import socket
 
 import pytest
-from conftest_linkcheck import Reply, check, check_one, fast_settings, page, sites  # noqa: F401
+from conftest_linkcheck import Reply, check, check_one, fast_settings, page
 
 from tools.linkcheck.safety import AddressRefused, Resolver, parse_literal, refusal
 
@@ -23,6 +23,8 @@ OTHER_REFUSED = {
     "[64:ff9b::a9fe:a9fe]": "link-local", "[2002:a9fe:a9fe::]": "link-local",
     "0xa9fea9fe": "link-local", "2852039166": "link-local",
 }  # fmt: skip
+
+pytest_plugins = ("conftest_linkcheck",)
 
 
 @pytest.mark.parametrize("host", LOOPBACK_SPELLINGS)

@@ -75,8 +75,10 @@ def test_every_page_in_both_languages(built: Path) -> None:
 
 
 def test_language_switch_keeps_the_page(built: Path) -> None:
-    for prefix, other, expected in (("", "en", "../../en/resources/gone-paper/"),
-                                     ("en/", "ja", "../../../resources/gone-paper/")):
+    for prefix, other, expected in (
+        ("", "en", "../../en/resources/gone-paper/"),
+        ("en/", "ja", "../../../resources/gone-paper/"),
+    ):
         tags = _tags(built / prefix / "resources/gone-paper/index.html").tags
         links = [a for t, a in tags if t == "a" and a.get("hreflang") == other]
         assert [a["href"] for a in links] == [expected]
@@ -92,9 +94,14 @@ def test_resource_page_embeds_the_demo(built: Path) -> None:
     explorers = [a for t, a in tags if t == "div" and "atlas-explorer" in (a.get("class") or "")]
     assert len(explorers) == 1
     src = (page.parent / explorers[0]["data-src"]).resolve()
-    assert json.loads(src.read_text(encoding="utf-8"))["views"][0]["tokens"] == ["the", "cat", "sat"]
+    assert json.loads(src.read_text(encoding="utf-8"))["views"][0]["tokens"] == [
+        "the",
+        "cat",
+        "sat",
+    ]
     images = [a["src"] for t, a in tags if t == "img" and "heads.svg" in (a.get("src") or "")]
     assert images and (page.parent / images[0]).resolve().is_file()
+    assert html.index('class="atlas-explorer"') < html.index("heads.svg"), "hook before figure"
     assert html.count('class="tabbed-set') == 1, "NumPy | PyTorch tabs"
     assert "head 1 row" in html, "the real output"
     assert "python -m demos run multi_head" in _text(page)
@@ -111,9 +118,7 @@ def test_catalogue_hooks_and_labels(built: Path) -> None:
             for key in ("data-type", "data-lang", "data-level", "data-topics", "data-state"):
                 assert item.get(key), f"{key} missing on {item}"
         assert {i["data-state"] for i in items} == {"alive", "unchecked", "lost", "dead"}
-        labels = [
-            s for s in parsed.scripts if '"facets"' in s
-        ]
+        labels = [s for s in parsed.scripts if '"facets"' in s]
         data = json.loads(labels[0])
         facets = {f["key"]: f for f in data["facets"]}
         assert set(facets) == {"type", "lang", "level", "topics", "state"}
@@ -125,7 +130,13 @@ def test_assets_are_self_hosted(built: Path) -> None:
         html = (built / prefix / "index.html").read_text(encoding="utf-8")
         assert "fonts.googleapis" not in html and "cdn." not in html
         for tag, attrs in _tags(built / prefix / "index.html").tags:
-            url = attrs.get("src") if tag == "script" else attrs.get("href") if tag == "link" else None
+            url = (
+                attrs.get("src")
+                if tag == "script"
+                else attrs.get("href")
+                if tag == "link"
+                else None
+            )
             if url and not url.startswith(("data:",)):
                 assert "://" not in url, f"{prefix}index.html loads {url} from elsewhere"
     for name in sorted(p.name for p in (REPO / "site_assets").glob("*") if p.is_file()):
@@ -187,7 +198,9 @@ def test_strict_build_fails_on_a_broken_link(tmp_path: Path) -> None:
 def test_cli_reports_an_invalid_catalogue(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     cat = root / "resources.yaml"
-    cat.write_text(cat.read_text(encoding="utf-8").replace("level: beginner", "level: easy", 1), "utf-8")
+    cat.write_text(
+        cat.read_text(encoding="utf-8").replace("level: beginner", "level: easy", 1), "utf-8"
+    )
     run = subprocess.run(
         [sys.executable, "-m", "tools.site", "--root", str(root), "build"],
         cwd=REPO,

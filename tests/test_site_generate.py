@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from site_fixture import FIXTURE, GOLDEN, HOSTILE, hostile_catalogue, make_root
+from site_fixture import FIXTURE, GOLDEN, HOSTILE, REPO, hostile_catalogue, make_root
 
 from tools.catalog import load
 from tools.site import markdown
@@ -52,7 +54,9 @@ def test_generated_pages_match_golden_files(root: Path) -> None:
         for rel, data in produced.items():
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / rel).write_bytes(data)
-    golden = {p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in GOLDEN.rglob("*") if p.is_file()}
+    golden = {
+        p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in GOLDEN.rglob("*") if p.is_file()
+    }
     assert sorted(produced) == sorted(golden), "generated file set differs from the golden set"
     for rel, data in produced.items():
         assert data == golden[rel], f"{rel} differs from tests/golden/site/{rel}"
@@ -99,7 +103,7 @@ def test_without_linkstatus_or_renderings_everything_is_unchecked(tmp_path: Path
     states = re.findall(r'data-state="([a-z]+)" markdown', catalogue)
     assert sorted(states) == ["lost", "unchecked", "unchecked", "unchecked"]
     page = (root / "docs/en/resources/first-guide.md").read_text(encoding="utf-8")
-    assert "not checked yet" in page
+    assert "Not checked yet</span>" in page
     assert "python -m demos run multi_head" in page
     assert "atlas-explorer" not in page and "=== " not in page
     masks = (root / "docs/en/resources/second-lecture.md").read_text(encoding="utf-8")
@@ -124,6 +128,7 @@ def test_hostile_text_never_reaches_markdown_as_html(root: Path) -> None:
     for rel, data in _generated(root).items():
         # fenced blocks are shown as code, so what is inside them is inert
         page = re.sub(r"^(`{3,}).*?^\1", "", data.decode("utf-8"), flags=re.S | re.M)
+        page = re.sub(r"\A---\n.*?\n---\n", "", page, flags=re.S)  # front matter is not Markdown
         unsafe_link = re.compile(r"(?<!\\)\]\(\s*<?\s*(java\s*script|data):", re.I)
         assert not unsafe_link.search(page), rel
         assert not re.search(r"^\s*\[[^\]]+\]:\s*(javascript|data):", page, re.I | re.M), rel
@@ -163,6 +168,8 @@ def test_text_and_prose_escaping() -> None:
     assert markdown.prose("[b](mailto:a@example.org)") == "[b](mailto:a@example.org)"
     assert markdown.prose("x `<y>` z <w>") == "x `<y>` z &lt;w&gt;"
     assert markdown.prose("```\n<b>\n") == "```\n<b>\n```", "an open fence is closed"
+    assert markdown.prose('```{.x onclick="y"}\nz\n```') == "```\nz\n```"
+    assert markdown.prose("~~~python\nz\n~~~") == "~~~python\nz\n~~~"
     assert markdown.prose("![img](https://t.example/p.png)") == "!\\[img](https://t.example/p.png)"
     assert markdown.fenced("a ``` b").startswith("````\n")
     assert HOSTILE["author"] not in markdown.text(HOSTILE["author"])
@@ -197,3 +204,26 @@ def test_missing_home_intro_is_a_clear_error(root: Path) -> None:
     (root / "docs/en/_home.md").unlink()
     with pytest.raises(SiteError, match=r"docs/en/_home\.md: the hand-written home introduction"):
         generate(load(root / "resources.yaml"), Layout.at(root))
+
+
+def test_cli_generate_is_deterministic(root: Path) -> None:
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tools.site", "--root", str(root), "generate"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    first = run()
+    assert first.returncode == 0, first.stderr
+    pages = _generated(root)
+    second = run()
+    assert second.returncode == 0 and "0 written" in second.stdout
+    assert _generated(root) == pages
+    assert not (root / "site").exists(), "generate writes Markdown only"
+    usage = subprocess.run(
+        [sys.executable, "-m", "tools.site", "publish"], cwd=REPO, capture_output=True, timeout=60
+    )
+    assert usage.returncode == 2

@@ -39,6 +39,8 @@ async def check_url(client: Client, probe: SiblingProbe | None, s: Settings, url
     chain = await client.follow(url, "GET", deadline)
     v = classify(chain)
     final = chain.final
+    if probe is not None and final is not None:
+        probe.observe(prepare(url).url, final.status, len(chain.hops) > 1)
     if probe is not None and v.verdict in ("ok", "redirected") and v.page is not None and final:
         why = await probe.judge(prepare(url).url, chain, v.page.simhash)
         if why:
@@ -106,7 +108,9 @@ async def check_links(
             http_status=v.http_status,
             final_url=v.final_url,
             title=v.title,
-            elapsed_ms=int((time.monotonic() - started) * 1000),
+            elapsed_ms=v.elapsed_ms
+            if v.elapsed_ms is not None
+            else int((time.monotonic() - started) * 1000),
             resources=list(link.resources),
             line=link.line,
             simhash=hex64(v.page.simhash) if v.page is not None else None,
@@ -130,6 +134,8 @@ async def check_links(
     _, pending = await asyncio.wait(tasks, timeout=settings.run_deadline)
     for t in pending:
         t.cancel()
+    if pending:
+        await asyncio.wait(pending)
     results = []
     for link, task in zip(links, tasks, strict=True):
         if task in pending or task.cancelled():

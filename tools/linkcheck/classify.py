@@ -65,6 +65,7 @@ class Verdict:
     title: str | None = None
     page: Page | None = None
     parked: bool = False
+    elapsed_ms: int | None = None  # time on the network (queueing for a polite slot excluded)
 
 
 def is_login_url(url: str) -> bool:
@@ -111,12 +112,14 @@ def error_verdict(chain: Chain) -> Verdict:
 def classify(chain: Chain) -> Verdict:
     """One verdict for a request and its redirects (without the sibling probe or drift)."""
     if chain.error is not None:
-        return error_verdict(chain)
+        v = error_verdict(chain)
+        v.elapsed_ms = chain.elapsed_ms
+        return v
     final: Response = chain.hops[-1]
     status = final.status
     page = parse(final.body, final.header("content-type")) if final.body and final.is_html else None
     title = page.title if page and page.title else None
-    v = Verdict("ok", "", status, final.url, title, page)
+    v = Verdict("ok", "", status, final.url, title, page, elapsed_ms=chain.elapsed_ms)
     redirected = len(chain.hops) > 1
     login = next((h.url for h in chain.hops[1:] if is_login_url(h.url)), None)
     challenge = bool(final.header("cf-mitigated")) or bool(page and _CHALLENGE.search(page.title))

@@ -27,10 +27,12 @@ Requests and politeness:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import ssl
 import time
 import zlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -200,6 +202,21 @@ class _Gate:
         self.sem = asyncio.Semaphore(concurrency)
         self.interval = interval
         self.next_at = 0.0
+        self.pending = 0  # requests queued for or holding a slot
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        self.pending += 1
+        self.idle.clear()
+        try:
+            async with self.sem:
+                yield
+        finally:
+            self.pending -= 1
+            if self.pending == 0:
+                self.idle.set()
 
     async def wait_turn(self) -> None:
         now = time.monotonic()
@@ -242,8 +259,18 @@ class Client:
         self.trusted_resolver = Resolver(allow_private=True)
         self._gates: dict[tuple[str, int], _Gate] = {}
         self._global = asyncio.Semaphore(settings.max_concurrency)
-        self._ssl = ssl.create_default_context()
+        self._ssl: ssl.SSLContext | None = None
         self.requests_sent = 0
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """The TLS context, created on first use (loading the CA store costs startup time)."""
+        if self._ssl is None:
+            self._ssl = ssl.create_default_context()
+        return self._ssl
+
+    async def wait_idle(self, url: str) -> None:
+        """Wait until no request to ``url``'s host is queued or running."""
+        await self._gate(prepare(url)).idle.wait()
 
     def _gate(self, t: Target) -> _Gate:
         key = (t.host, t.port)
@@ -276,7 +303,7 @@ class Client:
         first = True
         while True:
             gate = self._gate(target)
-            async with gate.sem:
+            async with gate.slot():
                 while True:
                     try:
                         resp = await self._with_retries(
@@ -325,7 +352,7 @@ class Client:
         target = prepare(url)
         gate = self._gate(target)
         deadline = deadline or Deadline(self.settings.url_deadline)
-        async with gate.sem:
+        async with gate.slot():
             return await self._with_retries(target, method, deadline, trusted, gate)
 
     async def _with_retries(
@@ -408,7 +435,7 @@ class Client:
                     asyncio.open_connection(
                         addr,
                         t.port,
-                        ssl=self._ssl if t.scheme == "https" else None,
+                        ssl=self.ssl_context() if t.scheme == "https" else None,
                         server_hostname=t.host if t.scheme == "https" else None,
                         limit=s.max_header_bytes,
                     ),
@@ -453,7 +480,10 @@ class Client:
 
     async def _read(self, coro, t: Target):  # type: ignore[no-untyped-def]
         try:
-            return await asyncio.wait_for(coro, self.settings.read_timeout)
+            async with asyncio.timeout(
+                self.settings.read_timeout
+            ):  # no extra task, unlike wait_for
+                return await coro
         except TimeoutError as exc:
             raise FetchError(
                 "timeout", t.url, f"read timed out after {self.settings.read_timeout} s"
@@ -462,22 +492,23 @@ class Client:
     async def _read_head(
         self, reader: asyncio.StreamReader, t: Target
     ) -> tuple[int, str, dict[str, str]]:
-        line = await self._read(reader.readline(), t)
-        if not line:
-            raise FetchError("reset", t.url, "connection closed before any answer")
-        parts = line.decode("latin-1").rstrip("\r\n").split(" ", 2)
+        try:
+            head = await self._read(reader.readuntil(b"\r\n\r\n"), t)
+        except asyncio.IncompleteReadError as exc:
+            if not exc.partial:
+                raise FetchError("reset", t.url, "connection closed before any answer") from exc
+            head = exc.partial  # a server that closes right after its headers
+        except asyncio.LimitOverrunError as exc:
+            raise FetchError("protocol", t.url, "headers too large") from exc
+        lines = head.decode("latin-1").split("\n")
+        parts = lines[0].rstrip("\r").split(" ", 2)
         if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-            raise FetchError("protocol", t.url, f"not an HTTP status line: {line[:80]!r}")
+            raise FetchError("protocol", t.url, f"not an HTTP status line: {lines[0][:80]!r}")
         headers: dict[str, str] = {}
-        size = len(line)
-        while True:
-            line = await self._read(reader.readline(), t)
-            size += len(line)
-            if size > self.settings.max_header_bytes:
-                raise FetchError("protocol", t.url, "headers too large")
-            if line in (b"\r\n", b"\n", b""):
-                break
-            name, _, value = line.decode("latin-1").partition(":")
+        for line in lines[1:]:
+            name, sep, value = line.rstrip("\r").partition(":")
+            if not sep:
+                continue
             key = name.strip().lower()
             value = value.strip()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value

@@ -10,6 +10,7 @@ cut into character bigrams because it has no spaces; near-identical pages differ
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -71,14 +72,13 @@ def decode(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     m = _META_CHARSET.search(body[:4096])
     if m:
         candidates.append(_codec(m.group(1).decode("ascii", "replace")))
-    # Strict checks ignore the last few bytes: a bounded read may cut a character in two.
-    probe = body[:-4] if len(body) > 4 else body
     for name in candidates:
         if name:
             return body.decode(name, errors="replace"), name
     for name in ("utf-8", "cp932", "euc_jp"):
+        # Not final: a bounded read may have cut the last character in two.
         try:
-            probe.decode(name)
+            codecs.getincrementaldecoder(name)().decode(body, final=False)
         except UnicodeDecodeError:
             continue
         return body.decode(name, errors="replace"), name
@@ -138,7 +138,7 @@ class Page:
     raw: str = ""
     charset: str = ""
 
-    @property
+    @functools.cached_property
     def simhash(self) -> int:
         return simhash(self.title + "\n" + self.text)
 

@@ -6,6 +6,11 @@ target's 200 proves nothing. One probe per host and path shape (depth, extension
 slash), shared by every URL of that shape, so the cost is one request per host in the common
 case, not one per URL. URLs with a query string are not probed: a made-up query is too often
 ignored by the server, which would make real pages look like soft 404s.
+
+The probe waits until the host has no other request queued or running, and is not sent at all when, meanwhile,
+another URL of the same shape on that host got a plain 404 or 410 (no redirect): the server
+has then shown how it answers a path that is not there, which is what the probe would learn.
+On a healthy site with some dead links this makes the probe free.
 """
 
 from __future__ import annotations
@@ -80,7 +85,14 @@ class SiblingProbe:
         self.settings = settings
         self.rng = rng or random.Random()
         self._cache: dict[ShapeKey, asyncio.Future[ProbeAnswer]] = {}
+        self._seen_404: dict[ShapeKey, str] = {}
         self.probes_sent = 0
+
+    def observe(self, url: str, status: int, redirected: bool) -> None:
+        """Remember a plain 404/410 answer: evidence that this shape gets real not-founds."""
+        key = shape(url)
+        if key is not None and status in (404, 410) and not redirected:
+            self._seen_404.setdefault(key, url)
 
     async def answer(self, url: str) -> ProbeAnswer | None:
         """The (cached) probe answer for ``url``'s shape; None when its shape is not probed."""
@@ -89,11 +101,14 @@ class SiblingProbe:
             return None
         fut = self._cache.get(key)
         if fut is None:
-            fut = asyncio.ensure_future(self._probe(sibling(url, self.rng)))
+            fut = asyncio.ensure_future(self._probe(key, sibling(url, self.rng)))
             self._cache[key] = fut
         return await asyncio.shield(fut)
 
-    async def _probe(self, url: str) -> ProbeAnswer:
+    async def _probe(self, key: ShapeKey, url: str) -> ProbeAnswer:
+        await self.client.wait_idle(url)  # the host's queued requests may answer for us
+        if key in self._seen_404:
+            return ProbeAnswer(self._seen_404[key], 404, self._seen_404[key], None)
         self.probes_sent += 1
         chain: Chain = await self.client.follow(url, "GET", Deadline(self.settings.url_deadline))
         final = chain.final

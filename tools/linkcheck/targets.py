@@ -7,8 +7,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tools.catalog import AtlasError, Catalogue
 from tools.linkcheck.results import Link
 
@@ -81,6 +79,8 @@ def urls_at(ref: str, path: str = "resources.yaml", cwd: str | Path | None = Non
     )
     if shown.returncode != 0:
         return set()
+    import yaml  # only PR mode needs it; keeps the common start-up short
+
     try:
         return _urls_in(yaml.safe_load(shown.stdout))
     except yaml.YAMLError as exc:

@@ -1,0 +1,108 @@
+"""The demos CLI, run as a real subprocess (``python -m demos``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from demos.core import available_devices
+from demos.registry import DEMO_IDS
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def demos(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "demos", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_list_shows_the_14_demos_in_order():
+    proc = demos("list")
+    assert proc.returncode == 0, proc.stderr
+    rows = [line.split("\t") for line in proc.stdout.splitlines()]
+    assert [r[0] for r in rows] == list(DEMO_IDS)
+    assert len(rows) == 14
+    assert all(len(r) == 2 and r[1].strip() for r in rows)
+
+
+def test_list_in_japanese():
+    proc = demos("list", "--lang", "ja")
+    assert proc.returncode == 0, proc.stderr
+    assert "masks\tパディングマスクと因果マスク" in proc.stdout.splitlines()
+
+
+def test_run_prints_the_narration():
+    proc = demos("run", "qkv_step_by_step", "--device", "cpu", "--seed", "0")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "== Inputs =="
+    assert "== What to notice ==" in lines
+    assert proc.stderr == ""
+
+
+def test_run_auto_says_which_device_first():
+    proc = demos("run", "masks", "--device", "auto")
+    assert proc.returncode == 0, proc.stderr
+    first = proc.stdout.splitlines()[0]
+    if available_devices() == ["cpu"]:
+        assert first == "device: cpu (auto: no CUDA or MPS)"
+    else:
+        assert first.startswith(f"device: {available_devices()[0]} (auto: ")
+
+
+def test_different_seed_changes_the_output():
+    a = demos("run", "masks", "--device", "cpu", "--seed", "0")
+    b = demos("run", "masks", "--device", "cpu", "--seed", "1")
+    assert a.returncode == b.returncode == 0
+    assert a.stdout != b.stdout
+
+
+def _one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def test_unknown_id_is_one_line_and_exit_2():
+    line = _one_line_error(demos("run", "no_such_demo"))
+    assert "unknown demo 'no_such_demo'" in line
+    assert "available: word_vectors, qkv_step_by_step" in line
+
+
+@pytest.mark.parametrize("device", ["cuda", "mps"])
+def test_missing_device_is_one_line_and_exit_2(device):
+    if device in available_devices():
+        pytest.skip(f"{device} is present here")
+    line = _one_line_error(demos("run", "masks", "--device", device))
+    assert line == (
+        f"error: device '{device}' is not available here "
+        f"(available: {', '.join(available_devices())})"
+    )
+
+
+def test_unknown_device_name_is_one_line_and_exit_2():
+    line = _one_line_error(demos("run", "masks", "--device", "tpu"))
+    assert "unknown device 'tpu'" in line and "auto, cpu, cuda, mps" in line
+
+
+def test_render_unknown_id_writes_nothing(tmp_path):
+    line = _one_line_error(demos("render", "--out", str(tmp_path), "--only", "masks", "nope"))
+    assert "unknown demo 'nope'" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_reports_missing_renderings_and_exits_1(tmp_path):
+    proc = demos("check", "--out", str(tmp_path))
+    assert proc.returncode == 1
+    assert "masks: stale (no rendering); run: python -m demos render --only masks" in proc.stdout

@@ -1,0 +1,51 @@
+"""demos.registry: the ids, lazy imports, and no torch at import time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from demos import registry
+from demos.core import DemoError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_ids_are_the_architecture_contract():
+    assert registry.DEMO_IDS == (
+        "word_vectors", "qkv_step_by_step", "seq2seq_attention", "multi_head", "masks",
+        "positional_encoding", "bert_style_encoder", "learned_attention",
+        "similarity_vs_projection", "cnn_vs_attention_path", "image_self_attention",
+        "detr_object_queries", "attention_variants", "attention_at_scale",
+    )  # fmt: skip
+
+
+def test_importing_the_registry_does_not_import_torch():
+    code = "import sys, demos.registry; print('torch' in sys.modules, 'matplotlib' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "False"]
+
+
+def test_get_returns_the_module_with_its_contract():
+    module = registry.get("masks")
+    assert module.ID == "masks"
+    assert set(module.TITLE) == set(module.SUMMARY) == {"ja", "en"}
+    assert callable(module.run) and callable(module.figures)
+
+
+def test_unknown_id_is_a_clear_error():
+    with pytest.raises(DemoError, match=r"unknown demo 'nope' \(available: word_vectors, "):
+        registry.get("nope")
+
+
+def test_every_present_module_declares_its_id_and_resources():
+    for demo_id in registry.DEMO_IDS:
+        if not (REPO / "demos" / f"{demo_id}.py").is_file():
+            continue
+        module = registry.get(demo_id)
+        assert module.ID == demo_id
+        assert module.RESOURCES and all(isinstance(r, str) for r in module.RESOURCES)

@@ -1,0 +1,161 @@
+"""``python -m tools.linkcheck`` end to end, in a subprocess (tools/linkcheck/cli.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest_linkcheck import Reply, page
+
+ROOT = Path(__file__).resolve().parent.parent
+VALID = ROOT / "tests" / "fixtures" / "catalogue" / "valid.yaml"
+FAST = ["--host-interval", "0", "--retry-backoff", "0.01", "--no-archive", "--read-timeout", "3"]
+
+pytest_plugins = ("conftest_linkcheck",)
+
+
+def linkcheck(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
+    full_env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CI": "true",
+        "GITHUB_ACTIONS": "false",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tools.linkcheck", *args],
+        cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_urls_file_json_and_exit_codes(sites, tmp_path):
+    s = sites()
+    s.routes["/good"] = Reply(body=page("Good page", "content"))
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"# a comment\n{s.url('/good')}\n\n{s.url('/gone')}\n")
+    out = tmp_path / "out.json"
+    p = linkcheck("--urls", str(urls), "--json", str(out), "--allow-private", *FAST)
+    assert p.returncode == 1, p.stderr
+    doc = json.loads(out.read_text())
+    assert [(r["url"], r["verdict"]) for r in doc["results"]] == [
+        (s.url("/good"), "ok"), (s.url("/gone"), "broken")
+    ]  # fmt: skip
+    assert doc["results"][0]["title"] == "Good page" and doc["results"][0]["state"] is None
+    assert "1 broken" in p.stdout and "\r" not in p.stderr  # no progress bar off a terminal
+    urls.write_text(s.url("/good") + "\n")
+    assert linkcheck("--urls", str(urls), "--allow-private", *FAST).returncode == 0
+
+
+def test_private_addresses_refused_without_the_flag(sites, tmp_path):
+    s = sites()
+    urls = tmp_path / "urls.txt"
+    urls.write_text(s.url("/") + "\n")
+    p = linkcheck("--urls", str(urls), *FAST)
+    assert p.returncode == 1 and "blocked" in p.stdout
+    assert s.requests == []
+
+
+def test_input_errors_exit_2_and_corrupt_state_is_kept(sites, tmp_path):
+    s = sites()
+    p = linkcheck("--urls", str(tmp_path / "missing.txt"))
+    assert p.returncode == 2 and "missing.txt" in p.stderr
+    urls = tmp_path / "urls.txt"
+    urls.write_text(s.url("/x") + "\n")
+    state = tmp_path / "linkstatus.json"
+    state.write_text("{not json")
+    p = linkcheck("--urls", str(urls), "--state", str(state), "--allow-private", *FAST)
+    assert p.returncode == 2 and "linkstatus.json:1" in p.stderr
+    assert state.read_text() == "{not json" and s.requests == []
+    assert linkcheck("--host-concurrency", "x").returncode == 2
+
+
+def _catalogue(tmp_path: Path, a, b, c) -> Path:
+    text = VALID.read_text(encoding="utf-8")
+    text = text.replace("https://jalammar.github.io", a.base).replace(
+        "https://tips-memo.com", b.base
+    )
+    path = tmp_path / "resources.yaml"
+    path.write_text(text.replace("https://qiita.com", c.base), encoding="utf-8")
+    return path
+
+
+def _needs_loader(path: Path) -> None:
+    from tools.catalog import load
+
+    try:
+        load(path)
+    except NotImplementedError:
+        pytest.skip("tools.catalog.load is not implemented yet")
+
+
+def test_catalogue_tracking_across_runs(sites, tmp_path):
+    a, b, c = sites(), sites(), sites()
+    for site in (a, b, c):
+        site.default = lambda seen: Reply(body=page(f"Page {seen.path}", f"text of {seen.path} " * 20)) \
+            if "zz" not in seen.path else Reply(404, "no")  # fmt: skip
+    cat = _catalogue(tmp_path, a, b, c)
+    _needs_loader(cat)
+    args = ["--allow-private", *FAST]
+    p = linkcheck(*args, "--now", "2026-11-01T00:00:00Z", cwd=tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+    state = json.loads((tmp_path / "linkstatus.json").read_text())
+    assert {e["state"] for e in state["links"].values()} == {"alive"}
+    assert state["updated_at"] == "2026-11-01T00:00:00Z"
+    first = sorted(state["links"])
+
+    c.default = lambda seen: Reply(404, "gone")
+    env = {"GITHUB_ACTIONS": "true"}
+    for day, expected in (("03", 0), ("05", 0), ("07", 1)):
+        p = linkcheck(
+            *args,
+            "--now",
+            f"2026-11-{day}T00:00:00Z",
+            "--markdown",
+            "issue.md",
+            cwd=tmp_path,
+            env=env,
+        )
+        assert p.returncode == expected, (day, p.stdout, p.stderr)
+    state = json.loads((tmp_path / "linkstatus.json").read_text())
+    qiita = [u for u in state["links"] if u.startswith(c.base)][0]
+    assert state["links"][qiita]["state"] == "dead" and sorted(state["links"]) == first
+    line = next(n for n, t in enumerate(cat.read_text().splitlines(), 1) if c.base in t)
+    assert f"::error file=resources.yaml,line={line},title=link broken::" in p.stdout
+    assert "→ **dead**" in (tmp_path / "issue.md").read_text()
+
+
+def test_since_checks_only_new_urls(sites, tmp_path):
+    a, b, c = sites(), sites(), sites()
+    for site in (a, b, c):
+        site.default = Reply(body=page("fine", "text"))
+    cat = _catalogue(tmp_path, a, b, c)
+    _needs_loader(cat)
+    git = [
+        "git",
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "-c",
+        "commit.gpgsign=false",
+    ]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "resources.yaml"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "old"], cwd=tmp_path, check=True)
+    new_url = c.url("/brand-new-post")
+    cat.write_text(
+        cat.read_text().replace(c.url("/enoughspacefor/items/c9810d1065741a7f461c"), new_url)
+    )
+    c.default = Reply(404, "missing")
+    out = tmp_path / "pr.json"
+    p = linkcheck("--since", "HEAD", "--json", str(out), "--allow-private", *FAST, cwd=tmp_path)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert [r["url"] for r in json.loads(out.read_text())["results"]] == [new_url]
+    assert not (tmp_path / "linkstatus.json").exists()
+    assert a.requests == [] and b.requests == []
+    p = linkcheck("--since", "no-such-ref", "--allow-private", *FAST, cwd=tmp_path)
+    assert p.returncode == 2 and "no-such-ref" in p.stderr

@@ -1,0 +1,67 @@
+"""The random-sibling probe (tools/linkcheck/soft404.py)."""
+
+from __future__ import annotations
+
+import random
+
+from conftest_linkcheck import Reply, check, page
+
+from tools.linkcheck.soft404 import shape, sibling
+
+pytest_plugins = ("conftest_linkcheck",)
+
+
+def test_catch_all_server_is_soft_404_with_one_probe_per_shape(sites):
+    s = sites()
+    s.default = Reply(body=page("Welcome to our blog", "latest posts and more " * 20))
+    urls = [s.url(f"/posts/{i}") for i in range(6)]
+    results = check(urls, rng=random.Random(1))
+    assert {r.verdict for r in results} == {"soft-404"}
+    assert "made-up sibling" in results[0].detail
+    assert len(s.requests) == 6 + 1  # one probe for the shape /posts/<x>
+
+
+def test_real_pages_on_a_server_with_real_404s_are_ok(sites):
+    s = sites()
+    for i in range(5):
+        s.routes[f"/posts/{i}"] = Reply(body=page(f"Post {i}", f"distinct text number {i} " * 30))
+    results = check([s.url(f"/posts/{i}") for i in range(5)])
+    assert [r.verdict for r in results] == ["ok"] * 5
+    probes = [p for p in s.paths() if p.startswith("/posts/zz")]
+    assert len(probes) == 1
+
+
+def test_probe_landing_on_the_same_page_after_redirect(sites):
+    s = sites()
+    s.routes["/browse"] = Reply(body=page("Browse courses", "this course is not offered now"))
+    s.routes["/learn/old-course/"] = Reply(302, headers={"Location": "/browse"})
+
+    def anything(seen):
+        if seen.path.startswith("/learn/"):
+            return Reply(302, headers={"Location": "/browse"})
+        return Reply(404, "no")
+
+    s.default = anything
+    r = check([s.url("/learn/old-course/")])[0]
+    assert r.verdict == "soft-404" and "lands on the same page" in r.detail
+
+
+def test_shape_and_sibling():
+    rng = random.Random(0)
+    url = "https://x.org/a/b/page.html"
+    sib = sibling(url, rng)
+    assert sib.startswith("https://x.org/a/b/zz") and sib.endswith(".html")
+    assert shape(url) == shape(sib)
+    assert sibling("https://x.org/dir/item/", rng).endswith("/")
+    assert shape("https://x.org/") is None and shape("https://x.org/watch?v=1") is None
+
+
+def test_no_probe_when_a_same_shape_url_already_got_a_real_404(sites):
+    s = sites()
+    for i in range(4):
+        s.routes[f"/posts/{i}"] = Reply(body=page(f"Post {i}", f"distinct text number {i} " * 30))
+    urls = [s.url(f"/posts/{i}") for i in range(4)] + [s.url("/posts/deleted")]
+    results = check(urls)
+    assert [r.verdict for r in results] == ["ok"] * 4 + ["broken"]
+    assert not [p for p in s.paths() if p.startswith("/posts/zz")]
+    assert len(s.requests) == 5

@@ -1,0 +1,152 @@
+"""The same configuration builds with Zensical (Material's successor) and yields every page.
+
+``zensical build`` runs on the generated Markdown with ``mkdocs.yml`` and ``mkdocs.en.yml`` as
+they are. What Zensical does not support may look plainer, but nothing may break: every resource
+page exists in both languages, in the right language, with our scripts, the explorer hook, the
+content tabs and admonitions, and language links that keep the reader on the same page.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import posixpath
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from site_fixture import REPO, make_root
+
+from tools.catalog import load
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+ASSETS = ("langswitch.js", "filters.js", "explorer.js")
+
+
+def _zensical() -> str:
+    exe = Path(sys.executable).with_name("zensical")
+    found = str(exe) if exe.exists() else shutil.which("zensical")
+    if not found:
+        pytest.fail("zensical is not installed: pip install -e '.[dev]'")
+    return found
+
+
+def _existing(path: Path) -> Path | None:
+    return path if path.exists() else None
+
+
+class _Page(html.parser.HTMLParser):
+    """The few things of a built page these tests look at."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = ""
+        self.scripts: list[str] = []
+        self.classes: set[str] = set()
+        self.alternates: list[tuple[str, str]] = []
+        self.nav_links = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        self.classes.update(a.get("class", "").split())
+        if tag == "html":
+            self.lang = a.get("lang", "")
+        elif tag == "script" and a.get("src"):
+            self.scripts.append(a["src"])
+        elif tag == "a" and "md-select__link" in a.get("class", "") and a.get("hreflang"):
+            self.alternates.append((a["hreflang"], a["href"]))
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module", params=["fixture", "real"])
+def zensical_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, list[str], list[str]]:
+    """Generated Markdown built by Zensical in both languages: (site, resource ids, demo ids)."""
+    from tools.site.generate import Layout, generate
+
+    tmp = tmp_path_factory.mktemp(f"zensical-{request.param}")
+    if request.param == "fixture":
+        root = make_root(tmp)
+    else:
+        if not (REPO / "resources.yaml").is_file():
+            pytest.skip("no resources.yaml yet")
+        root = make_root(
+            tmp,
+            catalogue=REPO / "resources.yaml",
+            linkstatus=_existing(REPO / "linkstatus.json"),
+            renderings=_existing(REPO / "demos" / "renderings"),
+            demos=REPO / "demos",
+        )
+    catalogue = load(root / "resources.yaml")
+    generate(catalogue, Layout.at(root))
+    for config in ("mkdocs.yml", "mkdocs.en.yml"):
+        done = subprocess.run(
+            [_zensical(), "build", "--strict", "--config-file", config],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+        assert done.returncode == 0, f"zensical build {config}:\n{done.stdout}\n{done.stderr}"
+    ids = [r.id for r in catalogue.resources]
+    with_explorer = sorted(
+        r.id
+        for r in catalogue.resources
+        if any((root / "demos" / "renderings" / d / "explorer.json").is_file() for d in r.demos)
+    )
+    return root / "site", ids, with_explorer
+
+
+def test_every_resource_page_in_both_languages(zensical_site) -> None:
+    site, ids, _ = zensical_site
+    missing = [
+        f"{prefix}resources/{rid}/"
+        for rid in ids
+        for prefix in ("", "en/")
+        if not (site / prefix / "resources" / rid / "index.html").is_file()
+    ]
+    assert not missing, f"Zensical did not build: {missing}"
+    for prefix, lang in (("", "ja"), ("en/", "en")):
+        for name in ("index.html", "catalogue/index.html", "links/index.html"):
+            assert _parse(site / prefix / name).lang == lang, prefix + name
+
+
+def test_our_scripts_and_hooks_survive(zensical_site) -> None:
+    site, ids, with_explorer = zensical_site
+    for prefix in ("", "en/"):
+        for name in ASSETS + ("atlas.css",):
+            assert (site / prefix / "assets" / "atlas" / name).is_file(), prefix + name
+        page = _parse(site / prefix / "resources" / ids[0] / "index.html")
+        loaded = {posixpath.basename(src) for src in page.scripts}
+        assert set(ASSETS) <= loaded, page.scripts
+        assert "admonition" in page.classes or "atlas-badge" in page.classes
+        catalogue = _parse(site / prefix / "catalogue" / "index.html")
+        assert {"atlas-catalogue", "atlas-item"} <= catalogue.classes
+        for rid in with_explorer:
+            demo = _parse(site / prefix / "resources" / rid / "index.html")
+            assert "atlas-explorer" in demo.classes, f"{prefix}resources/{rid}/"
+            assert "tabbed-set" in demo.classes, f"{prefix}resources/{rid}/: no code tabs"
+
+
+def test_language_links_keep_the_page(zensical_site) -> None:
+    site, ids, _ = zensical_site
+    wrong = []
+    for rid in ids:
+        for prefix in ("", "en/"):
+            here = f"/{prefix}resources/{rid}/"
+            page = _parse(site / prefix / "resources" / rid / "index.html")
+            targets = {}
+            for lang, href in page.alternates:
+                targets.setdefault(lang, set()).add(posixpath.normpath(posixpath.join(here, href)))
+            want = {"ja": {f"/resources/{rid}"}, "en": {f"/en/resources/{rid}"}}
+            if targets != want:
+                wrong.append(f"{here}: {targets}")
+    assert not wrong, "language links that leave the page:\n" + "\n".join(wrong[:5])
