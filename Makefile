@@ -66,3 +66,4 @@ demos: $(DEV_STAMP)
 
 clean:
 	rm -rf site .pytest_cache .ruff_cache
+	git clean -fqX docs/

@@ -1,11 +1,13 @@
 """Additive (Bahdanau) attention in a small encoder-decoder, trained on a toy translation task.
 
-A bidirectional GRU reads a French-like sentence; a GRU decoder writes the English one word at a
-time and, before each word, scores every encoder state with ``v . tanh(W_s s + W_h h_j)``. The
-decoder starts from a zero state, so attention is its only road to the source. After a few
-seconds of training the alignment for "Jane visite l'Afrique en septembre" (held out of
-training) is the diagonal you would draw by hand, with "la voiture rouge" -> "the red car"
-showing a reordering.
+An encoder turns each French-like word into an annotation ``h_j``; a GRU decoder writes the
+English one word at a time and, before each word, scores every annotation with
+``v . tanh(W_s s + W_h h_j)``. The decoder's start state is the same for every sentence, so
+attention is its only road to the source. The encoder is word-wise (no RNN) so that each
+annotation is its own word and the heatmap can be read directly; Bahdanau's bidirectional RNN
+mixes neighbours into every annotation, which blurs a small model's map. After about a second of
+training the alignment for "Jane visite l'Afrique en septembre" (held out of training) is the
+diagonal you would draw by hand, and "la voiture rouge" -> "the red car" shows a reordering.
 """
 
 from __future__ import annotations
@@ -188,7 +190,11 @@ class AdditiveAttention(nn.Module):
 
 
 class Seq2Seq(nn.Module):
-    """Bidirectional GRU encoder, GRU decoder fed ``[previous word; context]``."""
+    """Word-wise encoder, GRU decoder fed ``[previous word; context]``.
+
+    The output adds a read-out of the context to a read-out of the state (no product of the
+    two), which keeps the model from naming a word it did not look at by elimination.
+    """
 
     def __init__(self, src_vocab: int, tgt_vocab: int):
         super().__init__()
@@ -205,7 +211,7 @@ class Seq2Seq(nn.Module):
         self.s0 = nn.Parameter(torch.zeros(HIDDEN))
 
     def encode(self, src: torch.Tensor) -> torch.Tensor:
-        """``src`` ``(B, T_src)`` -> annotations ``(B, T_src, 2 * HIDDEN)`` (forward ; backward)."""
+        """``src`` ``(B, T_src)`` -> annotations ``(B, T_src, HIDDEN)``, one per word."""
         return self.encoder(self.src_emb(src))
 
     def decode_step(
@@ -216,29 +222,34 @@ class Seq2Seq(nn.Module):
         Args:
             prev: Previous target word ids, ``(B,)``.
             s: Previous decoder state, ``(B, HIDDEN)``.
-            h: Encoder annotations, ``(B, T_src, 2 * HIDDEN)``.
+            h: Encoder annotations, ``(B, T_src, HIDDEN)``.
             padding_mask: ``(B, T_src)``, True for real source tokens.
 
         Returns:
             ``(logits (B, tgt_vocab), new state (B, HIDDEN), weights (B, T_src))``.
         """
         e = self.tgt_emb(prev)  # (B, EMBED)
-        context, weights = self.attention(s, h, padding_mask)  # (B, 2H), (B, T_src)
+        context, weights = self.attention(s, h, padding_mask)  # (B, HIDDEN), (B, T_src)
         s = self.cell(torch.cat([e, context], dim=-1), s)  # (B, HIDDEN)
         logits = self.out(context) + self.out_state(s)  # (B, tgt_vocab)
         return logits, s, weights
 
     def forward(
         self, src: torch.Tensor, padding_mask: torch.Tensor, tgt_in: torch.Tensor
-    ) -> torch.Tensor:
-        """Teacher forcing: logits ``(B, T_tgt, tgt_vocab)`` for inputs ``tgt_in`` ``(B, T_tgt)``."""
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Teacher forcing on inputs ``tgt_in`` ``(B, T_tgt)``.
+
+        Returns:
+            ``(logits (B, T_tgt, tgt_vocab), weights (B, T_tgt, T_src))``.
+        """
         h = self.encode(src)
         s = self.s0.expand(src.shape[0], HIDDEN)  # (B, HIDDEN): the same for every sentence
-        logits = []
+        logits, weights = [], []
         for t in range(tgt_in.shape[1]):
-            step_logits, s, _ = self.decode_step(tgt_in[:, t], s, h, padding_mask)
+            step_logits, s, step_weights = self.decode_step(tgt_in[:, t], s, h, padding_mask)
             logits.append(step_logits)
-        return torch.stack(logits, dim=1)  # (B, T_tgt, tgt_vocab)
+            weights.append(step_weights)
+        return torch.stack(logits, dim=1), torch.stack(weights, dim=1)
 
     @torch.no_grad()
     def translate(
@@ -298,7 +309,9 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
         sents = sample_sentences(rng, BATCH, held_out)
         src, lengths, tgt_in, tgt_out = _batch(sents, src_vocab, tgt_vocab)
         mask = make_padding_mask(lengths, src.shape[1], device)  # (B, T_src)
-        logits = model(torch.tensor(src, device=device), mask, torch.tensor(tgt_in, device=device))
+        logits, _ = model(
+            torch.tensor(src, device=device), mask, torch.tensor(tgt_in, device=device)
+        )
         loss = nn.functional.cross_entropy(
             logits.reshape(-1, len(tgt_vocab)),  # (B * T_tgt, V)
             torch.tensor(tgt_out, device=device).reshape(-1),  # (B * T_tgt,)

@@ -1,0 +1,5 @@
+import sys
+
+from tools.site.cli import main
+
+sys.exit(main())

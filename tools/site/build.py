@@ -1,0 +1,73 @@
+"""Building the site: generate, then the Japanese and English MkDocs builds, then the JSON export."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tools.catalog import Catalogue, load
+from tools.site.generate import Layout, Report, api_json, generate, write_if_changed
+from tools.site.inputs import SiteError, load_linkstatus
+
+CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
+API_PATH = Path("api") / "resources.json"
+
+
+@dataclass
+class BuildResult:
+    """Timings in seconds, what generation did, and where the site is."""
+
+    site: Path
+    report: Report
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def mkdocs_build(config_file: Path) -> None:
+    """Run one strict MkDocs build in this process.
+
+    Raises:
+        SiteError: the configuration is invalid or the build produced warnings (strict mode).
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    if not config_file.is_file():
+        raise SiteError(f"{config_file}: MkDocs configuration not found")
+    try:
+        config = load_config(str(config_file), strict=True)
+        build(config)
+    except MkDocsException as exc:
+        raise SiteError(f"{config_file}: mkdocs build --strict failed: {exc}") from exc
+
+
+def build_site(layout: Layout, catalogue: Catalogue | None = None) -> BuildResult:
+    """Generate the Markdown, build both languages strictly, and write ``site/api/resources.json``.
+
+    Args:
+        layout: the project layout (the MkDocs configurations are read from ``layout.root``).
+        catalogue: an already loaded catalogue; loaded from ``layout.catalogue`` when omitted.
+
+    Returns:
+        Where the site is, with the time each step took.
+
+    Raises:
+        SiteError: generation or a build failed.
+        CatalogueError: the catalogue is not valid.
+    """
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    if catalogue is None:
+        catalogue = load(layout.catalogue)
+    report = generate(catalogue, layout)
+    timings["generate"] = time.perf_counter() - start
+    for config in CONFIGS:
+        step = time.perf_counter()
+        mkdocs_build(layout.root / config)
+        timings[config] = time.perf_counter() - step
+    site = layout.root / "site"
+    data = api_json(catalogue, load_linkstatus(layout.linkstatus)).encode("utf-8")
+    write_if_changed(site / API_PATH, data)
+    timings["total"] = time.perf_counter() - start
+    return BuildResult(site=site, report=report, timings=timings)

@@ -1,0 +1,289 @@
+"""Writing the generated Markdown and assets into ``docs/ja`` and ``docs/en``.
+
+The generator owns a fixed set of paths in each docs tree (:data:`GENERATED_FILES`,
+:data:`GENERATED_DIRS`); everything else there is hand-written and only read (``_home.md``).
+Output is deterministic: files are rewritten only when their bytes change (temp file + rename),
+and generated files that are no longer produced are removed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tools.catalog import Catalogue
+from tools.site import pages
+from tools.site.i18n import LANGS
+from tools.site.inputs import Demo, LinkStatus, SiteError, load_demo, load_linkstatus
+
+GENERATED_FILES = (
+    "index.md",
+    "catalogue.md",
+    "path.md",
+    "questions.md",
+    "links.md",
+    "demos.md",
+    "topics.md",
+)
+GENERATED_DIRS = ("resources", "assets/atlas", "assets/demos")
+HOME_INTRO = "_home.md"
+RESOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DEMO_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the generator reads and writes, all derived from the project root by default."""
+
+    root: Path
+    catalogue: Path
+    linkstatus: Path
+    renderings: Path
+    demos_dir: Path
+    assets: Path
+
+    @classmethod
+    def at(cls, root: Path, **overrides: Path | None) -> Layout:
+        """The standard layout under ``root``; keyword arguments replace single paths."""
+        paths = {
+            "catalogue": root / "resources.yaml",
+            "linkstatus": root / "linkstatus.json",
+            "renderings": root / "demos" / "renderings",
+            "demos_dir": root / "demos",
+            "assets": root / "site_assets",
+        }
+        paths.update({k: Path(v) for k, v in overrides.items() if v is not None})
+        return cls(root=root, **paths)
+
+    def docs(self, lang: str) -> Path:
+        """The docs tree of one language (``docs/ja`` or ``docs/en``)."""
+        return self.root / "docs" / lang
+
+
+@dataclass
+class Report:
+    """What a generation run did (paths relative to the project root)."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` through a temporary file and a rename, unless it is identical.
+
+    Returns:
+        True when the file was (re)written.
+    """
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _check_ids(catalogue: Catalogue) -> None:
+    """Ids become file paths: refuse anything that is not a plain slug, whatever validation did."""
+    where = catalogue.path
+    for r in catalogue.resources:
+        if not RESOURCE_ID.match(r.id):
+            raise SiteError(f"{where}:{r.line}: resource id {r.id!r} is not a slug [a-z0-9-]+")
+        for demo_id in r.demos:
+            if not DEMO_ID.match(demo_id):
+                raise SiteError(f"{where}:{r.line}: demo id {demo_id!r} is not [a-z0-9_]+")
+    for q in catalogue.questions:
+        for demo_id in q.demos:
+            if not DEMO_ID.match(demo_id):
+                raise SiteError(f"{where}:{q.line}: demo id {demo_id!r} is not [a-z0-9_]+")
+
+
+def demo_ids(catalogue: Catalogue) -> list[str]:
+    """Every demo the catalogue refers to (resources, questions, paths), sorted."""
+    found = {d for r in catalogue.resources for d in r.demos}
+    found.update(d for q in catalogue.questions for d in q.demos)
+    found.update(s.demo for p in catalogue.paths for s in p.steps if s.demo)
+    return sorted(found)
+
+
+def render(
+    catalogue: Catalogue, links: LinkStatus, demos: dict[str, Demo], intros: dict[str, str]
+) -> dict[str, dict[str, str]]:
+    """Render every generated page.
+
+    Args:
+        catalogue: the loaded catalogue.
+        links: link states (may be empty).
+        demos: every demo the catalogue refers to, by id.
+        intros: the hand-written home introduction per language.
+
+    Returns:
+        ``{lang: {path inside docs/<lang>: Markdown}}``.
+    """
+    _check_ids(catalogue)
+    ids = demo_ids(catalogue)
+    result: dict[str, dict[str, str]] = {}
+    for lang in LANGS:
+        ctx = pages.Context(catalogue=catalogue, links=links, demos=demos, lang=lang)
+        out = {
+            "index.md": pages.home(ctx, intros[lang]),
+            "catalogue.md": pages.catalogue_page(ctx),
+            "path.md": pages.path_page(ctx),
+            "questions.md": pages.questions_page(ctx),
+            "links.md": pages.links_page(ctx),
+            "demos.md": pages.demos_page(ctx, ids),
+            "topics.md": pages.topics_page(ctx),
+        }
+        for r in catalogue.resources:
+            out[f"resources/{r.id}.md"] = pages.resource_page(r, ctx)
+        result[lang] = {k: v.rstrip("\n") + "\n" for k, v in out.items()}
+    return result
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready copy of catalogue records, without the line bookkeeping."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in ("line", "lines", "path")
+        }
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def api_json(catalogue: Catalogue, links: LinkStatus) -> str:
+    """The catalogue with link states as ``site/api/resources.json`` (sorted keys, stable)."""
+
+    def link_of(url: str | None) -> dict[str, Any]:
+        info = links.get(url)
+        if url is None:
+            return {"state": "lost"}
+        if info is None:
+            return {"state": "unchecked"}
+        return {
+            "state": info.state,
+            "last_checked": info.last_checked,
+            "last_ok": info.last_ok,
+            "failing_since": info.failing_since,
+            "http_status": info.http_status,
+            "archive_url": info.archive_url,
+        }
+
+    resources = []
+    for r in catalogue.resources:
+        item = _plain(r)
+        item["link"] = link_of(r.url)
+        for alt, plain_alt in zip(r.alternates, item["alternates"], strict=True):
+            plain_alt["link"] = link_of(alt.url)
+        item["page"] = {"ja": f"resources/{r.id}/", "en": f"en/resources/{r.id}/"}
+        resources.append(item)
+    data = {
+        "version": 1,
+        "links_updated_at": links.updated_at,
+        "topics": _plain(catalogue.topics),
+        "resources": resources,
+        "extras": _plain(catalogue.extras),
+        "questions": _plain(catalogue.questions),
+        "paths": _plain(catalogue.paths),
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def _collect_demos(catalogue: Catalogue, layout: Layout) -> dict[str, Demo]:
+    return {d: load_demo(d, layout.renderings, layout.demos_dir) for d in demo_ids(catalogue)}
+
+
+def _asset_files(layout: Layout, demos: dict[str, Demo]) -> dict[str, bytes]:
+    """Files copied into each docs tree: the site's JS/CSS and the demos' figures and data."""
+    files: dict[str, bytes] = {}
+    if layout.assets.is_dir():
+        for src in sorted(layout.assets.rglob("*")):
+            if src.is_file() and not src.name.startswith("."):
+                rel = src.relative_to(layout.assets).as_posix()
+                files[f"assets/atlas/{rel}"] = src.read_bytes()
+    for demo in demos.values():
+        if demo.folder is None:
+            continue
+        names = [f.file for f in demo.figures] + ([demo.explorer] if demo.explorer else [])
+        for name in names:
+            files[f"assets/demos/{demo.id}/{name}"] = (demo.folder / name).read_bytes()
+    return files
+
+
+def generate(catalogue: Catalogue, layout: Layout) -> Report:
+    """Write every generated page and asset into both docs trees.
+
+    Args:
+        catalogue: the loaded catalogue.
+        layout: where to read link states, renderings, assets and the home intro, and where to write.
+
+    Returns:
+        What was written, left alone and removed.
+
+    Raises:
+        SiteError: an input is malformed or a hand-written home introduction is missing.
+    """
+    links = load_linkstatus(layout.linkstatus)
+    demos = _collect_demos(catalogue, layout)
+    intros = {}
+    for lang in LANGS:
+        intro = layout.docs(lang) / HOME_INTRO
+        if not intro.is_file():
+            raise SiteError(f"{intro}: the hand-written home introduction is missing")
+        intros[lang] = intro.read_text(encoding="utf-8")
+    rendered = render(catalogue, links, demos, intros)
+    assets = _asset_files(layout, demos)
+    report = Report()
+    for lang in LANGS:
+        docs = layout.docs(lang)
+        wanted: dict[str, bytes] = {k: v.encode("utf-8") for k, v in rendered[lang].items()}
+        wanted.update(assets)
+        for rel, data in sorted(wanted.items()):
+            if write_if_changed(docs / rel, data):
+                report.written.append(f"docs/{lang}/{rel}")
+            else:
+                report.unchanged += 1
+        report.removed += _remove_stale(docs, set(wanted), lang)
+    return report
+
+
+def _remove_stale(docs: Path, wanted: set[str], lang: str) -> list[str]:
+    removed = []
+    candidates = [docs / name for name in GENERATED_FILES]
+    for folder in GENERATED_DIRS:
+        if (docs / folder).is_dir():
+            candidates.extend(p for p in (docs / folder).rglob("*") if p.is_file())
+    for path in sorted(candidates):
+        rel = path.relative_to(docs).as_posix()
+        if path.is_file() and rel not in wanted:
+            path.unlink()
+            removed.append(f"docs/{lang}/{rel}")
+    for folder in GENERATED_DIRS:
+        base = docs / folder
+        if base.is_dir():
+            for sub in sorted(base.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+                if sub.is_dir() and not any(sub.iterdir()):
+                    sub.rmdir()
+    return removed

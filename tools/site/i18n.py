@@ -1,0 +1,205 @@
+"""Interface words of the site in Japanese and English (catalogue text lives in resources.yaml)."""
+
+from __future__ import annotations
+
+LANGS = ("ja", "en")
+
+TYPES = {
+    "article": ("記事", "Article"),
+    "blog": ("ブログ", "Blog post"),
+    "video": ("動画", "Video"),
+    "paper": ("論文", "Paper"),
+    "course": ("講座", "Course"),
+    "slides": ("スライド", "Slides"),
+    "wiki": ("Wiki", "Wiki"),
+}
+LANGUAGES = {"ja": ("日本語", "Japanese"), "en": ("英語", "English")}
+LEVELS = {
+    "beginner": ("入門", "Beginner"),
+    "intermediate": ("中級", "Intermediate"),
+    "advanced": ("上級", "Advanced"),
+}
+ACCESS = {
+    "free": ("無料", "Free"),
+    "registration": ("要登録", "Registration"),
+    "paywall": ("有料", "Paywall"),
+}
+MARKS = {
+    "starred": ("強く推薦", "Strongly recommended"),
+    "celebrated": ("特に価値が高い", "Especially valuable"),
+    "new": ("追加分", "Added later"),
+    "niche": ("対象が限られる", "Niche"),
+}
+STATES = {
+    "alive": ("有効", "Alive"),
+    "failing": ("失敗中", "Failing"),
+    "dead": ("リンク切れ", "Dead"),
+    "restricted": ("閲覧制限", "Restricted"),
+    "moved": ("移転", "Moved"),
+    "drifted": ("内容が変化", "Drifted"),
+    "unknown": ("不明", "Unknown"),
+    "unchecked": ("未確認", "Not checked yet"),
+    "lost": ("URL 不明", "Lost link"),
+}
+VERDICTS = {
+    "ok": ("正常", "ok"),
+    "redirected": ("転送", "redirected"),
+    "broken": ("失敗", "broken"),
+    "soft-404": ("実質 404", "soft 404"),
+    "restricted": ("制限", "restricted"),
+    "transient": ("一時的な失敗", "transient"),
+    "drifted": ("内容が変化", "drifted"),
+    "blocked": ("対象外", "blocked"),
+}
+VERDICT_SYMBOLS = {
+    "ok": "✓",
+    "redirected": "↪",
+    "broken": "✗",
+    "soft-404": "✗",
+    "restricted": "🔒",
+    "transient": "…",
+    "drifted": "≠",
+    "blocked": "–",
+}
+ALTERNATE_KINDS = {
+    "translation": ("翻訳", "Translation"),
+    "moved": ("移転先", "Moved copy"),
+    "archive": ("アーカイブ", "Archive copy"),
+    "companion": ("関連資料", "Companion"),
+}
+
+UI = {
+    "site_name": ("Attention Atlas", "Attention Atlas"),
+    "home": ("ホーム", "Home"),
+    "catalogue": ("カタログ", "Catalogue"),
+    "path": ("学習の道筋", "Learning paths"),
+    "questions": ("未解決の疑問", "Open questions"),
+    "links": ("リンクの状態", "Link health"),
+    "demos": ("デモ", "Demo gallery"),
+    "topics": ("トピック", "Topics"),
+    "resources": ("資料", "Resources"),
+    "where_to_start": ("どこから読むか", "Where to start"),
+    "start_with": ("まずはこれから:", "Start with:"),
+    "recommended_order": ("おすすめの順番", "Recommended order"),
+    "order_note": (
+        "順位は元のリストのおおまかな推薦順です。",
+        "The ranking follows the source list's rough order of recommendation.",
+    ),
+    "unranked": ("その他の資料", "Other resources"),
+    "col_rank": ("順位", "Rank"),
+    "col_title": ("資料", "Resource"),
+    "col_type": ("種類", "Type"),
+    "col_lang": ("言語", "Language"),
+    "col_level": ("レベル", "Level"),
+    "col_state": ("リンク", "Link"),
+    "col_topics": ("トピック", "Topics"),
+    "col_url": ("URL", "URL"),
+    "col_since": ("この状態になった日", "Since"),
+    "col_checked": ("最終確認", "Last check"),
+    "col_http": ("HTTP", "HTTP"),
+    "col_recent": ("最近の確認", "Recent checks"),
+    "col_archive": ("アーカイブ", "Archive copy"),
+    "col_resource": ("資料", "Resource"),
+    "facet_type": ("種類", "Type"),
+    "facet_lang": ("言語", "Language"),
+    "facet_level": ("レベル", "Level"),
+    "facet_topics": ("トピック", "Topic"),
+    "facet_state": ("リンクの状態", "Link state"),
+    "filter_all": ("すべて", "All"),
+    "filter_shown": ("{n} / {m} 件を表示", "{n} of {m} shown"),
+    "catalogue_intro": (
+        "掲載しているすべての資料です。JavaScript が有効なら、上の選択欄で絞り込めます。",
+        "Every resource in the atlas. With JavaScript on, the selectors above narrow the list.",
+    ),
+    "badge_year": ("年", "Year"),
+    "year_unknown": ("年不明", "year unknown"),
+    "checked_on": ("{date} 確認", "checked {date}"),
+    "not_checked": ("未確認", "not checked yet"),
+    "summary": ("概要", "Summary"),
+    "why": ("役に立つ理由", "Why it helps"),
+    "highlights": ("注目するところ", "What to look at"),
+    "caveats": ("注意点", "Caveats"),
+    "caveat": ("注意", "Caveat"),
+    "status_note": ("リンクについて", "About this link"),
+    "original": ("元の資料", "Original"),
+    "open_original": ("元の資料を開く", "Open the original"),
+    "by": ("著者", "By"),
+    "publisher": ("掲載", "Published by"),
+    "alternates": ("翻訳・別の場所", "Translations and other copies"),
+    "archive_copy": ("アーカイブのコピー", "Archive copy"),
+    "archive_note": (
+        "元のリンクが失敗しているため、Internet Archive の保存版を案内します。",
+        "The original link is failing, so here is the Internet Archive's copy.",
+    ),
+    "lost_title": ("この資料の URL は見つかっていません", "This resource's URL has not been found"),
+    "how_to_help": ("見つけるのを手伝う", "Help find it"),
+    "how_to_help_text": (
+        "正しい URL やアーカイブを見つけたら、`resources.yaml` を直すプルリクエストか、"
+        "「リンク切れの報告」Issue で教えてください。",
+        "If you find the right URL or an archived copy, open a pull request that fixes "
+        '`resources.yaml`, or tell us in a "Report a broken link" issue.',
+    ),
+    "related": ("関連する資料", "Related resources"),
+    "topics_label": ("トピック", "Topics"),
+    "marks_label": ("元のリストでの評価", "In the source list"),
+    "demos_heading": ("デモ", "Demos"),
+    "run_it": ("手元で動かす:", "Run it yourself:"),
+    "output": ("実際の出力", "Real output"),
+    "not_rendered": (
+        "このデモの出力はまだ用意されていません。コマンドを実行すると見られます。",
+        "This demo's output has not been rendered yet; run the command to see it.",
+    ),
+    "explorer_hint": (
+        "トークンにカーソルを合わせるかフォーカスすると、そのトークンが他のトークンに向ける重みが表示されます。",
+        "Hover over or focus a token to see the weights it gives to the other tokens.",
+    ),
+    "illustrates": ("この資料のデモ:", "Illustrates:"),
+    "path_steps": ("手順", "Steps"),
+    "path_demo": ("デモ:", "Demo:"),
+    "question": ("疑問", "Question"),
+    "our_answer": ("私たちの答え", "Our answer"),
+    "answered_in_article": ("元の記事の中で解決済み", "Answered in the article itself"),
+    "open_in_article": ("元の記事では未解決", "Left open in the article"),
+    "about_resources": ("関連する資料:", "About:"),
+    "links_intro": (
+        "リンク追跡ツールが記録した、すべての URL の状態です。失敗が数日にわたって繰り返されたときだけ"
+        "「リンク切れ」とみなします。",
+        "The state of every URL, as recorded by the link tracker. A link counts as dead only "
+        "after repeated failures spread over several days.",
+    ),
+    "links_updated": ("最終更新: {date}", "Last updated: {date}"),
+    "links_never": (
+        "リンクはまだ一度も確認されていません(`python -m tools.linkcheck` で確認できます)。",
+        "No link has been checked yet (`python -m tools.linkcheck` checks them).",
+    ),
+    "lost_links": ("見つかっていないリンク", "Lost links"),
+    "no_lost_links": ("見つかっていないリンクはありません。", "No link is lost."),
+    "demos_intro": (
+        "それぞれのデモは、自己注意のひとつの考え方を小さなコードで確かめます。",
+        "Each demo checks one idea about self-attention with a small piece of code.",
+    ),
+    "topics_intro": (
+        "トピックごとの資料の一覧です。",
+        "The resources, grouped by topic.",
+    ),
+    "no_resources": ("該当する資料はありません。", "No resource yet."),
+    "data_export": (
+        "カタログ全体とリンクの状態は JSON でも取得できます:",
+        "The whole catalogue with link states is also available as JSON:",
+    ),
+}
+
+
+def t(key: str, lang: str, **fields: str) -> str:
+    """Return the interface string ``key`` in ``lang``, with ``{name}`` fields filled in."""
+    ja, en = UI[key]
+    value = ja if lang == "ja" else en
+    return value.format(**fields) if fields else value
+
+
+def label(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
+    """Return the label of ``key`` from one of the tables above, or the key itself if unknown."""
+    pair = table.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "ja" else pair[1]

@@ -1,0 +1,515 @@
+"""The generated pages, one function per page, each returning Markdown for one language.
+
+Every catalogue string goes through :mod:`tools.site.markdown` (``text`` for plain strings,
+``prose`` for contributor Markdown); only markup written here is live.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from tools.catalog import Catalogue, Resource, Text
+from tools.site import i18n
+from tools.site.i18n import label, t
+from tools.site.inputs import Demo, LinkInfo, LinkStatus
+from tools.site.markdown import attr, fenced, link, one_line, prose, safe_url, text
+
+GOOD_VERDICTS = ("ok", "redirected")
+RECENT_CHECKS = 10
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a page needs: the catalogue, link states, demos, and the language."""
+
+    catalogue: Catalogue
+    links: LinkStatus
+    demos: dict[str, Demo]
+    lang: str
+
+    def tr(self, value: Text) -> str:
+        """The text in this page's language."""
+        return value.get(self.lang)
+
+
+# --- small pieces -------------------------------------------------------------------------------
+
+
+def state_of(resource: Resource, links: LinkStatus) -> str:
+    """The link state of a resource's main URL, with ``lost`` and ``unchecked`` added."""
+    if resource.url is None:
+        return "lost"
+    info = links.get(resource.url)
+    return info.state if info else "unchecked"
+
+
+def anchor(value: str) -> str:
+    """An HTML id fragment made only of safe characters (ids are slugs; this keeps them so)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", value)
+
+
+def _date(stamp: str | None) -> str:
+    return stamp[:10] if stamp else "—"
+
+
+def _badge(kind: str, value: str, shown: str, state: str | None = None) -> str:
+    extra = f' data-state="{attr(state)}"' if state else ""
+    return (
+        f'<span class="atlas-badge" data-kind="{attr(kind)}" data-value="{attr(value)}"{extra}>'
+        f"{text(shown)}</span>"
+    )
+
+
+def state_badge(state: str, lang: str) -> str:
+    """A link-state badge (``data-state`` is what the CSS and the filters read)."""
+    return _badge("state", state, label(i18n.STATES, state, lang), state=state)
+
+
+def _res_href(rid: str, prefix: str) -> str:
+    return f"{prefix}resources/{rid}.md"
+
+
+def res_link(resource: Resource, prefix: str) -> str:
+    """A Markdown link to a resource page; ``prefix`` leads from the current file to docs root."""
+    return f"[{text(resource.full_title)}]({_res_href(resource.id, prefix)})"
+
+
+def _indent(block: str, spaces: int = 4) -> str:
+    pad = " " * spaces
+    return "\n".join(pad + line if line.strip() else "" for line in block.split("\n"))
+
+
+def admonition(kind: str, title: str, body: str) -> str:
+    """A Material admonition; ``title`` is plain text, ``body`` is Markdown already made safe."""
+    safe_title = title.replace('"', "&quot;")
+    return f'!!! {kind} "{text(safe_title)}"\n\n{_indent(body)}\n'
+
+
+def badges(resource: Resource, ctx: Context) -> str:
+    """Type, language, level, year, access and link state (with the last check's date)."""
+    lang = ctx.lang
+    year = str(resource.year) if resource.year else t("year_unknown", lang)
+    parts = [
+        _badge("type", resource.type, label(i18n.TYPES, resource.type, lang)),
+        _badge("lang", resource.lang, label(i18n.LANGUAGES, resource.lang, lang)),
+        _badge("level", resource.level, label(i18n.LEVELS, resource.level, lang)),
+        _badge("year", str(resource.year or ""), year),
+        _badge("access", resource.access, label(i18n.ACCESS, resource.access, lang)),
+    ]
+    state = state_of(resource, ctx.links)
+    info = ctx.links.get(resource.url)
+    checked = (
+        t("checked_on", lang, date=_date(info.last_checked))
+        if info and info.last_checked
+        else t("not_checked", lang)
+    )
+    if state in ("lost", "unchecked"):
+        checked = ""
+    shown = label(i18n.STATES, state, lang) + (f" · {checked}" if checked else "")
+    parts.append(_badge("state", state, shown, state=state))
+    return '<span class="atlas-badges">' + " ".join(parts) + "</span>"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return "\n".join(lines)
+
+
+def _order_table(resources: list[Resource], ctx: Context, ranked: bool) -> str:
+    lang = ctx.lang
+    header = [t("col_title", lang), t("col_type", lang), t("col_lang", lang)]
+    header += [t("col_level", lang), t("col_state", lang)]
+    if ranked:
+        header.insert(0, t("col_rank", lang))
+    rows = []
+    for r in resources:
+        row = [
+            res_link(r, ""),
+            text(label(i18n.TYPES, r.type, lang)),
+            text(label(i18n.LANGUAGES, r.lang, lang)),
+            text(label(i18n.LEVELS, r.level, lang)),
+            state_badge(state_of(r, ctx.links), lang),
+        ]
+        if ranked:
+            row.insert(0, str(r.rank))
+        rows.append(row)
+    return _table(header, rows)
+
+
+def unranked(catalogue: Catalogue) -> list[Resource]:
+    """Resources without a rank: by their number in the source list, then later additions by id."""
+    rest = [r for r in catalogue.resources if r.rank is None]
+    return sorted(rest, key=lambda r: (r.number is None, r.number or 0, r.id))
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def home(ctx: Context, intro: str) -> str:
+    """The home page: the hand-written ``intro``, where to start, and the recommended order."""
+    lang = ctx.lang
+    out = [intro.rstrip(), ""]
+    ranked = ctx.catalogue.ranked()
+    if ranked:
+        first = ranked[0]
+        out += [f"## {t('where_to_start', lang)}", ""]
+        out += [f"{t('start_with', lang)} **{res_link(first, '')}**", ""]
+        out += [prose(ctx.tr(first.summary)), ""]
+        out += [f"## {t('recommended_order', lang)}", "", t("order_note", lang), ""]
+        out += [_order_table(ranked, ctx, ranked=True), ""]
+    rest = unranked(ctx.catalogue)
+    if rest:
+        out += [f"## {t('unranked', lang)}", "", _order_table(rest, ctx, ranked=False), ""]
+    return "\n".join(out)
+
+
+def filter_labels(ctx: Context) -> str:
+    """The JSON block with the filter labels that ``filters.js`` reads."""
+    lang = ctx.lang
+    facets = [
+        ("type", i18n.TYPES),
+        ("lang", i18n.LANGUAGES),
+        ("level", i18n.LEVELS),
+    ]
+    data: dict[str, object] = {"facets": []}
+    for key, table in facets:
+        data["facets"].append(  # type: ignore[union-attr]
+            {
+                "key": key,
+                "label": t(f"facet_{key}", lang),
+                "values": {k: label(table, k, lang) for k in table},
+            }
+        )
+    data["facets"].append(  # type: ignore[union-attr]
+        {
+            "key": "topics",
+            "label": t("facet_topics", lang),
+            "values": {tp.id: tp.label.get(lang) for tp in ctx.catalogue.topics},
+        }
+    )
+    data["facets"].append(  # type: ignore[union-attr]
+        {
+            "key": "state",
+            "label": t("facet_state", lang),
+            "values": {k: label(i18n.STATES, k, lang) for k in i18n.STATES},
+        }
+    )
+    data["all"] = t("filter_all", lang)
+    data["shown"] = t("filter_shown", lang)
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="atlas-filter-labels">{payload}</script>'
+
+
+def catalogue_page(ctx: Context) -> str:
+    """Every resource, with the data attributes the filters read."""
+    lang = ctx.lang
+    api = "../api/resources.json" if lang == "ja" else "../../api/resources.json"
+    out = [f"# {t('catalogue', lang)}", "", t("catalogue_intro", lang), ""]
+    out += [filter_labels(ctx), "", '<div class="atlas-catalogue" markdown>', ""]
+    for r in ctx.catalogue.ranked() + unranked(ctx.catalogue):
+        item = (
+            f'<div class="atlas-item" data-type="{attr(r.type)}" data-lang="{attr(r.lang)}" '
+            f'data-level="{attr(r.level)}" data-topics="{attr(" ".join(r.topics))}" '
+            f'data-state="{attr(state_of(r, ctx.links))}" markdown>'
+        )
+        out += [
+            item,
+            "",
+            f"**{res_link(r, '')}**",
+            "",
+            badges(r, ctx),
+            "",
+            one_line(ctx.tr(r.summary)),
+        ]
+        out += ["", "</div>", ""]
+    out += ["</div>", "", f'{t("data_export", lang)} <a href="{api}">resources.json</a>', ""]
+    return "\n".join(out)
+
+
+def _since(info: LinkInfo) -> str | None:
+    """When the URL entered its current state: failing_since, or the start of its good run."""
+    if info.failing_since:
+        return info.failing_since
+    start = None
+    for check in reversed(info.history):
+        if check.verdict in GOOD_VERDICTS:
+            start = check.at
+        elif check.verdict != "transient":
+            break
+    return start or info.first_seen
+
+
+def _demo_section(
+    demo: Demo, ctx: Context, depth: int, level: str = "###", full: bool = True
+) -> list[str]:
+    """A demo: title, summary, code tabs and real output (when ``full``), the explorer hook
+    right before the static figure, and the command."""
+    lang = ctx.lang
+    md_prefix = "../" * depth
+    url_prefix = "../" * (depth + 1)  # raw HTML is resolved against the page URL (a folder)
+    out = [f"{level} {text(demo.title[lang])} {{#demo-{anchor(demo.id)}}}", ""]
+    if demo.summary[lang]:
+        out += [prose(demo.summary[lang]), ""]
+    if demo.folder is None:
+        out += [t("not_rendered", lang), ""]
+    if full:
+        for tab_label, code in demo.code:
+            out += [f'=== "{text(tab_label).replace(chr(34), "&quot;")}"', ""]
+            out += [_indent(fenced(code, "python")), ""]
+        if demo.output is not None:
+            out += [f"**{t('output', lang)}**", "", fenced(demo.output, "text"), ""]
+    if demo.explorer:
+        src = f"{url_prefix}assets/demos/{demo.id}/{demo.explorer}"
+        out += [f"*{t('explorer_hint', lang)}*", ""]
+        out += [f'<div class="atlas-explorer" data-src="{attr(src)}" data-view="0"></div>', ""]
+    for fig in demo.figures:
+        alt = text(fig.alt[lang])
+        out += [f"![{alt}]({md_prefix}assets/demos/{demo.id}/{fig.file})", ""]
+    out += [f"{t('run_it', lang)}", "", fenced(demo.command, "bash"), ""]
+    return out
+
+
+def resource_page(resource: Resource, ctx: Context) -> str:
+    """The page of one resource at ``resources/<id>/``."""
+    lang = ctx.lang
+    r = resource
+    cat = ctx.catalogue
+    # MkDocs puts the page title into <title> unescaped; a front-matter title without angle
+    # brackets keeps "</title><script>" in a contributor's title from ending that element.
+    head_title = r.full_title.replace("<", "\uff1c").replace(">", "\uff1e")
+    out = ["---", f"title: {json.dumps(head_title, ensure_ascii=False)}", "---", ""]
+    out += [f"# {text(r.full_title)}", "", badges(r, ctx), ""]
+    if r.url and safe_url(r.url):
+        out += [f"**{link(t('open_original', lang), r.url)}**", ""]
+    who = []
+    if r.authors:
+        who.append(f"{t('by', lang)}: " + ", ".join(text(a) for a in r.authors))
+    if r.publisher:
+        who.append(f"{t('publisher', lang)}: {text(r.publisher)}")
+    if who:
+        out += [" · ".join(who), ""]
+    if r.marks:
+        marks = ", ".join(text(label(i18n.MARKS, m, lang)) for m in r.marks)
+        out += [f"{t('marks_label', lang)}: {marks}", ""]
+    state = state_of(r, ctx.links)
+    info = ctx.links.get(r.url)
+    if r.url is None:
+        body = ""
+        if r.url_reason:
+            body = prose(ctx.tr(r.url_reason)) + "\n\n"
+        body += f"**{t('how_to_help', lang)}:** {t('how_to_help_text', lang)}"
+        out += [admonition("question", t("lost_title", lang), body), ""]
+    elif state in ("failing", "dead") and info and info.archive_url and safe_url(info.archive_url):
+        body = t("archive_note", lang) + "\n\n" + link(t("archive_copy", lang), info.archive_url)
+        out += [admonition("warning", t("archive_copy", lang), body), ""]
+    if r.status_note:
+        out += [admonition("info", t("status_note", lang), prose(ctx.tr(r.status_note))), ""]
+    out += [f"## {t('summary', lang)}", "", prose(ctx.tr(r.summary)), ""]
+    out += [f"## {t('why', lang)}", "", prose(ctx.tr(r.why)), ""]
+    highlights = r.highlights.get(lang)
+    if highlights:
+        out += [f"## {t('highlights', lang)}", ""]
+        out += [f"- {one_line(h)}" for h in highlights] + [""]
+    caveats = r.caveats.get(lang)
+    if caveats:
+        out += [f"## {t('caveats', lang)}", ""]
+        for c in caveats:
+            out += [admonition("warning", t("caveat", lang), prose(c)), ""]
+    alternates = [a for a in r.alternates if safe_url(a.url)]
+    extras = [e for e in cat.extras if e.resource == r.id and safe_url(e.url)]
+    if alternates or extras:
+        out += [f"## {t('alternates', lang)}", ""]
+        for a in alternates:
+            kind = label(i18n.ALTERNATE_KINDS, a.kind, lang)
+            lang_name = label(i18n.LANGUAGES, a.lang, lang)
+            if a.title:
+                line = f"- {link(a.title, a.url)} ({text(kind)}, {text(lang_name)})"
+            else:
+                line = f"- {link(kind, a.url)} ({text(lang_name)})"
+            if a.note:
+                line += f": {one_line(ctx.tr(a.note))}"
+            alt_info = ctx.links.get(a.url)
+            line += " " + state_badge(alt_info.state if alt_info else "unchecked", lang)
+            out.append(line)
+        for e in extras:
+            lang_name = label(i18n.LANGUAGES, e.lang, lang)
+            line = f"- {link(e.title, e.url)} ({text(lang_name)}): {one_line(ctx.tr(e.note))}"
+            extra_info = ctx.links.get(e.url)
+            out.append(
+                line + " " + state_badge(extra_info.state if extra_info else "unchecked", lang)
+            )
+        out.append("")
+    topics = [tp for tp in cat.topics if tp.id in r.topics]
+    if topics:
+        out += [f"## {t('topics_label', lang)}", ""]
+        out += [
+            ", ".join(
+                f"[{text(tp.label.get(lang))}](../topics.md#topic-{anchor(tp.id)})" for tp in topics
+            )
+        ]
+        out += [""]
+    related = [cat.resource(rid) for rid in r.related]
+    if related:
+        out += [f"## {t('related', lang)}", ""]
+        out += [
+            f"- [{text(o.full_title)}]({o.id}.md): {one_line(ctx.tr(o.summary))}" for o in related
+        ]
+        out += [""]
+    if r.demos:
+        out += [f"## {t('demos_heading', lang)}", ""]
+        for demo_id in r.demos:
+            out += _demo_section(ctx.demos[demo_id], ctx, depth=1)
+    return "\n".join(out)
+
+
+def path_page(ctx: Context) -> str:
+    """The learning paths: ordered steps through the resources, with the demo to run."""
+    lang = ctx.lang
+    out = [f"# {t('path', lang)}", ""]
+    for p in ctx.catalogue.paths:
+        out += [f"## {text(p.title.get(lang))} {{#path-{anchor(p.id)}}}", ""]
+        out += [_badge("level", p.level, label(i18n.LEVELS, p.level, lang)), ""]
+        out += [prose(p.description.get(lang)), ""]
+        for i, step in enumerate(p.steps, start=1):
+            r = ctx.catalogue.resource(step.resource)
+            line = f"{i}. **{res_link(r, '')}**: {one_line(step.note.get(lang))}"
+            if step.demo:
+                demo = ctx.demos[step.demo]
+                line += f" {t('path_demo', lang)} [{text(demo.title[lang])}](demos.md#demo-{anchor(demo.id)})"
+            out.append(line)
+        out.append("")
+    if not ctx.catalogue.paths:
+        out += [t("no_resources", lang), ""]
+    return "\n".join(out)
+
+
+def questions_page(ctx: Context) -> str:
+    """The source article's open questions with our answers, each backed by its demos."""
+    lang = ctx.lang
+    out = [f"# {t('questions', lang)}", ""]
+    for q in sorted(ctx.catalogue.questions, key=lambda q: (q.number, q.id)):
+        out += [f"## {q.number}. {text(q.question.get(lang))} {{#q-{anchor(q.id)}}}", ""]
+        status = "answered_in_article" if q.answered_in_article else "open_in_article"
+        out += [_badge("answered", status, t(status, lang)), ""]
+        about = [ctx.catalogue.resource(rid) for rid in q.about]
+        if about:
+            out += [
+                f"{t('about_resources', lang)} " + ", ".join(res_link(r, "") for r in about),
+                "",
+            ]
+        out += [f"### {t('our_answer', lang)}", "", prose(q.answer.get(lang)), ""]
+        for demo_id in q.demos:
+            demo = ctx.demos[demo_id]
+            out += [
+                f"- {t('path_demo', lang)} [{text(demo.title[lang])}](demos.md#demo-{anchor(demo.id)})"
+            ]
+        out.append("")
+    return "\n".join(out)
+
+
+def _strip(info: LinkInfo, lang: str) -> str:
+    checks = info.history[-RECENT_CHECKS:]
+    spans = []
+    for c in checks:
+        status = f" {c.http_status}" if c.http_status is not None else ""
+        title = f"{_date(c.at)} {label(i18n.VERDICTS, c.verdict, lang)}{status}"
+        symbol = i18n.VERDICT_SYMBOLS.get(c.verdict, "?")
+        spans.append(
+            f'<span class="atlas-check" data-verdict="{attr(c.verdict)}" title="{attr(title)}">'
+            f"{symbol}</span>"
+        )
+    return '<span class="atlas-strip">' + "".join(spans) + "</span>" if spans else "—"
+
+
+def links_page(ctx: Context) -> str:
+    """Link health: every URL with its state, history and archive copy; then the lost links."""
+    lang = ctx.lang
+    cat = ctx.catalogue
+    out = [f"# {t('links', lang)}", "", t("links_intro", lang), ""]
+    if ctx.links.updated_at:
+        out += [t("links_updated", lang, date=_date(ctx.links.updated_at)), ""]
+    else:
+        out += [t("links_never", lang), ""]
+    header = [
+        t("col_resource", lang),
+        t("col_url", lang),
+        t("col_state", lang),
+        t("col_since", lang),
+        t("col_checked", lang),
+        t("col_http", lang),
+        t("col_recent", lang),
+        t("col_archive", lang),
+    ]
+    rows = []
+    owners = {r.id: r for r in cat.resources}
+    extras = {e.id: e for e in cat.extras}
+    for url, owner, _line in cat.all_urls():
+        info = ctx.links.get(url)
+        state = info.state if info else "unchecked"
+        extra = extras.get(owner)
+        if owner in owners:
+            who = res_link(owners[owner], "")
+        elif extra is not None:
+            who = text(extra.title)
+        else:
+            who = text(owner)
+        archive = "—"
+        if info and info.archive_url and safe_url(info.archive_url):
+            archive = link(t("archive_copy", lang), info.archive_url)
+        rows.append(
+            [
+                who,
+                link(url, url),
+                state_badge(state, lang),
+                _date(_since(info)) if info else "—",
+                _date(info.last_checked) if info else "—",
+                str(info.http_status) if info and info.http_status is not None else "—",
+                _strip(info, lang) if info else "—",
+                archive,
+            ]
+        )
+    out += [_table(header, rows), ""]
+    out += [f"## {t('lost_links', lang)}", ""]
+    lost = [r for r in cat.resources if r.url is None]
+    if not lost:
+        out += [t("no_lost_links", lang), ""]
+    for r in lost:
+        out += [f"### {text(r.full_title)} {{#lost-{anchor(r.id)}}}", "", f"{res_link(r, '')}", ""]
+        if r.url_reason:
+            out += [prose(ctx.tr(r.url_reason)), ""]
+    if lost:
+        out += [f"**{t('how_to_help', lang)}:** {t('how_to_help_text', lang)}", ""]
+    return "\n".join(out)
+
+
+def demos_page(ctx: Context, demo_ids: list[str]) -> str:
+    """The demo gallery: each demo with its figure and the resources it illustrates."""
+    lang = ctx.lang
+    out = [f"# {t('demos', lang)}", "", t("demos_intro", lang), ""]
+    for demo_id in demo_ids:
+        demo = ctx.demos[demo_id]
+        section = _demo_section(demo, ctx, depth=0, level="##", full=False)
+        out += section
+        users = [r for r in ctx.catalogue.resources if demo_id in r.demos]
+        if users:
+            out += [f"{t('illustrates', lang)} " + ", ".join(res_link(r, "") for r in users), ""]
+    return "\n".join(out)
+
+
+def topics_page(ctx: Context) -> str:
+    """Resources grouped by the catalogue's topics (the only tags the site has)."""
+    lang = ctx.lang
+    out = [f"# {t('topics', lang)}", "", t("topics_intro", lang), ""]
+    for tp in ctx.catalogue.topics:
+        out += [f"## {text(tp.label.get(lang))} {{#topic-{anchor(tp.id)}}}", ""]
+        members = [r for r in ctx.catalogue.resources if tp.id in r.topics]
+        if members:
+            out += [f"- {res_link(r, '')}" for r in members]
+        else:
+            out.append(t("no_resources", lang))
+        out.append("")
+    return "\n".join(out)

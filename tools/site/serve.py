@@ -1,0 +1,148 @@
+"""``python -m tools.site serve``: build, serve ``site/`` on loopback, rebuild when inputs change.
+
+Watching is plain polling of modification times (no extra dependency, works on every platform).
+A failed rebuild is reported and the last good site keeps being served.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from tools.catalog import AtlasError
+from tools.site.build import CONFIGS, build_site
+from tools.site.generate import GENERATED_DIRS, GENERATED_FILES, Layout
+from tools.site.i18n import LANGS
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file())
+    return []
+
+
+def watched_files(layout: Layout) -> list[Path]:
+    """Every input of the site: catalogue, link states, renderings, hand-written pages, config."""
+    found = _files(layout.catalogue) + _files(layout.linkstatus) + _files(layout.renderings)
+    found += _files(layout.assets) + _files(layout.root / "overrides")
+    found += [layout.root / name for name in CONFIGS if (layout.root / name).is_file()]
+    for lang in LANGS:
+        docs = layout.docs(lang)
+        generated = [docs / name for name in GENERATED_FILES]
+        generated_dirs = [docs / name for name in GENERATED_DIRS]
+        for path in _files(docs):
+            if path in generated or any(d in path.parents for d in generated_dirs):
+                continue
+            found.append(path)
+    return found
+
+
+def snapshot(layout: Layout) -> Snapshot:
+    """Modification time and size of every watched file (a missing file simply is not there)."""
+    state: Snapshot = {}
+    for path in watched_files(layout):
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            continue
+        state[str(path)] = (info.st_mtime_ns, info.st_size)
+    return state
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+class SiteServer:
+    """Builds the site, serves it, and rebuilds it when an input changes.
+
+    Args:
+        layout: the project layout.
+        host: address to bind (loopback by default).
+        port: port to bind; 0 picks a free one (see :attr:`url`).
+        interval: seconds between change checks.
+    """
+
+    def __init__(
+        self, layout: Layout, host: str = "127.0.0.1", port: int = 8000, interval: float = 1.0
+    ) -> None:
+        self.layout = layout
+        self.interval = interval
+        self.builds = 0
+        self.last_error: str | None = None
+        self._stop = threading.Event()
+        site = layout.root / "site"
+        site.mkdir(parents=True, exist_ok=True)
+        handler = functools.partial(_QuietHandler, directory=str(site))
+        self._httpd = ThreadingHTTPServer((host, port), handler)
+        self._thread: threading.Thread | None = None
+        self._serving = False
+
+    @property
+    def url(self) -> str:
+        """The address the site is served at, e.g. ``http://127.0.0.1:8000/``."""
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def rebuild(self) -> bool:
+        """Build once; on failure keep the previous site and remember the error."""
+        try:
+            result = build_site(self.layout)
+        except AtlasError as exc:
+            self.last_error = str(exc)
+            print(f"build failed (still serving the last good site):\n{exc}", file=sys.stderr)
+            return False
+        self.builds += 1
+        self.last_error = None
+        print(f"built in {result.timings['total']:.2f} s; serving {self.url}", flush=True)
+        return True
+
+    def start(self) -> None:
+        """Build, then serve in a background thread and watch for changes in another."""
+        seen = snapshot(self.layout)  # before building, so an edit made meanwhile is not missed
+        self.rebuild()
+        serving = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        serving.start()
+        self._serving = True
+        self._thread = threading.Thread(target=self._watch, args=(seen,), daemon=True)
+        self._thread.start()
+
+    def _watch(self, seen: Snapshot) -> None:
+        while not self._stop.wait(self.interval):
+            now = snapshot(self.layout)
+            if now != seen:
+                seen = now
+                self.rebuild()
+
+    def wait(self) -> None:
+        """Block until :meth:`stop` is called (or the process is interrupted)."""
+        while not self._stop.wait(0.5):
+            pass
+
+    def stop(self) -> None:
+        """Stop watching and serving, and free the port."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        if self._serving:
+            self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, interval: float = 1.0) -> None:
+    """Serve the site until interrupted (Ctrl-C), rebuilding on changes."""
+    server = SiteServer(layout, host=host, port=port, interval=interval)
+    server.start()
+    print(f"serving {server.url} (Ctrl-C to stop)", flush=True)
+    try:
+        server.wait()
+    finally:
+        server.stop()
