@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import tracemalloc
 from collections.abc import Callable
+from contextlib import nullcontext
 
 import numpy as np
 import torch
@@ -12,7 +13,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from demos import reference
-from demos.core import DemoResult, Narrator, seed_everything
+from demos.core import DemoResult, Narrator, cpu_threads, seed_everything
 from demos.plotting import new_figure
 from demos.torch_attention import chunked_attention, naive_attention
 
@@ -89,7 +90,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
             rng.standard_normal((n_tok, HEAD_DIM)).astype(np.float32) for _ in range(3)
         )
         q, k, v = (torch.tensor(a, device=device)[None, None] for a in (q_np, k_np, v_np))
-        with torch.no_grad():
+        with torch.no_grad(), cpu_threads(1) if device == "cpu" else nullcontext():
             y_naive = naive_attention(q, k, v)  # (1, 1, n, head_dim)
             y_chunked = chunked_attention(q, k, v, chunk_size=CHUNK)
             y_sdpa = F.scaled_dot_product_attention(q, k, v)

@@ -7,6 +7,8 @@ site generator stay light; the torch-dependent helpers import it when called.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,3 +200,20 @@ def seed_everything(seed: int) -> None:
 def generator(seed: int) -> np.random.Generator:
     """Return a fresh NumPy generator for ``seed`` (demos draw their data from it)."""
     return np.random.default_rng(seed)
+
+
+@contextmanager
+def cpu_threads(n: int) -> Iterator[None]:
+    """Run the block with torch limited to ``n`` CPU threads, then restore the previous count.
+
+    Many tiny operations (a chunked loop) run faster on one thread than spread over several,
+    especially on a busy machine where extra threads spin waiting for a core.
+    """
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)

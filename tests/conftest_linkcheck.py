@@ -13,6 +13,9 @@ from __future__ import annotations
 import asyncio
 import gzip
 import itertools
+import shutil
+import ssl
+import subprocess
 import threading
 import time
 import zlib
@@ -66,8 +69,9 @@ NOT_FOUND = Reply(404, page("Not Found", "nothing here"), {"Content-Type": "text
 class Site:
     """A threaded HTTP server on one loopback address, with routes and a request log."""
 
-    def __init__(self, host: str):
+    def __init__(self, host: str, tls: tuple[str, str] | None = None):
         self.host = host
+        self.scheme = "https" if tls else "http"
         self.routes: dict[str, Route] = {}
         self.default: Route = NOT_FOUND
         self.requests: list[Seen] = []
@@ -149,13 +153,17 @@ class Site:
 
         self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     @property
     def base(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -185,6 +193,22 @@ def sites() -> Iterator[Callable[[], Site]]:
     yield make
     for s in made:
         s.close()
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A self-signed certificate for ``localhost`` and 127.0.0.1 (cert, key), made by openssl."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return str(cert), str(key)
 
 
 def fast_settings(**overrides: object) -> Settings:

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from demo_helpers import assert_narration_figures_and_explorer, assert_same_result_twice
 
 from demos import attention_variants as demo
 from demos.core import DemoResult
@@ -18,11 +19,11 @@ def result() -> DemoResult:
 
 
 def test_same_seed_same_result(result: DemoResult) -> None:
-    again = demo.run(device="cpu", seed=0)
-    assert again.lines == result.lines
-    assert again.arrays.keys() == result.arrays.keys()
-    for name, array in result.arrays.items():
-        np.testing.assert_array_equal(again.arrays[name], array, err_msg=name)
+    assert_same_result_twice(demo, result)
+
+
+def test_narration_figures_and_explorer(result: DemoResult) -> None:
+    assert_narration_figures_and_explorer(demo, result)
 
 
 def test_other_seed_other_input(result: DemoResult) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from demo_helpers import assert_narration_figures_and_explorer, assert_same_result_twice
 
 from demos import cnn_vs_attention_path as demo
 from demos.core import DemoResult
@@ -16,10 +17,11 @@ def result() -> DemoResult:
 
 
 def test_same_seed_same_result(result: DemoResult) -> None:
-    again = demo.run(device="cpu", seed=0)
-    assert again.lines == result.lines
-    for name, array in result.arrays.items():
-        np.testing.assert_array_equal(again.arrays[name], array, err_msg=name)
+    assert_same_result_twice(demo, result)
+
+
+def test_narration_figures_and_explorer(result: DemoResult) -> None:
+    assert_narration_figures_and_explorer(demo, result)
 
 
 @pytest.mark.parametrize("n", demo.LENGTHS)

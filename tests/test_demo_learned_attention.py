@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from demo_helpers import assert_narration_figures_and_explorer, assert_same_result_twice
 
 from demos import learned_attention as demo
 from demos.core import DemoResult, generator
@@ -15,10 +16,11 @@ def result() -> DemoResult:
 
 
 def test_same_seed_same_result(result: DemoResult) -> None:
-    again = demo.run(device="cpu", seed=0)
-    assert again.lines == result.lines
-    for name, array in result.arrays.items():
-        np.testing.assert_array_equal(again.arrays[name], array, err_msg=name)
+    assert_same_result_twice(demo, result)
+
+
+def test_narration_figures_and_explorer(result: DemoResult) -> None:
+    assert_narration_figures_and_explorer(demo, result)
 
 
 def test_reaches_the_stated_accuracy(result: DemoResult) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from conftest_linkcheck import Reply, check_one, fast_settings, page
+from conftest_linkcheck import Reply, check, check_one, fast_settings, page
 
 from tools.linkcheck.classify import is_home, is_login_url
 
@@ -135,3 +135,20 @@ def test_helpers():
     assert not is_login_url("https://example.com/blog/login-tips-for-beginners")
     assert is_home("https://example.com/") and is_home("https://example.com/index.html")
     assert not is_home("https://example.com/a")
+
+
+def test_nothing_reachable_means_our_network_is_down_not_the_links(sites):
+    ports = []
+    for _ in range(3):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            ports.append(sock.getsockname()[1])
+    hosts = ["127.0.0.1", "127.0.0.1.", "2130706433"]  # three spellings: three host names
+    urls = [f"http://{h}:{p}/x" for h, p in zip(hosts, ports, strict=True)]
+    results = check(urls)
+    assert {r.verdict for r in results} == {"transient"}
+    assert "network looks down" in results[0].detail
+    s = sites()
+    s.routes["/up"] = Reply(body=page("up", "fine"))
+    results = check([*urls, s.url("/up")])
+    assert [r.verdict for r in results] == ["broken", "broken", "broken", "ok"]

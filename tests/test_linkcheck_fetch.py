@@ -157,3 +157,19 @@ def test_run_deadline_turns_unfinished_links_into_transient(sites):
     assert time.monotonic() - t0 < 2
     assert [r.verdict for r in results] == ["ok", "transient"]
     assert "run deadline" in results[1].detail
+
+
+def test_https_verifies_the_name_and_connects_to_the_resolved_address(tls_files):
+    from conftest_linkcheck import Site
+
+    site = Site("127.0.0.1", tls=tls_files)
+    try:
+        site.routes["/secure?x"] = Reply(body=page("Secure page", "over TLS"))
+        url = f"https://localhost:{site.port}/secure?x"
+        r = check_one(url)
+        assert r.verdict == "broken" and "TLS" in r.detail  # our test CA is not trusted
+        r = check_one(url, fast_settings(ca_file=tls_files[0]))
+        assert (r.verdict, r.title) == ("ok", "Secure page")
+        assert site.requests[-1].headers["host"] == f"localhost:{site.port}"
+    finally:
+        site.close()

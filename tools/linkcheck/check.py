@@ -4,6 +4,10 @@ Each URL gets one GET (HEAD first for files that are not pages, see :mod:`.fetch
 classifier's verdict, the sibling probe when it answered with a page, the drift check against
 the fingerprint remembered from its last good check, and, when it fails, the Wayback copy
 (looked up once: a copy already in the history is kept).
+
+When no host at all could be reached (every URL failed name resolution or connection, on
+at least ``OUR_NETWORK_MIN_HOSTS`` hosts), the fault is our own network, not the links: those
+verdicts become ``transient`` so that an outage on the runner cannot declare links dead.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import random
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from tools.linkcheck.archive import lookup
 from tools.linkcheck.classify import FAILURES, Verdict, classify
@@ -25,6 +30,8 @@ from tools.linkcheck.video import check_video, youtube_id
 
 Progress = Callable[[int, int], None]
 _NO_FALLBACK = ("blocked", "dns", "bad-url", "loop", "too-many-redirects")
+_UNREACHABLE = ("dns", "connect")
+OUR_NETWORK_MIN_HOSTS = 3
 
 
 async def check_url(client: Client, probe: SiblingProbe | None, s: Settings, url: str) -> Verdict:
@@ -87,6 +94,7 @@ async def check_links(
         rng: the source of the sibling probe's made-up names.
     """
     known = known or {}
+    kinds: dict[str, str | None] = {}
     client = Client(settings)
     probe = SiblingProbe(client, settings, rng) if settings.probe_siblings else None
     done = 0
@@ -115,6 +123,7 @@ async def check_links(
             line=link.line,
             simhash=hex64(v.page.simhash) if v.page is not None else None,
         )
+        kinds[link.url] = v.error_kind
         failing = v.verdict in FAILURES or v.verdict == "drifted"
         if settings.archive and failing and not (entry or {}).get("archive_url"):
             try:
@@ -161,4 +170,17 @@ async def check_links(
             )
         else:
             results.append(task.result())
+    _network_down(results, kinds)
     return results
+
+
+def _network_down(results: list[Result], kinds: dict[str, str | None]) -> None:
+    if any(r.http_status is not None for r in results):
+        return  # something answered: the network works
+    unreachable = [r for r in results if kinds.get(r.url) in _UNREACHABLE]
+    if len({urlsplit(r.url).hostname for r in unreachable}) < OUR_NETWORK_MIN_HOSTS:
+        return
+    for r in unreachable:
+        r.verdict = "transient"
+        r.detail = f"no host could be reached, so our own network looks down ({r.detail})"
+        r.archive_url = r.archive_timestamp = None

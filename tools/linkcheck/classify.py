@@ -66,6 +66,7 @@ class Verdict:
     page: Page | None = None
     parked: bool = False
     elapsed_ms: int | None = None  # time on the network (queueing for a polite slot excluded)
+    error_kind: str | None = None  # FetchError.kind when no answer came back
 
 
 def is_login_url(url: str) -> bool:
@@ -106,7 +107,7 @@ def error_verdict(chain: Chain) -> Verdict:
     else:
         verdict = "transient"
     where = f" (after {len(chain.hops)} redirect(s))" if chain.hops else ""
-    return Verdict(verdict, f"{err.detail}{where}", status, err.url)
+    return Verdict(verdict, f"{err.detail}{where}", status, err.url, error_kind=kind)
 
 
 def classify(chain: Chain) -> Verdict:

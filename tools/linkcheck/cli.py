@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     pol.add_argument("--max-body", type=int, default=d.max_body, metavar="BYTES")
     pol.add_argument("--method", choices=("auto", "get", "head"), default=d.method)
     pol.add_argument("--user-agent", default=d.user_agent)
+    pol.add_argument("--ca-file", metavar="PEM", help="also trust these CA certificates")
     dec = p.add_argument_group("decisions")
     dec.add_argument("--no-probe", action="store_true", help="skip the random-sibling probe")
     dec.add_argument("--sibling-bits", type=int, default=d.sibling_bits, metavar="N")
@@ -96,6 +97,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         s.allow_addresses = frozenset(str(ipaddress.ip_address(a)) for a in args.allow_address)
     except ValueError as exc:
         raise AtlasError(f"--allow-address: {exc}") from exc
+    s.ca_file = args.ca_file
     s.probe_siblings = not args.no_probe
     s.archive = not args.no_archive
     for name in ("host_concurrency", "max_concurrency", "max_body"):

@@ -266,6 +266,8 @@ class Client:
         """The TLS context, created on first use (loading the CA store costs startup time)."""
         if self._ssl is None:
             self._ssl = ssl.create_default_context()
+            if self.settings.ca_file:
+                self._ssl.load_verify_locations(cafile=self.settings.ca_file)
         return self._ssl
 
     async def wait_idle(self, url: str) -> None:

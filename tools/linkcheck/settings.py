@@ -53,6 +53,7 @@ class Settings:
     oembed_endpoint: str = DEFAULT_OEMBED_ENDPOINT
     thumbnail_endpoint: str = DEFAULT_THUMBNAIL_ENDPOINT
     user_agent: str = USER_AGENT
+    ca_file: str | None = None  # extra trusted CA certificates (PEM), e.g. a test CA
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
