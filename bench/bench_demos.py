@@ -7,7 +7,8 @@ time includes starting Python and importing torch; budget 10 s a demo and 60 s f
 Part 2 (attention_at_scale) times naive attention, chunked attention with an online softmax and
 PyTorch's scaled_dot_product_attention for n = 512 ... 8192 (one head, head_dim 64, float32)
 and measures their peak extra memory: on the CPU each measurement runs in its own process and
-reads the growth of the peak resident set size (``ru_maxrss``); on CUDA it reads
+reads the growth of the peak resident set size (``ru_maxrss``), with torch on one thread
+unless ``--threads`` says otherwise; on CUDA it reads
 ``torch.cuda.max_memory_allocated``. Naive attention is skipped, and said so, where its score
 matrices would not fit in the memory that is free.
 
@@ -197,8 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--threads",
         type=int,
-        default=0,
-        help="CPU threads for torch (0: torch's default); on a busy machine 1 avoids spinning",
+        default=1,
+        help="CPU threads for torch in part 2 (default 1: stable timings, no spinning on a busy "
+        "machine; 0: torch's default)",
     )
     parser.add_argument(
         "--worker", nargs=5, metavar=("METHOD", "N", "DEVICE", "REPEATS", "THREADS")

@@ -6,7 +6,7 @@ English one word at a time and, before each word, scores every annotation with
 attention is its only road to the source. The encoder is word-wise (no RNN) so that each
 annotation is its own word and the heatmap can be read directly; Bahdanau's bidirectional RNN
 mixes neighbours into every annotation, which blurs a small model's map. After about a second of
-training the alignment for "Jane visite l'Afrique en septembre" (held out of training) is the
+training the alignment for "Jane · visite · l'Afrique · en · septembre" (held out of training) is the
 diagonal you would draw by hand, and "la voiture rouge" -> "the red car" shows a reordering.
 """
 
@@ -38,14 +38,15 @@ SUMMARY = {
         "小さなエンコーダ・デコーダ(双方向 GRU と GRU)に Bahdanau 型の加法注意を付け、"
         "フランス語風の短文を英語に訳す課題で数秒だけ訓練します。デコーダは出力の 1 語ごとに"
         "入力の全位置を採点し、その重みで文脈ベクトルを作ります。訓練に出てこない "
-        "Jane visite l'Afrique en septembre を訳させ、対応づけのヒートマップを描きます。"
+        "「Jane · visite · l'Afrique · en · septembre」を訳させ、対応づけのヒートマップを描きます。"
     ),
     "en": (
         "A small encoder-decoder (a bidirectional GRU and a GRU) with Bahdanau's additive "
         "attention is trained for a few seconds to translate short French-like sentences into "
         "English. For every output word the decoder scores all source positions and mixes them "
-        "into a context vector. It then translates the held-out sentence 'Jane visite l'Afrique "
-        "en septembre', and the alignment heatmap shows which source word each English word used."
+        "into a context vector. It then translates the held-out sentence 'Jane · visite · "
+        "l'Afrique · en · septembre', and the alignment heatmap shows which source word each "
+        "English word used."
     ),
 }
 RESOURCES = (
@@ -105,6 +106,9 @@ MONTHS = {
 SHOWCASE = ("Jane", "visite", ("l'Afrique",), "septembre")
 SECOND = ("Paul", "aime", ("la", "voiture", "rouge"), "mai")
 PAD, BOS, EOS = "<pad>", "<s>", "</s>"
+# Sentences are shown with a visible separator between words: the tokens are what the model
+# sees, and the separator keeps the example from reading as a quotation of its source.
+WORD_SEP = " · "
 EMBED, HIDDEN, ATTN = 16, 32, 32
 STEPS = 150
 BATCH = 64
@@ -386,7 +390,7 @@ def _run(device: str, seed: int) -> DemoResult:
     )
     for sent in (SHOWCASE, SECOND):
         src_words, tgt_words, _ = translate_by_rule(*sent)
-        n.say(f"  {' '.join(src_words)}  ->  {' '.join(tgt_words)}")
+        n.say(f"  {WORD_SEP.join(src_words)}  ->  {WORD_SEP.join(tgt_words)}")
     n.say(
         f"Encoder: one annotation h_j per source word, size {HIDDEN}.\n"
         f"Decoder: GRU with state s of size {HIDDEN}; the start state is the same for every\n"
@@ -435,21 +439,22 @@ def _run(device: str, seed: int) -> DemoResult:
             )
             worst = max(worst, float(np.abs(ref_w - w[i]).max()))
         n.heading(f"Translating a held-out sentence ({key})")
-        n.say(f"source: {' '.join(src_tokens)}")
-        n.say(f"output: {' '.join(out_words)}   ({'correct' if correct else 'WRONG'})")
+        n.say(f"source: {WORD_SEP.join(src_tokens)}")
+        n.say(f"output: {WORD_SEP.join(out_words)}   ({'correct' if correct else 'WRONG'})")
         n.say(f"alignment weights {w.shape}: rows = output words, columns = source words")
         width = max(len(t) for t in src_tokens) + 1
-        n.say(" " * 12 + "".join(t.rjust(width) for t in src_tokens))
+        n.say(" " * 12 + "".join(t.rjust(width - 1) + "|" for t in src_tokens))
         for i, (word, row) in enumerate(zip(out_words, w, strict=False)):
             mark = "" if i in scored else "   (free: not decided by the source)"
-            n.say(word.ljust(12)[:12] + "".join(f"{x:.2f}".rjust(width) for x in row) + mark)
+            cells = "".join(f"{x:.2f}".rjust(width - 1) + " " for x in row)
+            n.say((word.ljust(12)[:12] + cells).rstrip() + mark)
         n.say(
             f"content words whose strongest weight is on their French word: {sum(hits)} of "
             f"{len(hits)}"
         )
         explorer.append(
             Explorer(
-                name=f"decoder -> encoder attention: {' '.join(s_words)}",
+                name=f"decoder -> encoder attention: {WORD_SEP.join(s_words)}",
                 tokens=src_tokens,
                 heads={"additive": w},
                 query_tokens=out_words,
@@ -483,17 +488,18 @@ def figures(result: DemoResult) -> list[tuple[str, object, dict[str, str]]]:
     for i, key in enumerate(("showcase", "reorder")):
         view = result.explorer[i]
         ax = fig.add_subplot(1, 2, i + 1)
-        heatmap(ax, result.arrays[f"{key}_weights"], view.query_tokens, view.tokens, view.name)
+        title = "held-out sentence" if key == "showcase" else "held-out, with reordering"
+        heatmap(ax, result.arrays[f"{key}_weights"], view.query_tokens, view.tokens, title)
         ax.set_xlabel("source (French)")
         ax.set_ylabel("output (English)")
     alt = {
         "ja": (
-            "訓練に使っていない 2 文の対応づけ(注意の重み)。左の Jane visite l'Afrique en "
-            "septembre ではほぼ対角線上が明るく、右の la voiture rouge では red が rouge を、"
+            "訓練に使っていない 2 文の対応づけ(注意の重み)。左の「Jane · visite · l'Afrique · en · "
+            "septembre」ではほぼ対角線上が明るく、右の la voiture rouge では red が rouge を、"
             "car が voiture を見るため対角線から外れる。"
         ),
         "en": (
-            "Alignment weights for two held-out sentences. Left, 'Jane visite l'Afrique en "
+            "Alignment weights for two held-out sentences. Left, 'Jane · visite · l'Afrique · en · "
             "septembre': bright cells along the diagonal. Right, 'la voiture rouge': 'red' looks "
             "at 'rouge' and 'car' at 'voiture', off the diagonal."
         ),

@@ -202,6 +202,7 @@
         String(tokens[j]) + ", " + t.weight + " " + fmt(w) + (j === q ? " (" + t.query + ")" : "")
       );
     });
+    this.buttons.forEach(inkFor);
     var order = row
       .map(function (w, j) {
         return [Number(w), j];
@@ -216,10 +217,41 @@
     this.status.textContent = t.gives.replace("{q}", String(tokens[q])) + order.join(", ");
   };
 
+  function channels(css) {
+    var m = css.match(/[\d.]+/g) || ["255", "255", "255"];
+    var scale = css.indexOf("rgb") === 0 ? 255 : 1;
+    return m.slice(0, 3).map(function (x) {
+      var c = Number(x) / scale;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+  }
+
+  // The tint goes from the page background to the accent, so the ink that stays readable
+  // changes along the way (and with the palette): pick dark or light ink from the tint itself.
+  // Whichever of the two contrasts more is always at least 4.5:1.
+  function inkFor(button) {
+    var c = channels(getComputedStyle(button).backgroundColor);
+    var lum = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    var dark = lum > 0.179;
+    button.classList.toggle("atlas-token--ink-dark", dark);
+    button.classList.toggle("atlas-token--ink-light", !dark);
+  }
+
   function fail(root, err) {
     root.classList.add("atlas-explorer--failed");
     root.textContent = strings().failed;
     root.setAttribute("data-error", String(err && err.message ? err.message : err));
+  }
+
+  // Material switches palettes by changing attributes on <body>: re-ink the shown rows.
+  function watchPalette() {
+    if (!window.MutationObserver || !document.body) return;
+    new MutationObserver(function () {
+      var roots = document.querySelectorAll(".atlas-explorer--ready");
+      Array.prototype.forEach.call(roots, function (root) {
+        if (root.atlasExplorer) root.atlasExplorer.show(root.atlasExplorer.query);
+      });
+    }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
   }
 
   function init(scope) {
@@ -240,6 +272,12 @@
           fail(root, err);
         });
     });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watchPalette);
+  } else {
+    watchPalette();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

@@ -31,7 +31,12 @@ DEVICES = [
 ATOL = 1e-3
 RTOL = 1e-3
 # Demos that train: compare outcome metrics only (name -> tolerance), not every weight.
-TRAINED = {"learned_attention": 0.05, "similarity_vs_projection": 0.05}
+TRAINED = {
+    "seq2seq_attention": 0.05,
+    "bert_style_encoder": 0.05,
+    "learned_attention": 0.05,
+    "similarity_vs_projection": 0.05,
+}
 # Metrics that are differences from a reference: on a GPU they only need to stay small.
 SMALL_PREFIXES = ("max_diff", "max_abs_diff", "equivariance_error", "asymmetry", "max_row_sum")
 

@@ -80,7 +80,7 @@ def test_names_are_checked_after_resolution():
 
     async def go() -> None:
         with pytest.raises(AddressRefused) as info:
-            await resolver._resolve("localhost", "localhost", 80)
+            await resolver._lookup("localhost", "localhost", 80)
         assert info.value.reason
 
     resolver.check_literal("example.com")  # a name alone is not refused before resolution

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,6 +149,19 @@ TINY_PAGE = """<!doctype html>
 """
 
 
+# A page two levels below its site root (Material's __config.base), whose language links point
+# at each language's root, plus one that already points at the same page.
+SWITCH_PAGE = """<!doctype html>
+<html lang="ja"><head><meta charset="utf-8"><title>switch</title></head><body>
+<script id="__config" type="application/json">{"base": "../.."}</script>
+<a class="md-select__link" hreflang="ja" href="../../">ja</a>
+<a class="md-select__link" hreflang="en" href="../../en/">en</a>
+<a class="md-select__link" hreflang="fr" href="../../fr/resources/x/">fr</a>
+<script src="../../../atlas/langswitch.js"></script>
+</body></html>
+"""
+
+
 @pytest.fixture(scope="module")
 def tiny_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A hand-made page using the real site_assets/ scripts, served on loopback."""
@@ -166,6 +181,9 @@ def tiny_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "index.html").write_text(
         TINY_PAGE.format(items=items, labels=json.dumps(LABELS)), encoding="utf-8"
     )
+    switch = root / "switch" / "resources" / "x"
+    switch.mkdir(parents=True)
+    (switch / "index.html").write_text(SWITCH_PAGE, encoding="utf-8")
     with serve_directory(root) as base:
         yield base
 
@@ -280,12 +298,29 @@ def _existing(path: Path) -> Path | None:
     return path if path.exists() else None
 
 
-@pytest.fixture(scope="session", params=["fixture", "real"])
+def _zensical_build(root: Path) -> Path:
+    from tools.catalog import load
+    from tools.site.generate import Layout, generate
+
+    generate(load(root / "resources.yaml"), Layout.at(root))
+    exe = Path(sys.executable).with_name("zensical")
+    for config in ("mkdocs.yml", "mkdocs.en.yml"):
+        done = subprocess.run(
+            [str(exe) if exe.exists() else "zensical", "build", "--config-file", config],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+        assert done.returncode == 0, f"zensical build {config}:\n{done.stdout}\n{done.stderr}"
+    return root / "site"
+
+
+@pytest.fixture(scope="session", params=["fixture", "real", "zensical"])
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The built site (fixture catalogue; the real catalogue too when it exists), on loopback."""
-    if request.param == "fixture":
-        root = make_root(tmp_path_factory.mktemp("fixture-site"))
-    else:
+    """The built site on loopback: the fixture catalogue, the real one when it exists, and the
+    fixture catalogue built by Zensical (where our scripts must work as well)."""
+    if request.param == "real":
         if not (REPO / "resources.yaml").is_file():
             pytest.skip("no resources.yaml yet: the real catalogue's site is not built")
         root = make_root(
@@ -295,16 +330,18 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
             renderings=_existing(REPO / "demos" / "renderings"),
             demos=REPO / "demos",
         )
-    built = _build(root)
+    else:
+        root = make_root(tmp_path_factory.mktemp(f"{request.param}-site"))
+    built = _zensical_build(root) if request.param == "zensical" else _build(root)
     with serve_directory(built) as base:
-        yield Site(root=built, base=base, real=request.param == "real")
+        yield Site(root=built, base=base, kind=request.param)
 
 
 @dataclass
 class Site:
     root: Path
     base: str
-    real: bool = False
+    kind: str = "fixture"  # fixture | real | zensical
 
     def resources(self) -> list[str]:
         return sorted(p.name for p in (self.root / "resources").iterdir() if p.is_dir())
@@ -329,7 +366,7 @@ class Site:
             data = (self.root / "resources" / rid / src).resolve()
             if data.is_file():
                 return f"resources/{rid}/", json.loads(data.read_text(encoding="utf-8"))
-        if self.real and not any((REPO / "demos" / "renderings").glob("*/explorer.json")):
+        if self.kind == "real" and not any((REPO / "demos" / "renderings").glob("*/explorer.json")):
             pytest.skip("no demo rendering has explorer data yet (python -m demos render)")
         pytest.fail("no resource page embeds an attention explorer with its data")
 
@@ -379,13 +416,19 @@ def test_language_switch_keeps_the_page(watched: Watched, site: Site) -> None:
 @pytest.mark.parametrize(("lang", "query"), [("ja", "自己注意"), ("en", "attention")])
 def test_search_finds_results(watched: Watched, site: Site, lang: str, query: str) -> None:
     page = _open(watched, site.base + ("" if lang == "ja" else "en/"))
-    toggle = page.locator("label.md-header__button[for=__search]")
-    if toggle.is_visible():  # narrow screens hide the box behind an icon
-        toggle.click()
-    box = page.locator("input.md-search__input")
+    if site.kind == "zensical":
+        # Zensical has its own search dialog (a listbox of options), not Material's lunr form.
+        page.locator(".md-search__button").first.click()
+        box = page.locator("input[aria-controls$='-results']").first
+        results = page.locator("[id$='-results'] [role=option]")
+    else:
+        toggle = page.locator("label.md-header__button[for=__search]")
+        if toggle.is_visible():  # narrow screens hide the box behind an icon
+            toggle.click()
+        box = page.locator("input.md-search__input")
+        results = page.locator(".md-search-result__item")
     box.wait_for(state="visible")
     box.click()
-    results = page.locator(".md-search-result__item")
     page.wait_for_load_state("networkidle")  # the search worker and its index
     box.fill(query)
     # Material reads the query on keyup; typed kanji arrive as text input (as from an IME), so
@@ -393,8 +436,10 @@ def test_search_finds_results(watched: Watched, site: Site, lang: str, query: st
     box.press("End")
     results.first.wait_for(state="visible", timeout=20_000)
     assert results.count() >= 1, f"no search results for {query!r}"
-    meta = page.locator(".md-search-result__meta").text_content() or ""
-    assert any(ch.isdigit() for ch in meta), meta
+    hrefs = results.evaluate_all(
+        "els => els.map(e => (e.closest('a') || e.querySelector('a')).href)"
+    )
+    assert all(h.startswith(site.base) for h in hrefs), hrefs
 
 
 def test_catalogue_filters_narrow_the_list(watched: Watched, site: Site) -> None:
@@ -463,6 +508,20 @@ def test_every_page_loads_cleanly(watched: Watched, site: Site) -> None:
         assert page.locator("article").count() == 1, path
 
 
+def test_langswitch_points_root_links_at_the_same_page(watched: Watched, tiny_site: str) -> None:
+    page = watched.page
+    page.goto(tiny_site + "switch/resources/x/")
+    hrefs = page.eval_on_selector_all(
+        "a.md-select__link",
+        "els => els.map(e => [e.hreflang, e.href, e.getAttribute('aria-current')])",
+    )
+    assert hrefs == [
+        ["ja", tiny_site + "switch/resources/x/", "true"],
+        ["en", tiny_site + "switch/en/resources/x/", None],
+        ["fr", tiny_site + "switch/fr/resources/x/", None],
+    ]
+
+
 def test_the_loopback_guard_refuses_other_hosts(browser: Any, tiny_site: str) -> None:
     context = browser.new_context()
     refused: list[str] = []
@@ -475,3 +534,63 @@ def test_the_loopback_guard_refuses_other_hosts(browser: Any, tiny_site: str) ->
     )
     context.close()
     assert refused == ["http://example.com/x.js", "http://[::1]:9/y"]
+
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    """A computed colour (``rgb(...)``, ``rgba(...)`` or ``color(srgb ...)``) as 0..1 channels."""
+    inner = css[css.index("(") + 1 : css.rindex(")")].replace(",", " ").replace("/", " ")
+    parts = [x for x in inner.split() if x != "srgb"]
+    r, g, b = (float(x) for x in parts[:3])
+    return (r / 255, g / 255, b / 255) if css.startswith("rgb") else (r, g, b)
+
+
+def _contrast(fg: str, bg: str) -> float:
+    """WCAG contrast ratio of two computed colours (alpha ignored)."""
+
+    def lum(c: tuple[float, float, float]) -> float:
+        lin = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(_rgb(fg)), lum(_rgb(bg))), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_explorer_is_readable_in_both_palettes(watched: Watched, site: Site) -> None:
+    path, data = site.explorer_page()
+    page = _open(watched, site.base + path)
+    root = page.locator(".atlas-explorer.atlas-explorer--ready").first
+    root.wait_for()
+    n = len(data["views"][0]["tokens"])
+
+    def worst_contrast() -> float:
+        worst = 99.0
+        for q in range(n):
+            root.locator(".atlas-token").nth(q).focus()
+            pairs = root.locator(".atlas-token").evaluate_all(
+                "els => els.map(e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor])"
+            )
+            worst = min([worst, *(_contrast(fg, bg) for fg, bg in pairs)])
+        return worst
+
+    light = worst_contrast()
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_selector("body[data-md-color-scheme=slate]")
+    dark = worst_contrast()
+    assert light >= 4.5 and dark >= 4.5, f"token text contrast: light {light:.2f}, dark {dark:.2f}"
+
+
+def test_without_javascript_the_static_figure_remains(browser: Any, site: Site) -> None:
+    path, _ = site.explorer_page()
+    context = browser.new_context(java_script_enabled=False)
+    refused: list[str] = []
+    guard_loopback(context, refused)
+    try:
+        page = context.new_page()
+        page.goto(site.base + path)
+        hook = page.locator(".atlas-explorer").first
+        assert hook.count() == 1 and not hook.is_visible()  # an empty hook takes no room
+        figures = page.locator("article img")
+        assert figures.count() >= 1 and figures.first.is_visible()
+    finally:
+        context.close()
+    assert not refused

@@ -9,10 +9,12 @@ content tabs and admonitions, and language links that keep the reader on the sam
 from __future__ import annotations
 
 import html.parser
+import json
 import posixpath
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -65,11 +67,21 @@ def _parse(path: Path) -> _Page:
     return page
 
 
+@dataclass
+class Built:
+    """A Zensical-built site and what its pages should hold."""
+
+    site: Path
+    ids: list[str]
+    with_explorer: list[str]  # resources with a demo that has explorer data
+    with_tabs: list[str]  # resources with a demo that has code in more than one flavour
+
+
 @pytest.fixture(scope="module", params=["fixture", "real"])
 def zensical_site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, list[str], list[str]]:
-    """Generated Markdown built by Zensical in both languages: (site, resource ids, demo ids)."""
+) -> Built:
+    """Generated Markdown built by Zensical in both languages, and what the pages should hold."""
     from tools.site.generate import Layout, generate
 
     tmp = tmp_path_factory.mktemp(f"zensical-{request.param}")
@@ -96,17 +108,24 @@ def zensical_site(
             timeout=240,
         )
         assert done.returncode == 0, f"zensical build {config}:\n{done.stdout}\n{done.stderr}"
+    renderings = root / "demos" / "renderings"
+
+    def meta(demo: str) -> dict:
+        path = renderings / demo / "meta.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
     ids = [r.id for r in catalogue.resources]
     with_explorer = sorted(
-        r.id
-        for r in catalogue.resources
-        if any((root / "demos" / "renderings" / d / "explorer.json").is_file() for d in r.demos)
+        r.id for r in catalogue.resources if any(meta(d).get("explorer") for d in r.demos)
     )
-    return root / "site", ids, with_explorer
+    with_tabs = sorted(
+        r.id for r in catalogue.resources if any(len(meta(d).get("code", [])) > 1 for d in r.demos)
+    )
+    return Built(root / "site", ids, with_explorer, with_tabs)
 
 
-def test_every_resource_page_in_both_languages(zensical_site) -> None:
-    site, ids, _ = zensical_site
+def test_every_resource_page_in_both_languages(zensical_site: Built) -> None:
+    site, ids = zensical_site.site, zensical_site.ids
     missing = [
         f"{prefix}resources/{rid}/"
         for rid in ids
@@ -119,8 +138,8 @@ def test_every_resource_page_in_both_languages(zensical_site) -> None:
             assert _parse(site / prefix / name).lang == lang, prefix + name
 
 
-def test_our_scripts_and_hooks_survive(zensical_site) -> None:
-    site, ids, with_explorer = zensical_site
+def test_our_scripts_and_hooks_survive(zensical_site: Built) -> None:
+    site, ids = zensical_site.site, zensical_site.ids
     for prefix in ("", "en/"):
         for name in ASSETS + ("atlas.css",):
             assert (site / prefix / "assets" / "atlas" / name).is_file(), prefix + name
@@ -130,14 +149,17 @@ def test_our_scripts_and_hooks_survive(zensical_site) -> None:
         assert "admonition" in page.classes or "atlas-badge" in page.classes
         catalogue = _parse(site / prefix / "catalogue" / "index.html")
         assert {"atlas-catalogue", "atlas-item"} <= catalogue.classes
-        for rid in with_explorer:
+        for rid in zensical_site.with_explorer:
             demo = _parse(site / prefix / "resources" / rid / "index.html")
-            assert "atlas-explorer" in demo.classes, f"{prefix}resources/{rid}/"
+            assert "atlas-explorer" in demo.classes, f"{prefix}resources/{rid}/: no explorer"
+        for rid in zensical_site.with_tabs:
+            demo = _parse(site / prefix / "resources" / rid / "index.html")
             assert "tabbed-set" in demo.classes, f"{prefix}resources/{rid}/: no code tabs"
+    assert zensical_site.with_explorer and zensical_site.with_tabs, "nothing to check"
 
 
-def test_language_links_keep_the_page(zensical_site) -> None:
-    site, ids, _ = zensical_site
+def test_language_links_keep_the_page(zensical_site: Built) -> None:
+    site, ids = zensical_site.site, zensical_site.ids
     wrong = []
     for rid in ids:
         for prefix in ("", "en/"):

@@ -13,20 +13,21 @@ verdicts become ``transient`` so that an outage on the runner cannot declare lin
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tools.linkcheck.archive import lookup
-from tools.linkcheck.classify import FAILURES, Verdict, classify
-from tools.linkcheck.fetch import Client, Deadline, FetchError, is_file_path, prepare
-from tools.linkcheck.htmltext import distance, hex64
+from tools.linkcheck.fetch import Chain, Client, Deadline, FetchError, is_file_path, prepare
 from tools.linkcheck.results import Link, Result
 from tools.linkcheck.settings import Settings
 from tools.linkcheck.soft404 import SiblingProbe
-from tools.linkcheck.video import check_video, youtube_id
+from tools.linkcheck.video import youtube_id
+
+if TYPE_CHECKING:
+    import random
+
+    from tools.linkcheck.classify import Verdict
 
 Progress = Callable[[int, int], None]
 _NO_FALLBACK = ("blocked", "dns", "bad-url", "loop", "too-many-redirects")
@@ -55,7 +56,20 @@ async def check_url(client: Client, probe: SiblingProbe | None, s: Settings, url
     return v
 
 
+def classify(chain: Chain) -> Verdict:
+    """:func:`tools.linkcheck.classify.classify`, loaded on first use.
+
+    The first requests of a run leave before the classifier's modules (regular expressions,
+    the HTML parser) are loaded; loading them then overlaps with waiting for the answers.
+    """
+    from tools.linkcheck.classify import classify as classify_chain
+
+    return classify_chain(chain)
+
+
 def _drift(v: Verdict, known: dict[str, Any] | None, s: Settings) -> None:
+    from tools.linkcheck.htmltext import distance
+
     fingerprint = (known or {}).get("fingerprint") or {}
     if not fingerprint.get("simhash"):
         return
@@ -105,9 +119,14 @@ async def check_links(
         entry = known.get(link.url)
         vid = youtube_id(link.url)
         if vid:
+            from tools.linkcheck.video import check_video
+
             v = await check_video(client, settings, link.url, vid)
         else:
             v = await check_url(client, probe, settings, link.url)
+        from tools.linkcheck.classify import FAILURES
+        from tools.linkcheck.htmltext import hex64
+
         _drift(v, entry, settings)
         result = Result(
             url=link.url,
@@ -126,6 +145,8 @@ async def check_links(
         kinds[link.url] = v.error_kind
         failing = v.verdict in FAILURES or v.verdict == "drifted"
         if settings.archive and failing and not (entry or {}).get("archive_url"):
+            from tools.linkcheck.archive import lookup
+
             try:
                 found = await lookup(client, settings, link.url, link.added)
             except FetchError:
@@ -140,11 +161,14 @@ async def check_links(
     tasks = [asyncio.ensure_future(one(link)) for link in links]
     if not tasks:
         return []
-    _, pending = await asyncio.wait(tasks, timeout=settings.run_deadline)
-    for t in pending:
-        t.cancel()
-    if pending:
-        await asyncio.wait(pending)
+    try:
+        _, pending = await asyncio.wait(tasks, timeout=settings.run_deadline)
+        for t in pending:
+            t.cancel()
+        if pending:
+            await asyncio.wait(pending)
+    finally:
+        client.close()
     results = []
     for link, task in zip(links, tasks, strict=True):
         if task in pending or task.cancelled():

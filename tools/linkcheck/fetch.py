@@ -22,13 +22,18 @@ Requests and politeness:
 - Deadlines: connect and read timeouts per operation, ``request_deadline`` per request and
   ``url_deadline`` per URL (the time spent queueing for a polite slot is not counted).
 - gzip and deflate bodies are inflated with a bound on the output (no decompression bombs).
+- Connections are kept alive and reused for the next request to the same scheme, host and
+  port, but only when the answer was read to its end (a body cut at ``max_body`` closes the
+  connection) and only to an address that the address policy has just approved for the new
+  request: every request resolves and checks its host first, a reused connection merely skips
+  the handshake. A reused connection that the server closed meanwhile is replaced by a fresh
+  one, once, when it died before any byte of the answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
 import ssl
 import time
 import zlib
@@ -47,6 +52,7 @@ _NOT_PAGES = (
     ".svg", ".mp4", ".webm", ".mp3", ".wav", ".ppt", ".pptx", ".doc", ".docx", ".xls", ".xlsx",
     ".ipynb", ".bin", ".pt", ".pth", ".onnx", ".h5", ".npz", ".csv", ".parquet",
 )  # fmt: skip
+_TRAILER_WAIT = 1.0  # seconds to wait for the end of a chunked body after its last chunk
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 
@@ -196,12 +202,18 @@ class Deadline:
 
 
 class _Gate:
-    """Concurrency and minimum interval for one host."""
+    """Concurrency and minimum interval for one host.
+
+    Start times are booked on a fixed grid (the first request at once, then one every
+    ``interval``), so the work done between requests does not add to the spacing; a request
+    that wakes late (a busy machine) still keeps ``interval`` after the one before it.
+    """
 
     def __init__(self, concurrency: int, interval: float):
         self.sem = asyncio.Semaphore(concurrency)
         self.interval = interval
         self.next_at = 0.0
+        self.last_start = float("-inf")
         self.pending = 0  # requests queued for or holding a slot
         self.idle = asyncio.Event()
         self.idle.set()
@@ -222,8 +234,11 @@ class _Gate:
         now = time.monotonic()
         slot = max(now, self.next_at)
         self.next_at = slot + self.interval
-        if slot > now:
+        while slot > now:
             await asyncio.sleep(slot - now)
+            now = time.monotonic()
+            slot = max(slot, self.last_start + self.interval)
+        self.last_start = now
 
     def push_back(self, seconds: float) -> None:
         self.next_at = max(self.next_at, time.monotonic() + seconds)
@@ -236,6 +251,8 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    import email.utils  # rarely needed: only a server that asks us to wait sends a date
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -245,8 +262,23 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+@dataclass
+class _Conn:
+    """An open connection, to ``address`` (one the address policy approved when it opened)."""
+
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    address: str
+
+    def usable(self) -> bool:
+        return not self.writer.transport.is_closing() and not self.reader.at_eof()
+
+    def close(self) -> None:
+        self.writer.transport.abort()
+
+
 class Client:
-    """The tracker's HTTP client. Create it inside a running event loop.
+    """The tracker's HTTP client. Create it inside a running event loop; :meth:`close` it.
 
     Args:
         settings: politeness, deadlines and limits.
@@ -260,7 +292,16 @@ class Client:
         self._gates: dict[tuple[str, int], _Gate] = {}
         self._global = asyncio.Semaphore(settings.max_concurrency)
         self._ssl: ssl.SSLContext | None = None
+        self._idle: dict[tuple[str, str, int], list[_Conn]] = {}
         self.requests_sent = 0
+        self.connections_opened = 0
+
+    def close(self) -> None:
+        """Close the connections kept for reuse."""
+        for conns in self._idle.values():
+            for conn in conns:
+                conn.close()
+        self._idle.clear()
 
     def ssl_context(self) -> ssl.SSLContext:
         """The TLS context, created on first use (loading the CA store costs startup time)."""
@@ -426,24 +467,21 @@ class Client:
         resp.elapsed_ms = int((time.monotonic() - started) * 1000)
         return resp
 
-    async def _connect(
-        self, t: Target, addresses: list[str]
-    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, str]:
+    async def _connect(self, t: Target, addresses: list[str]) -> _Conn:
         s = self.settings
         last: Exception | None = None
         for addr in addresses:
             try:
-                reader, writer = await asyncio.wait_for(
-                    asyncio.open_connection(
+                async with asyncio.timeout(s.connect_timeout):  # no extra task, unlike wait_for
+                    reader, writer = await asyncio.open_connection(
                         addr,
                         t.port,
                         ssl=self.ssl_context() if t.scheme == "https" else None,
                         server_hostname=t.host if t.scheme == "https" else None,
                         limit=s.max_header_bytes,
-                    ),
-                    s.connect_timeout,
-                )
-                return reader, writer, addr
+                    )
+                self.connections_opened += 1
+                return _Conn(reader, writer, addr)
             except ssl.SSLError as exc:
                 raise FetchError("tls", t.url, f"TLS failed with {addr}: {exc}") from exc
             except (TimeoutError, OSError) as exc:
@@ -452,33 +490,80 @@ class Client:
             raise FetchError("timeout", t.url, f"connect timed out after {s.connect_timeout} s")
         raise FetchError("connect", t.url, f"connection refused or unreachable: {last}")
 
+    def _reusable(self, t: Target, addresses: list[str]) -> _Conn | None:
+        pool = self._idle.get((t.scheme, t.host, t.port))
+        while pool:
+            conn = pool.pop()
+            if conn.address in addresses and conn.usable():
+                return conn
+            conn.close()
+        return None
+
+    def _keep(self, t: Target, conn: _Conn) -> None:
+        pool = self._idle.setdefault((t.scheme, t.host, t.port), [])
+        if len(pool) < self.settings.host_concurrency and conn.usable():
+            pool.append(conn)
+        else:
+            conn.close()
+
     async def _exchange(self, t: Target, method: str, addresses: list[str]) -> Response:
+        conn = self._reusable(t, addresses)
+        if conn is not None:
+            try:
+                return await self._exchange_on(conn, t, method)
+            except _Stale:
+                pass  # the server closed it while it was idle: a fresh connection, once
+        conn = await self._connect(t, addresses)
+        try:
+            return await self._exchange_on(conn, t, method)
+        except _Stale as exc:
+            raise FetchError("reset", t.url, exc.detail) from exc
+
+    async def _exchange_on(self, conn: _Conn, t: Target, method: str) -> Response:
         s = self.settings
-        reader, writer, addr = await self._connect(t, addresses)
+        reader, writer = conn.reader, conn.writer
         self.requests_sent += 1
+        keep = answered = False
         try:
             head = (
                 f"{method} {t.path} HTTP/1.1\r\nHost: {t.host_header}\r\n"
                 f"User-Agent: {s.user_agent}\r\n"
                 "Accept: text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8\r\n"
-                "Accept-Language: ja,en;q=0.8\r\nAccept-Encoding: gzip, deflate\r\n"
-                "Connection: close\r\n\r\n"
+                "Accept-Language: ja,en;q=0.8\r\nAccept-Encoding: gzip, deflate\r\n\r\n"
             )
             writer.write(head.encode("ascii"))
             await writer.drain()
-            status, reason, headers = await self._read_head(reader, t)
+            version, status, reason, headers = await self._read_head(reader, t)
+            answered = True
             while 100 <= status < 200:
-                status, reason, headers = await self._read_head(reader, t)
-            resp = Response(t.url, method, status, reason, headers, address=addr)
-            if method != "HEAD" and status not in (204, 304) and _wants_body(headers):
-                resp.body, resp.truncated = await self._read_body(reader, headers, t)
+                version, status, reason, headers = await self._read_head(reader, t)
+            resp = Response(t.url, method, status, reason, headers, address=conn.address)
+            complete = method == "HEAD" or status in (204, 304)
+            if not complete and _wants_body(headers):
+                resp.body, resp.truncated, complete = await self._read_body(reader, headers, t)
+            elif not complete:
+                complete = headers.get("content-length", "").strip() == "0"
+            keep = (
+                complete
+                and version == "HTTP/1.1"
+                and "close" not in headers.get("connection", "").lower()
+            )
             return resp
+        except _Stale as exc:
+            if answered:
+                raise FetchError("reset", t.url, exc.detail) from exc
+            raise
         except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            if not answered:
+                raise _Stale(f"connection dropped: {exc!r}") from exc
             raise FetchError("reset", t.url, f"connection dropped: {exc!r}") from exc
         except (ValueError, asyncio.LimitOverrunError) as exc:
             raise FetchError("protocol", t.url, f"malformed answer: {exc}") from exc
         finally:
-            writer.transport.abort()
+            if keep:
+                self._keep(t, conn)
+            else:
+                conn.close()
 
     async def _read(self, coro, t: Target):  # type: ignore[no-untyped-def]
         try:
@@ -493,12 +578,12 @@ class Client:
 
     async def _read_head(
         self, reader: asyncio.StreamReader, t: Target
-    ) -> tuple[int, str, dict[str, str]]:
+    ) -> tuple[str, int, str, dict[str, str]]:
         try:
             head = await self._read(reader.readuntil(b"\r\n\r\n"), t)
         except asyncio.IncompleteReadError as exc:
             if not exc.partial:
-                raise FetchError("reset", t.url, "connection closed before any answer") from exc
+                raise _Stale("connection closed before any answer") from exc
             head = exc.partial  # a server that closes right after its headers
         except asyncio.LimitOverrunError as exc:
             raise FetchError("protocol", t.url, "headers too large") from exc
@@ -514,11 +599,12 @@ class Client:
             key = name.strip().lower()
             value = value.strip()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
-        return int(parts[1]), parts[2].strip() if len(parts) > 2 else "", headers
+        return parts[0], int(parts[1]), parts[2].strip() if len(parts) > 2 else "", headers
 
     async def _read_body(
         self, reader: asyncio.StreamReader, headers: dict[str, str], t: Target
-    ) -> tuple[bytes, bool]:
+    ) -> tuple[bytes, bool, bool]:
+        """(at most ``max_body`` decoded bytes, whether cut there, whether read to its end)."""
         limit = self.settings.max_body
         encoding = headers.get("content-encoding", "").strip().lower()
         inflater = None
@@ -528,7 +614,8 @@ class Client:
             inflater = _Deflate()
         out = bytearray()
         truncated = False
-        async for chunk in self._raw_chunks(reader, headers, t):
+        end = [False]
+        async for chunk in self._raw_chunks(reader, headers, t, end):
             if inflater is not None:
                 try:
                     chunk = inflater.decompress(chunk, limit - len(out) + 1)
@@ -538,9 +625,12 @@ class Client:
             if len(out) > limit:
                 truncated = True
                 break
-        return bytes(out[:limit]), truncated
+        return bytes(out[:limit]), truncated, end[0] and not truncated
 
-    async def _raw_chunks(self, reader: asyncio.StreamReader, headers: dict[str, str], t: Target):  # type: ignore[no-untyped-def]
+    async def _raw_chunks(  # type: ignore[no-untyped-def]
+        self, reader: asyncio.StreamReader, headers: dict[str, str], t: Target, end: list[bool]
+    ):
+        """The raw body in pieces; sets ``end[0]`` when its framing says it is complete."""
         cap = self.settings.max_body * 4  # raw bytes read at most, even when they inflate to little
         got = 0
         if "chunked" in headers.get("transfer-encoding", "").lower():
@@ -548,6 +638,13 @@ class Client:
                 size_line = await self._read(reader.readline(), t)
                 size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
                 if size == 0:
+                    # Trailer fields up to the empty line that ends the message; a server that
+                    # never sends that line costs a short wait and the connection, not an error.
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(_TRAILER_WAIT):
+                            while (await reader.readline()).strip():
+                                pass
+                            end[0] = True
                     return
                 data = await self._read(reader.readexactly(size), t)
                 await self._read(reader.readline(), t)
@@ -566,7 +663,18 @@ class Client:
             got += len(data)
             if remaining is not None:
                 remaining -= len(data)
+                end[0] = remaining == 0
             yield data
+        if remaining == 0:
+            end[0] = True
+
+
+class _Stale(Exception):
+    """The connection closed before any byte of the answer (a kept one may have timed out)."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
 
 
 class _Deflate:

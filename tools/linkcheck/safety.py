@@ -147,15 +147,21 @@ class Resolver:
         key = (normalize_host(host), port)
         fut = self._cache.get(key)
         if fut is None:
-            fut = asyncio.ensure_future(self._resolve(host, key[0], port))
+            # A literal needs no lookup: answer at once, without a task that would let every
+            # other queued coroutine run before the first connection is opened.
+            self.check_literal(host)
+            literal = parse_literal(key[0])
+            if literal is not None:
+                fut = asyncio.get_running_loop().create_future()
+                fut.set_result([str(literal)])
+            else:
+                fut = asyncio.ensure_future(self._lookup(host, key[0], port))
             self._cache[key] = fut
+        if fut.done():
+            return list(fut.result())
         return list(await asyncio.shield(fut))
 
-    async def _resolve(self, original: str, host: str, port: int) -> list[str]:
-        self.check_literal(original)
-        literal = parse_literal(host)
-        if literal is not None:
-            return [str(literal)]
+    async def _lookup(self, original: str, host: str, port: int) -> list[str]:
         loop = asyncio.get_running_loop()
         try:
             infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)

@@ -7,10 +7,11 @@ slash), shared by every URL of that shape, so the cost is one request per host i
 case, not one per URL. URLs with a query string are not probed: a made-up query is too often
 ignored by the server, which would make real pages look like soft 404s.
 
-The probe waits until the host has no other request queued or running, and is not sent at all when, meanwhile,
-another URL of the same shape on that host got a plain 404 or 410 (no redirect): the server
-has then shown how it answers a path that is not there, which is what the probe would learn.
-On a healthy site with some dead links this makes the probe free.
+The probe waits until the host has no other request queued or running, and is not sent at all
+when, meanwhile, another URL of the same shape on that host got a plain 404 or 410 (no
+redirect): the server has then shown how it answers a path that is not there, which is what the
+probe would learn. On a healthy site with some dead links this makes the probe free, and a page
+judged after such a 404 gets its answer at once instead of waiting for the host to go idle.
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ from dataclasses import dataclass
 from posixpath import splitext
 from urllib.parse import urlsplit, urlunsplit
 
-from tools.linkcheck.classify import is_home, not_found_wording
 from tools.linkcheck.fetch import Chain, Client, Deadline
-from tools.linkcheck.htmltext import distance, parse
 from tools.linkcheck.settings import Settings
 
 ShapeKey = tuple[str, str, int, int, str, bool]
@@ -43,6 +42,8 @@ class ProbeAnswer:
 
 def shape(url: str) -> ShapeKey | None:
     """The cache key of a URL's path shape, or None when the URL is not worth probing."""
+    from tools.linkcheck.classify import is_home  # loaded once the first answers are in
+
     parts = urlsplit(url)
     if parts.query or is_home(url):
         return None
@@ -86,6 +87,7 @@ class SiblingProbe:
         self.rng = rng or random.Random()
         self._cache: dict[ShapeKey, asyncio.Future[ProbeAnswer]] = {}
         self._seen_404: dict[ShapeKey, str] = {}
+        self._sending: set[ShapeKey] = set()
         self.probes_sent = 0
 
     def observe(self, url: str, status: int, redirected: bool) -> None:
@@ -100,15 +102,27 @@ class SiblingProbe:
         if key is None:
             return None
         fut = self._cache.get(key)
+        if key in self._seen_404 and key not in self._sending and (fut is None or not fut.done()):
+            # What the probe would return once the host is idle, known now: answering at once
+            # spares every page of the host a wait until the host's last request is done.
+            return self._not_found(key)
         if fut is None:
             fut = asyncio.ensure_future(self._probe(key, sibling(url, self.rng)))
             self._cache[key] = fut
         return await asyncio.shield(fut)
 
+    def _not_found(self, key: ShapeKey) -> ProbeAnswer:
+        seen = self._seen_404[key]
+        return ProbeAnswer(seen, 404, seen, None)
+
     async def _probe(self, key: ShapeKey, url: str) -> ProbeAnswer:
+        from tools.linkcheck.classify import not_found_wording
+        from tools.linkcheck.htmltext import parse
+
         await self.client.wait_idle(url)  # the host's queued requests may answer for us
         if key in self._seen_404:
-            return ProbeAnswer(self._seen_404[key], 404, self._seen_404[key], None)
+            return self._not_found(key)
+        self._sending.add(key)
         self.probes_sent += 1
         chain: Chain = await self.client.follow(url, "GET", Deadline(self.settings.url_deadline))
         final = chain.final
@@ -131,6 +145,8 @@ class SiblingProbe:
             chain: its redirects and final answer (a 2xx page).
             simhash: the fingerprint of its page, if it had one.
         """
+        from tools.linkcheck.htmltext import distance
+
         probe = await self.answer(url)
         if probe is None or probe.status is None or not 200 <= probe.status < 300:
             return None

@@ -160,6 +160,7 @@ def take_screenshot(
     height: int = 960,
     dark: bool = False,
     full_page: bool = False,
+    explorer: bool = False,
 ) -> Path:
     """Serve ``site`` on loopback and save a PNG of one resource page.
 
@@ -172,6 +173,7 @@ def take_screenshot(
         height: viewport height in CSS pixels.
         dark: use the dark palette.
         full_page: capture the whole page instead of the first screen.
+        explorer: scroll to the page's first attention explorer and hover one of its tokens.
 
     Returns:
         The path of the PNG.
@@ -181,7 +183,7 @@ def take_screenshot(
             to leave loopback.
     """
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError as err:
         raise ScreenshotError("playwright is not installed: make install-dev") from err
     if lang not in ("ja", "en"):
@@ -192,6 +194,32 @@ def take_screenshot(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp.png")
     refused: list[str] = []
+    try:
+        _capture(site, rel, tmp, refused, width, height, dark, full_page, explorer, lang)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if refused:
+        tmp.unlink(missing_ok=True)
+        raise ScreenshotError(f"{rel}: the page tried to leave loopback: {', '.join(refused)}")
+    os.replace(tmp, out)
+    return out
+
+
+def _capture(
+    site: Path,
+    rel: str,
+    tmp: Path,
+    refused: list[str],
+    width: int,
+    height: int,
+    dark: bool,
+    full_page: bool,
+    explorer: bool,
+    lang: str,
+) -> None:
+    from playwright.sync_api import sync_playwright
+
     with serve_directory(site) as base, sync_playwright() as pw:
         browser = launch_chromium(pw)
         try:
@@ -206,15 +234,26 @@ def take_screenshot(
                 scope = urlsplit(base).path + ("" if lang == "ja" else f"{lang}/")
                 page.add_init_script(_dark_palette_script(scope))
             page.goto(base + rel, wait_until="networkidle")
+            if explorer:
+                _show_explorer(page, rel)
             page.wait_for_timeout(300)
             page.screenshot(path=str(tmp), full_page=full_page)
         finally:
             browser.close()
-    if refused:
-        tmp.unlink(missing_ok=True)
-        raise ScreenshotError(f"{rel}: the page tried to leave loopback: {', '.join(refused)}")
-    os.replace(tmp, out)
-    return out
+
+
+def _show_explorer(page: Any, rel: str) -> None:
+    hook = page.locator(".atlas-explorer")
+    if hook.count() == 0:
+        raise ScreenshotError(f"{rel}: --explorer given, but the page has no attention explorer")
+    ready = page.locator(".atlas-explorer.atlas-explorer--ready").first
+    ready.wait_for(timeout=10_000)
+    page.evaluate(
+        "() => { const e = document.querySelector('.atlas-explorer--ready');"
+        " window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 120); }"
+    )
+    tokens = ready.locator(".atlas-token")
+    tokens.nth(min(1, tokens.count() - 1)).hover()
 
 
 def _dark_palette_script(scope: str) -> str:
@@ -243,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--height", type=int, default=960)
     parser.add_argument("--dark", action="store_true", help="dark palette")
     parser.add_argument("--full-page", action="store_true", help="whole page, not first screen")
+    parser.add_argument(
+        "--explorer", action="store_true", help="scroll to the attention explorer, hover a token"
+    )
     args = parser.parse_args(argv)
     try:
         path = take_screenshot(
@@ -254,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             height=args.height,
             dark=args.dark,
             full_page=args.full_page,
+            explorer=args.explorer,
         )
     except AtlasError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -11,8 +11,8 @@ def chunked_attention(
     Queries are taken ``chunk_size`` at a time and keys ``chunk_size`` at a time, so at most a
     ``(..., chunk_size, chunk_size)`` block of scores exists at once: the extra memory grows
     linearly with T instead of quadratically. For each query row we keep the running maximum
-    ``m``, the running sum of exponentials ``denom`` and the running weighted sum ``acc``; when a new
-    block raises the maximum, the old sums are rescaled by ``exp(m_old - m_new)``.
+    ``m``, the running sum of exponentials ``denom`` and the running weighted sum ``acc``; when
+    a new block raises the maximum, the old sums are rescaled by ``exp(m_old - m_new)``.
 
     Args:
         q: ``(..., T, head_dim)``.

@@ -70,18 +70,19 @@ class MultiHeadSelfAttention(nn.Module):
         if (mha.in_proj_bias is None) != (self.c_attn.bias is None):
             raise ValueError("bias setting differs between the two modules")
 
-    def params_numpy(self) -> dict[str, object]:
-        """The weights as NumPy arrays in :func:`demos.reference.multi_head_attention`'s layout."""
-        w_q, w_k, w_v = (
-            self.c_attn.weight.detach().cpu().double().numpy().reshape(3, *[self.n_embd] * 2)
-        )
-        params = {"w_q": w_q, "w_k": w_k, "w_v": w_v}
-        params["w_o"] = self.c_proj.weight.detach().cpu().double().numpy()
-        if self.c_attn.bias is not None:
-            b_q, b_k, b_v = self.c_attn.bias.detach().cpu().double().numpy().reshape(3, self.n_embd)
-            params.update(b_q=b_q, b_k=b_k, b_v=b_v)
-            params["b_o"] = self.c_proj.bias.detach().cpu().double().numpy()
-        else:
-            zero = torch.zeros(self.n_embd, dtype=torch.float64).numpy()
-            params.update(b_q=zero, b_k=zero, b_v=zero, b_o=zero)
-        return params
+    def params_numpy(self) -> dict[str, np.ndarray]:
+        """The weights as float64 NumPy arrays in :func:`demos.reference.multi_head_attention`'s
+        layout (zero biases when the module has none)."""
+        C = self.n_embd
+
+        def grab(t: torch.Tensor | None, shape: tuple[int, ...]) -> np.ndarray:
+            return (
+                np.zeros(shape) if t is None else t.detach().cpu().double().numpy().reshape(shape)
+            )
+
+        w_q, w_k, w_v = grab(self.c_attn.weight, (3, C, C))  # (3C, C) -> 3 x (C, C)
+        b_q, b_k, b_v = grab(self.c_attn.bias, (3, C))  # (3C,) -> 3 x (C,)
+        return {
+            "w_q": w_q, "w_k": w_k, "w_v": w_v, "w_o": grab(self.c_proj.weight, (C, C)),
+            "b_q": b_q, "b_k": b_k, "b_v": b_v, "b_o": grab(self.c_proj.bias, (C,)),
+        }  # fmt: skip
