@@ -8,6 +8,8 @@ Jacobian block stops being exactly zero, then compare with the receptive-field f
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 from torch import nn
@@ -123,7 +125,7 @@ def layers_to_connect(stack: ConvStack, n: int, device: str, dtype: torch.dtype)
     return 0
 
 
-def jacobian_reach(fn, x: torch.Tensor) -> np.ndarray:
+def jacobian_reach(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> np.ndarray:
     """``|d out_j / d in_i|`` summed over channels, shape ``(n_out, n_in)``; ``x`` is ``(n, C)``."""
     jac = torch.autograd.functional.jacobian(fn, x)  # (n, C, n, C)
     return to_numpy(jac.abs().sum(dim=(1, 3)))

@@ -59,7 +59,9 @@ CLASSES = ("red", "green", "blue")
 NO_OBJECT = len(CLASSES)
 N_QUERIES = 5
 N_EMBD, N_HEAD = 32, 2
-STEPS = 300
+STEPS = 250
+TEST_IMAGES = 100
+BRUTE_FORCE_IMAGES = 20
 BATCH = 32
 LR = 1e-2
 NOISE = 0.1
@@ -201,7 +203,13 @@ def box_iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter / union) if union > 0 else 0.0
 
 
-def _loss(logits, boxes, batch, device, dtype) -> torch.Tensor:
+def _loss(
+    logits: torch.Tensor,
+    boxes: torch.Tensor,
+    batch: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    device: str,
+    dtype: torch.dtype,
+) -> torch.Tensor:
     """Hungarian-matched loss over a batch (cross-entropy for all queries, L1 for matched)."""
     probs = to_numpy(torch.softmax(logits.detach(), -1))
     pred_boxes = to_numpy(boxes.detach())
@@ -257,7 +265,7 @@ def _run(device: str, seed: int) -> DemoResult:
     model.eval()
 
     test_rng = generator(seed + 1)
-    test = [random_image(test_rng) for _ in range(200)]
+    test = [random_image(test_rng) for _ in range(TEST_IMAGES)]
     with torch.no_grad():
         x = torch.tensor(np.stack([f for f, _, _ in test]), dtype=dtype, device=device)
         logits, boxes, att = model(x)
@@ -266,7 +274,7 @@ def _run(device: str, seed: int) -> DemoResult:
     for b, (_, classes, targets) in enumerate(test):
         cost = match_cost(probs[b], pred_boxes[b], classes, targets)
         rows, cols = hungarian_match(cost)
-        if b < 50:
+        if b < BRUTE_FORCE_IMAGES:
             brute_gap = max(brute_gap, abs(cost[rows, cols].sum() - brute_force_match(cost)))
         for q, t in zip(rows, cols, strict=True):
             ious.append(box_iou(pred_boxes[b, q], targets[t]))
@@ -327,7 +335,7 @@ def _run(device: str, seed: int) -> DemoResult:
         n.say(
             f"query {q} puts {format_number(mass, 2)} of its cross-attention inside target {t}'s box"
         )
-    n.heading("Over 200 test images")
+    n.heading(f"Over {TEST_IMAGES} test images")
     metrics = {
         "final_loss": losses[-1],
         "test_class_accuracy": float(np.mean(cls_ok)),
@@ -350,7 +358,7 @@ def _run(device: str, seed: int) -> DemoResult:
     )
     n.value("images with exactly as many detections as objects", metrics["test_count_accuracy"])
     same = "the same minimum" if brute_gap < 1e-9 else f"DIFFERENT (by {brute_gap:.1e})"
-    n.say(f"Hungarian vs trying every assignment, 50 images: {same}")
+    n.say(f"Hungarian vs trying every assignment, {BRUTE_FORCE_IMAGES} images: {same}")
     n.notice(
         "Each object query is a learned question ('is there something around here?') that reads\n"
         "the whole image through cross-attention; its attention ends up on the patches of the\n"

@@ -260,7 +260,8 @@ def _run(device: str, seed: int) -> DemoResult:
     n.say(
         f"with the nouns swapped ({' '.join(swapped[:6])} ...): 'it' puts "
         f"{format_number(att_swapped[PRON, N2], 2)} on 'animal' at position {N2}, predicts "
-        f"{VOCAB[int(np.argmax(probs_swapped))]!r}"
+        f"{VOCAB[int(np.argmax(probs_swapped))]!r}\n"
+        "(with no positions the weights simply follow the word to its new place)"
     )
     n.heading("Why 'it' can find 'animal' in layer 1")
     n.say(

@@ -2,8 +2,10 @@
 
 Two layers:
 - the self-hosted scripts in ``site_assets/`` on a tiny hand-made page (fast, no build), and
-- the built site (fixture catalogue, or the real one when ``resources.yaml`` exists): home in both
-  languages, the language switch, Japanese search, catalogue filters, the attention explorer.
+- the built site, three ways: the fixture catalogue, the real catalogue (when ``resources.yaml``
+  exists) and the fixture catalogue built by Zensical: home in both languages, the language
+  switch, Japanese search, catalogue filters, the attention explorer (hover, keyboard, both
+  palettes, no JavaScript), every page.
 
 Every page is watched: a console error, an uncaught exception or a request to any host other
 than 127.0.0.1 fails the test. Without chromium these tests skip, except when ``CI=true``:

@@ -97,6 +97,7 @@ async def check_links(
     known: dict[str, dict[str, Any]] | None = None,
     progress: Progress | None = None,
     rng: random.Random | None = None,
+    after_start: Callable[[], object] | None = None,
 ) -> list[Result]:
     """Check every link; results come back in the order of ``links``.
 
@@ -106,6 +107,8 @@ async def check_links(
         known: the history's entries by URL (fingerprints for drift, archive copies).
         progress: called with (done, total) after each link.
         rng: the source of the sibling probe's made-up names.
+        after_start: called once every link's first step has run (the first requests are on
+            their way), for start-up work that can overlap with waiting for answers.
     """
     known = known or {}
     kinds: dict[str, str | None] = {}
@@ -161,6 +164,7 @@ async def check_links(
     tasks = [asyncio.ensure_future(one(link)) for link in links]
     if not tasks:
         return []
+    asyncio.get_running_loop().call_soon(_warm_up, after_start)  # runs after the first steps
     try:
         _, pending = await asyncio.wait(tasks, timeout=settings.run_deadline)
         for t in pending:
@@ -196,6 +200,13 @@ async def check_links(
             results.append(task.result())
     _network_down(results, kinds)
     return results
+
+
+def _warm_up(after_start: Callable[[], object] | None) -> None:
+    import tools.linkcheck.classify  # noqa: F401  (needed by the first answer)
+
+    if after_start is not None:
+        after_start()
 
 
 def _network_down(results: list[Result], kinds: dict[str, str | None]) -> None:

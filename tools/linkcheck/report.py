@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tools.linkcheck import VERDICTS
-from tools.linkcheck.history import Change
 from tools.linkcheck.results import Result
+
+if TYPE_CHECKING:
+    from tools.linkcheck.history import Change
 
 PROBLEMS = ("broken", "soft-404", "blocked", "drifted", "restricted", "transient")
 _ERRORS = ("broken", "soft-404", "blocked")
@@ -93,6 +94,8 @@ def json_document(results: list[Result], checked_at: str) -> str:
     library falls back to its pure-Python encoder, which made writing the report the slowest
     step after the last answer.
     """
+    import json
+
     rows = [r.to_json() for r in results]
     if not all(isinstance(v, _SCALARS) for row in rows for v in row.values()):
         doc = {"version": 1, "checked_at": checked_at, "results": rows}

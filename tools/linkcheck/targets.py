@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +66,8 @@ def urls_at(ref: str, path: str = "resources.yaml", cwd: str | Path | None = Non
     Raises:
         AtlasError: when ``ref`` is not a commit git knows, or the old file is not YAML.
     """
+    import subprocess  # only PR mode runs git
+
     try:
         subprocess.run(
             ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],

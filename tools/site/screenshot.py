@@ -81,7 +81,9 @@ def serve_directory(directory: str | Path) -> Iterator[str]:
 def find_chromium() -> str | None:
     """Return the chromium executable to drive, or None when there is none.
 
-    ``ATLAS_CHROMIUM`` overrides the search; otherwise Debian's chromium is used.
+    ``ATLAS_CHROMIUM`` overrides the search; otherwise Debian's chromium, then any chromium or
+    Google Chrome on the PATH (GitHub's Ubuntu runners ship Chrome, and their apt chromium is
+    only a snap stub).
     """
     override = os.environ.get("ATLAS_CHROMIUM")
     if override:
@@ -89,7 +91,11 @@ def find_chromium() -> str | None:
     for candidate in CHROMIUM_CANDIDATES:
         if Path(candidate).is_file():
             return candidate
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
 
 
 def launch_chromium(playwright: Any, executable: str | None = None) -> Any:
