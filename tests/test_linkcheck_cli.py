@@ -159,3 +159,20 @@ def test_since_checks_only_new_urls(sites, tmp_path):
     assert a.requests == [] and b.requests == []
     p = linkcheck("--since", "no-such-ref", "--allow-private", *FAST, cwd=tmp_path)
     assert p.returncode == 2 and "no-such-ref" in p.stderr
+
+
+def test_url_list_mode_starts_without_the_modules_it_needs_only_later():
+    # Start-up time is the tracker's handicap against a compiled checker: in --urls mode the
+    # catalogue loader, YAML, the history and the page classifier are not loaded before the
+    # first request (the classifier and history load while the first answers travel).
+    code = (
+        "import sys, tools.linkcheck.cli\n"
+        "late = ('yaml', 'requests', 'tools.linkcheck.history', 'tools.linkcheck.classify',"
+        " 'tools.linkcheck.htmltext', 'tools.linkcheck.archive', 'json', 'email.utils')\n"
+        "print(' '.join(m for m in late if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert out.stdout.strip() == ""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import time
 
-from conftest_linkcheck import Reply, check, check_one, fast_settings, page
+import pytest
+from conftest_linkcheck import Reply, Seen, check, check_one, fast_settings, page
 
-from tools.linkcheck.fetch import is_file_path, prepare, retry_after
+from tools.linkcheck.fetch import Client, FetchError, _Gate, is_file_path, prepare, retry_after
 
 pytest_plugins = ("conftest_linkcheck",)
+
+NOT_FOUND_KEPT = Reply(404, page("Not Found", "nothing here"))
 
 
 def test_per_host_interval_and_concurrency(sites):
@@ -173,3 +177,175 @@ def test_https_verifies_the_name_and_connects_to_the_resolved_address(tls_files)
         assert site.requests[-1].headers["host"] == f"localhost:{site.port}"
     finally:
         site.close()
+
+
+def test_gate_books_a_fixed_grid_and_never_starts_closer_than_the_interval():
+    interval = 0.05
+
+    async def go() -> list[float]:
+        gate = _Gate(concurrency=10, interval=interval)
+        starts: list[float] = []
+
+        async def request(n: int) -> None:
+            await gate.wait_turn()
+            starts.append(gate.last_start)
+            if n == 3:
+                time.sleep(0.03)  # a busy loop: the next turn wakes up late
+
+        await asyncio.gather(*(request(n) for n in range(10)))
+        return starts
+
+    starts = asyncio.run(go())
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert min(gaps) >= interval, gaps  # even right after the late one
+    # The grid, not "interval + work" per request: only the late wake-up adds to the span.
+    assert starts[-1] - starts[0] <= 9 * interval + 0.03 + 0.04, gaps
+
+
+def test_request_starts_to_one_host_keep_the_interval_on_a_real_server(sites):
+    s = sites()
+    s.connection = "keep-alive"
+    s.default = Reply(body=page("p", "x"), delay=0.1)  # answers take as long as the interval
+    urls = [s.url(f"/p{i}?q=1") for i in range(12)]
+    t0 = time.monotonic()
+    results = check(urls, fast_settings(host_interval=0.1, host_concurrency=10))
+    elapsed = time.monotonic() - t0
+    assert [r.verdict for r in results] == ["ok"] * 12
+    starts = sorted(r.at for r in s.requests)
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert min(gaps) >= 0.08, gaps  # 0.1 s at the client; arrival jitter of the server threads
+    # First request at once, then one every 0.1 s: 1.1 s of slots plus the last answer (0.1 s).
+    # Spacing "answer + interval" would need 2.3 s.
+    assert elapsed < 1.2 + 0.5, gaps
+
+
+def test_kept_connections_are_reused_and_fully_read(sites):
+    s = sites()
+    s.connection = "keep-alive"
+    s.routes["/a"] = Reply(body=page("A", "text"))
+    s.routes["/chunked"] = Reply(body=page("Chunked", "x" * 5000), encoding="chunked")
+    s.routes["/gone"] = NOT_FOUND_KEPT
+    s.routes["/move"] = Reply(301, headers={"Location": "/a"})
+
+    async def go() -> tuple[list[int], int, int]:
+        client = Client(fast_settings())
+        try:
+            statuses = []
+            for path in ("/a", "/chunked", "/gone", "/a", "/chunked", "/move"):
+                chain = await client.follow(s.url(path))
+                statuses.append(chain.hops[-1].status)
+            return statuses, client.requests_sent, client.connections_opened
+        finally:
+            client.close()
+
+    statuses, sent, opened = asyncio.run(go())
+    assert statuses == [200, 200, 404, 200, 200, 200]
+    assert sent == len(s.requests) == 7
+    assert opened == s.connections == 1  # one after another: one connection for all
+
+
+def test_a_cut_body_or_a_close_announced_closes_the_connection(sites):
+    s = sites()
+    s.connection = "keep-alive"
+    s.routes["/big"] = Reply(body=page("Big", "y" * 4000))
+    s.routes["/small"] = Reply(body=page("Small"))
+
+    async def go(paths: list[str]) -> int:
+        client = Client(fast_settings(max_body=1000))
+        try:
+            for path in paths:
+                assert (await client.follow(s.url(path))).hops[-1].status == 200
+            return client.connections_opened
+        finally:
+            client.close()
+
+    assert asyncio.run(go(["/big", "/big"])) == 2  # the unread rest would poison the next answer
+    assert asyncio.run(go(["/small", "/small"])) == 1
+    closing = sites()  # announces Connection: close
+    closing.default = Reply(body=page("C"))
+
+    async def twice() -> int:
+        client = Client(fast_settings())
+        try:
+            await client.follow(closing.url("/x"))
+            await client.follow(closing.url("/y"))
+            return client.connections_opened
+        finally:
+            client.close()
+
+    assert asyncio.run(twice()) == 2
+
+
+def test_a_kept_connection_the_server_closed_is_not_used(sites):
+    s = sites()
+    s.connection = "silent-close"  # keeps nothing, and does not say so
+    s.default = Reply(body=page("P"))
+
+    async def go() -> tuple[list[int], int]:
+        client = Client(fast_settings())
+        try:
+            statuses = []
+            for path in ("/1", "/2", "/3"):
+                await asyncio.sleep(0.05)  # the server's close reaches us, or races the request
+                statuses.append((await client.follow(s.url(path))).hops[-1].status)
+            return statuses, client.connections_opened
+        finally:
+            client.close()
+
+    statuses, opened = asyncio.run(go())
+    assert statuses == [200, 200, 200]
+    assert opened == 3 == s.connections
+    assert s.paths() == ["/1", "/2", "/3"]  # a dead connection is not a request sent twice
+
+
+def test_a_kept_connection_that_dies_before_answering_is_replaced_once(sites):
+    s = sites()
+    s.connection = "keep-alive"
+    s.routes["/1"] = Reply(body=page("One"))
+    drops = iter([True])
+
+    def second(seen: Seen) -> Reply:
+        # The first arrival comes on the kept connection: close it unanswered, as a server
+        # does when its idle timeout fires just as the request arrives.
+        return Reply(drop=True) if next(drops, False) else Reply(body=page("Two"))
+
+    s.routes["/2"] = second
+
+    async def go() -> tuple[list[int], int]:
+        client = Client(fast_settings(max_retries=0))  # no ordinary retries to hide behind
+        try:
+            statuses = [(await client.follow(s.url(p))).hops[-1].status for p in ("/1", "/2")]
+            return statuses, client.connections_opened
+        finally:
+            client.close()
+
+    statuses, opened = asyncio.run(go())
+    assert statuses == [200, 200]
+    assert opened == s.connections == 2
+    assert s.paths() == ["/1", "/2", "/2"]
+    dropped = sites()
+    dropped.default = Reply(drop=True)  # a fresh connection that dies is an error, not a loop
+    r = check_one(dropped.url("/x?y"), fast_settings(max_retries=0))
+    assert r.verdict == "transient" and "before any answer" in r.detail, r
+    assert len(dropped.requests) == 1
+
+
+def test_a_kept_connection_never_bypasses_the_address_policy(sites):
+    s = sites()
+    s.connection = "keep-alive"
+    s.default = Reply(body=page("Endpoint"))
+
+    async def go() -> tuple[int, FetchError]:
+        client = Client(fast_settings(allow_private=False))
+        try:
+            # A trusted endpoint (the archive, oEmbed) may be private; it leaves a kept connection.
+            ok = await client.request(s.url("/api"), trusted=True)
+            with pytest.raises(FetchError) as info:
+                await client.request(s.url("/admin"))  # a catalogue URL to the same host
+            return ok.status, info.value
+        finally:
+            client.close()
+
+    status, refused = asyncio.run(go())
+    assert status == 200 and refused.kind == "blocked"
+    assert s.paths() == ["/api"]

@@ -70,3 +70,27 @@ def test_progress_bar_only_when_enabled():
     assert buf.getvalue() == ""
     report.ProgressBar(buf, enabled=True, width=4)(1, 2)
     assert "[##..] 1/2" in buf.getvalue()
+
+
+def test_json_document_is_byte_for_byte_the_standard_layout():
+    tricky = [
+        *RESULTS,
+        Result(
+            'https://d.org/"q"},\n      {x}',
+            "soft-404",
+            'a "quoted" detail},\n      {\twith a tab, é, 注意, \u2028 and \\',
+            200,
+            final_url="https://d.org/",
+            title="}, {",
+            elapsed_ms=12,
+        ),
+        Result("https://e.org/", "ok", resources=[]),
+    ]
+    for results in (tricky, tricky[:1], []):
+        doc = {
+            "version": 1,
+            "checked_at": "2026-11-25T10:00:00Z",
+            "results": [r.to_json() for r in results],
+        }
+        expected = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        assert report.json_document(results, "2026-11-25T10:00:00Z") == expected

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
+import time
 
-from conftest_linkcheck import Reply, check, page
+from conftest_linkcheck import Reply, check, fast_settings, page
 
-from tools.linkcheck.soft404 import shape, sibling
+from tools.linkcheck.fetch import Client
+from tools.linkcheck.soft404 import SiblingProbe, shape, sibling
 
 pytest_plugins = ("conftest_linkcheck",)
 
@@ -65,3 +68,29 @@ def test_no_probe_when_a_same_shape_url_already_got_a_real_404(sites):
     assert [r.verdict for r in results] == ["ok"] * 4 + ["broken"]
     assert not [p for p in s.paths() if p.startswith("/posts/zz")]
     assert len(s.requests) == 5
+
+
+def test_a_page_after_a_real_404_does_not_wait_for_the_host_to_go_idle(sites):
+    s = sites()
+    s.routes["/posts/slow"] = Reply(body=page("Slow", "takes its time"), delay=1.5)
+    s.routes["/posts/1"] = Reply(body=page("Post 1", "some words " * 20))
+
+    async def go() -> tuple[float, int]:
+        client = Client(fast_settings())
+        probe = SiblingProbe(client, client.settings, random.Random(1))
+        try:
+            slow = asyncio.ensure_future(client.follow(s.url("/posts/slow")))
+            missing = await client.follow(s.url("/posts/missing"))
+            probe.observe(s.url("/posts/missing"), missing.hops[-1].status, False)
+            chain = await client.follow(s.url("/posts/1"))
+            t0 = time.monotonic()
+            why = await probe.judge(s.url("/posts/1"), chain, None)
+            waited = time.monotonic() - t0
+            assert why is None and not slow.done()  # judged while the host is still busy
+            await slow
+            return waited, probe.probes_sent
+        finally:
+            client.close()
+
+    waited, sent = asyncio.run(go())
+    assert waited < 0.5 and sent == 0
