@@ -6,6 +6,7 @@ Errors a user can cause (unknown id, missing device) print one line on stderr an
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,3 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DemoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader stopped early (`python -m demos run X | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
