@@ -171,9 +171,7 @@ def run_lychee(lychee: str, urls: Path, work: Path, expected: dict[str, str],
            "--cache-exclude-status", "100..=599", "--", str(urls)]  # fmt: skip
     run = timed(cmd, env, log)
     report = json.loads(out.read_text())
-    failed = {
-        e["url"] for entries in (report.get("error_map") or {}).values() for e in entries
-    }
+    failed = {e["url"] for entries in (report.get("error_map") or {}).values() for e in entries}
     run.verdicts = Counter(
         {"ok (incl. redirected)": int(report.get("successful", 0)),
          "of which redirected": int(report.get("redirects", 0)),
@@ -218,9 +216,7 @@ def main() -> int:
             expected[url] = {"page": "ok", "missing": "broken", "old": "redirected"}[kind]
     total = len(expected)
     floor = (args.per_host - 1) * INTERVAL + args.latency
-    lychee = shutil.which("lychee", path=str(Path(sys.executable).parent)) or shutil.which(
-        "lychee"
-    )
+    lychee = shutil.which("lychee", path=str(Path(sys.executable).parent)) or shutil.which("lychee")
     print(
         f"{total} URLs on {args.hosts} hosts, {args.latency * 1000:.0f} ms per answer; politeness "
         f"for both: {HOST_CONCURRENCY} at once and {INTERVAL * 1000:.0f} ms between request "

@@ -55,7 +55,7 @@ def project_copy(dest: Path, catalogue: Path | None = None) -> Path:
         ``dest``.
     """
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+    for name in ("mkdocs.base.yml", "mkdocs.yml", "mkdocs.en.yml"):
         shutil.copy2(ROOT / name, dest / name)
     for name in ("overrides", "site_assets"):
         if (ROOT / name).is_dir():

@@ -24,7 +24,7 @@ def make_root(
     """
     root = tmp / "project"
     root.mkdir()
-    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+    for name in ("mkdocs.base.yml", "mkdocs.yml", "mkdocs.en.yml"):
         shutil.copy(REPO / name, root / name)
     for folder in ("overrides", "site_assets"):
         if (REPO / folder).is_dir():

@@ -5,6 +5,11 @@ classifier's verdict, the sibling probe when it answered with a page, the drift 
 the fingerprint remembered from its last good check, and, when it fails, the Wayback copy
 (looked up once: a copy already in the history is kept).
 
+Links are started host by host (every host's first link, then every host's second ...) and
+in batches, so that on a long list each host's first request leaves at once; the modules that
+only answers need (the classifier, the HTML parser) are imported after the first request has
+left, one per turn of the event loop, while the answers travel.
+
 When no host at all could be reached (every URL failed name resolution or connection, on
 at least ``OUR_NETWORK_MIN_HOSTS`` hosts), the fault is our own network, not the links: those
 verdicts become ``transient`` so that an outage on the runner cannot declare links dead.
@@ -14,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -33,6 +38,9 @@ Progress = Callable[[int, int], None]
 _NO_FALLBACK = ("blocked", "dns", "bad-url", "loop", "too-many-redirects")
 _UNREACHABLE = ("dns", "connect")
 OUR_NETWORK_MIN_HOSTS = 3
+START_BATCH = 50  # links started per turn of the event loop
+# What the first answer needs, loaded in steps once the first request has left (not before).
+_PRELOAD = ("html.parser", "hashlib", "tools.linkcheck.htmltext", "tools.linkcheck.classify")
 
 
 async def check_url(client: Client, probe: SiblingProbe | None, s: Settings, url: str) -> Verdict:
@@ -97,7 +105,7 @@ async def check_links(
     known: dict[str, dict[str, Any]] | None = None,
     progress: Progress | None = None,
     rng: random.Random | None = None,
-    after_start: Callable[[], object] | None = None,
+    preload: Sequence[str] = (),
 ) -> list[Result]:
     """Check every link; results come back in the order of ``links``.
 
@@ -107,12 +115,13 @@ async def check_links(
         known: the history's entries by URL (fingerprints for drift, archive copies).
         progress: called with (done, total) after each link.
         rng: the source of the sibling probe's made-up names.
-        after_start: called once every link's first step has run (the first requests are on
-            their way), for start-up work that can overlap with waiting for answers.
+        preload: modules the caller needs after the run, imported while waiting for the
+            first answers (as this module does with the classifier's).
     """
     known = known or {}
     kinds: dict[str, str | None] = {}
     client = Client(settings)
+    client.on_first_request = lambda: _preload([*_PRELOAD, *preload])
     probe = SiblingProbe(client, settings, rng) if settings.probe_siblings else None
     done = 0
 
@@ -161,12 +170,24 @@ async def check_links(
             progress(done, len(links))
         return result
 
-    tasks = [asyncio.ensure_future(one(link)) for link in links]
-    if not tasks:
+    if not links:
         return []
-    asyncio.get_running_loop().call_soon(_warm_up, after_start)  # runs after the first steps
+    begun = time.monotonic()
+    started: dict[int, asyncio.Task[Result]] = {}
+    order = _host_by_host(links)
+    for i in range(0, len(order), START_BATCH):
+        if i:
+            # Between batches the loop gets to send what earlier ones made ready: on a long list
+            # the first requests would otherwise wait for every link's first step.
+            await asyncio.sleep(0)
+        for n in order[i : i + START_BATCH]:
+            started[n] = asyncio.ensure_future(one(links[n]))
+    tasks = [started[n] for n in range(len(links))]
+    deadline = settings.run_deadline
+    if deadline is not None:
+        deadline = max(0.0, deadline - (time.monotonic() - begun))
     try:
-        _, pending = await asyncio.wait(tasks, timeout=settings.run_deadline)
+        _, pending = await asyncio.wait(tasks, timeout=deadline)
         for t in pending:
             t.cancel()
         if pending:
@@ -202,11 +223,28 @@ async def check_links(
     return results
 
 
-def _warm_up(after_start: Callable[[], object] | None) -> None:
-    import tools.linkcheck.classify  # noqa: F401  (needed by the first answer)
+def _host_by_host(links: list[Link]) -> list[int]:
+    """The order to start links in: every host's first link, then every host's second ...
 
-    if after_start is not None:
-        after_start()
+    Within a host the list's order is kept (it is the order of that host's turns).
+    """
+    rank: dict[str, int] = {}
+    keys = []
+    for n, link in enumerate(links):
+        try:
+            host = urlsplit(link.url).netloc.lower()
+        except ValueError:
+            host = ""
+        keys.append((rank.get(host, 0), n))
+        rank[host] = rank.get(host, 0) + 1
+    return [n for _, n in sorted(keys)]
+
+
+def _preload(names: list[str]) -> None:
+    """Import the first module, and the others later: the loop sends and reads in between."""
+    if names:
+        __import__(names[0])
+        asyncio.get_running_loop().call_soon(_preload, names[1:])  # runs on the next turn
 
 
 def _network_down(results: list[Result], kinds: dict[str, str | None]) -> None:

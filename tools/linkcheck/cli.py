@@ -123,11 +123,6 @@ def _now(value: str | None) -> dt.datetime:
         raise AtlasError(str(exc)) from exc
 
 
-def _load_later() -> None:
-    """Load what the end of the run needs (the history, JSON) while the first answers travel."""
-    import tools.linkcheck.history  # noqa: F401
-
-
 def run(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit status (see the module docstring)."""
     parser = _parser()
@@ -171,7 +166,9 @@ def _run(args: argparse.Namespace) -> int:
     tty = sys.stderr.isatty() and not os.environ.get("CI") and not args.quiet
     progress = report.ProgressBar(sys.stderr, enabled=tty)
     known = state["links"] if state else None
-    results = asyncio.run(check_links(links, settings, known, progress, after_start=_load_later))
+    # The history and JSON are needed only at the end: loaded while the first answers travel.
+    later = ("json", "tempfile", "tools.linkcheck.history")
+    results = asyncio.run(check_links(links, settings, known, progress, preload=later))
     from tools.linkcheck import history
 
     changes: list[history.Change] = []

@@ -11,6 +11,7 @@ from tools.site.generate import Layout, Report, api_json, generate, write_if_cha
 from tools.site.inputs import SiteError, load_linkstatus
 
 CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
+SHARED_CONFIG = "mkdocs.base.yml"  # inherited by both; watched, never built on its own
 API_PATH = Path("api") / "resources.json"
 
 

@@ -13,7 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from tools.catalog import AtlasError
-from tools.site.build import CONFIGS, build_site
+from tools.site.build import CONFIGS, SHARED_CONFIG, build_site
 from tools.site.generate import GENERATED_DIRS, GENERATED_FILES, Layout
 from tools.site.i18n import LANGS
 
@@ -32,7 +32,8 @@ def watched_files(layout: Layout) -> list[Path]:
     """Every input of the site: catalogue, link states, renderings, hand-written pages, config."""
     found = _files(layout.catalogue) + _files(layout.linkstatus) + _files(layout.renderings)
     found += _files(layout.assets) + _files(layout.root / "overrides")
-    found += [layout.root / name for name in CONFIGS if (layout.root / name).is_file()]
+    configs = (SHARED_CONFIG, *CONFIGS)
+    found += [layout.root / name for name in configs if (layout.root / name).is_file()]
     for lang in LANGS:
         docs = layout.docs(lang)
         generated = [docs / name for name in GENERATED_FILES]

@@ -1,0 +1,68 @@
+"""Checking a list of links (tools/linkcheck/check.py): start order, results order, preloading."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from conftest_linkcheck import Reply, check, fast_settings, page
+
+from tools.linkcheck.check import _host_by_host
+from tools.linkcheck.results import Link
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytest_plugins = ("conftest_linkcheck",)
+
+
+def test_links_start_host_by_host_keeping_each_hosts_order():
+    urls = ["https://a.org/1", "https://a.org/2", "https://a.org/3", "https://b.org/1",
+            "https://B.org/2", "https://c.org/1", "http://[::1", "https://a.org/4"]  # fmt: skip
+    order = _host_by_host([Link(u) for u in urls])
+    assert [urls[n] for n in order] == [
+        "https://a.org/1", "https://b.org/1", "https://c.org/1", "http://[::1",
+        "https://a.org/2", "https://B.org/2",
+        "https://a.org/3",
+        "https://a.org/4",
+    ]  # fmt: skip
+
+
+def test_results_keep_the_lists_order_across_hosts_and_batches(sites):
+    a, b = sites(), sites()
+    a.default = Reply(body=page("A page", "on host a"))
+    b.default = Reply(body=page("B page", "on host b"))
+    b.routes["/gone/7?x"] = Reply(404, page("Not Found"))
+    urls = [a.url(f"/p/{i}?x") for i in range(60)] + [b.url(f"/gone/{i}?x") for i in range(10)]
+    results = check(urls, fast_settings())
+    assert [r.url for r in results] == urls
+    assert [r.verdict for r in results[60:]] == ["ok"] * 7 + ["broken"] + ["ok"] * 2
+    assert len(a.requests) == 60 and len(b.requests) == 10
+
+
+def test_modules_asked_for_are_loaded_during_the_run(sites):
+    s = sites()
+    s.default = Reply(body=page("Page", "text"))
+    code = textwrap.dedent(
+        f"""
+        import asyncio, sys
+        from tools.linkcheck.check import check_links
+        from tools.linkcheck.results import Link
+        from tools.linkcheck.settings import Settings
+
+        before = [m in sys.modules for m in ("tools.linkcheck.history", "tools.linkcheck.classify")]
+        links = [Link("{s.url("/a?x")}")]
+        settings = Settings(allow_private=True, archive=False)
+        results = asyncio.run(check_links(links, settings, preload=("tools.linkcheck.history",)))
+        after = [m in sys.modules for m in ("tools.linkcheck.history", "tools.linkcheck.classify")]
+        print(before, after, results[0].verdict)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["[False,", "False]", "[True,", "True]", "ok"]
