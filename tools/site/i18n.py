@@ -149,10 +149,6 @@ UI = {
         "このデモの出力はまだ用意されていません。コマンドを実行すると見られます。",
         "This demo's output has not been rendered yet; run the command to see it.",
     ),
-    "explorer_hint": (
-        "トークンにカーソルを合わせるかフォーカスすると、そのトークンが他のトークンに向ける重みが表示されます。",
-        "Hover over or focus a token to see the weights it gives to the other tokens.",
-    ),
     "illustrates": ("この資料のデモ:", "Illustrates:"),
     "path_steps": ("手順", "Steps"),
     "path_demo": ("デモ:", "Demo:"),

@@ -264,7 +264,6 @@ def _demo_section(
             out += [f"**{t('output', lang)}**", "", fenced(demo.output, "text"), ""]
     if demo.explorer:
         src = f"{url_prefix}assets/demos/{demo.id}/{demo.explorer}"
-        out += [f"*{t('explorer_hint', lang)}*", ""]
         out += [f'<div class="atlas-explorer" data-src="{attr(src)}" data-view="0"></div>', ""]
     for fig in demo.figures:
         alt = text(fig.alt[lang])
