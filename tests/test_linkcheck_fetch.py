@@ -198,7 +198,7 @@ def test_gate_books_a_fixed_grid_and_never_starts_closer_than_the_interval():
             await gate.wait_turn()
             starts.append(gate.last_start)
             if n == 3:
-                time.sleep(0.03)  # a busy loop: the next turn wakes up late
+                time.sleep(0.08)  # a busy loop: the next turn wakes up 30 ms late
 
         await asyncio.gather(*(request(n) for n in range(10)))
         return starts
@@ -206,9 +206,10 @@ def test_gate_books_a_fixed_grid_and_never_starts_closer_than_the_interval():
     starts = asyncio.run(go())
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert min(gaps) >= interval - TIMER_SLACK, gaps  # even right after the late one
-    assert gaps[3] >= interval - TIMER_SLACK and gaps[2] >= interval + 0.02, gaps
+    assert gaps[3] >= interval + 0.02, gaps  # the late turn ...
+    assert gaps[4] >= interval - TIMER_SLACK, gaps  # ... pushed the next one back
     # The grid, not "interval + work" per request: only the late wake-up adds to the span.
-    assert starts[-1] - starts[0] <= 9 * interval + 0.03 + 0.04, gaps
+    assert starts[-1] - starts[0] <= 9 * interval + 0.03 + 0.03, gaps
 
 
 def test_request_starts_to_one_host_keep_the_interval_on_a_real_server(sites):
