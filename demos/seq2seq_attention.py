@@ -35,14 +35,14 @@ TITLE = {
 }
 SUMMARY = {
     "ja": (
-        "小さなエンコーダ・デコーダ(双方向 GRU と GRU)に Bahdanau 型の加法注意を付け、"
+        "単語ごとのエンコーダと GRU デコーダからなる小さなモデルに Bahdanau 型の加法注意を付け、"
         "フランス語風の短文を英語に訳す課題で数秒だけ訓練します。デコーダは出力の 1 語ごとに"
         "入力の全位置を採点し、その重みで文脈ベクトルを作ります。訓練に出てこない "
         "「Jane · visite · l'Afrique · en · septembre」を訳させ、対応づけのヒートマップを描きます。"
     ),
     "en": (
-        "A small encoder-decoder (a bidirectional GRU and a GRU) with Bahdanau's additive "
-        "attention is trained for a few seconds to translate short French-like sentences into "
+        "A small encoder-decoder (a word-wise encoder and a GRU decoder) with Bahdanau's "
+        "additive attention is trained for a few seconds to translate short French-like sentences into "
         "English. For every output word the decoder scores all source positions and mixes them "
         "into a context vector. It then translates the held-out sentence 'Jane · visite · "
         "l'Afrique · en · septembre', and the alignment heatmap shows which source word each "
