@@ -21,6 +21,7 @@ from demos.core import (
     format_array,
     format_number,
     generator,
+    precise_dtype,
     seed_everything,
     to_numpy,
 )
@@ -58,11 +59,6 @@ ATTN_DIM = 4
 QUERY = 2  # "sat": a verb looking at its subject and its place
 COMPATIBILITIES = ("dot", "scaled dot", "general", "additive", "cosine")
 DISTRIBUTIONS = ("softmax", "sparsemax", "sigmoid")
-
-
-def _dtype(device: str) -> torch.dtype:
-    # MPS has no float64; everywhere else float64 keeps devices within 1e-10 of each other.
-    return torch.float32 if device == "mps" else torch.float64
 
 
 def sparsemax(scores: torch.Tensor) -> torch.Tensor:
@@ -204,7 +200,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Score one input with every compatibility function and every distribution function."""
     seed_everything(seed)
     rng = generator(seed)
-    dtype = _dtype(device)
+    dtype = precise_dtype(device)
     vocab = sorted(set(TOKENS))
     table = {word: rng.normal(size=EMBED_DIM) for word in vocab}
     x_np = np.stack([table[t] for t in TOKENS])  # (T, d)

@@ -17,8 +17,10 @@ from demos.core import (
     DemoResult,
     Explorer,
     Narrator,
+    cpu_threads,
     format_number,
     generator,
+    precise_dtype,
     seed_everything,
     to_numpy,
 )
@@ -66,11 +68,6 @@ BATCH = 64
 LR = 3e-3
 SHOWCASE = ("the", "big", "cat", "sat", "on")
 SHOWCASE_MASK = A_START + 2  # "cat" in segment A: the answer is to the right, in segment B
-
-
-def _dtype(device: str) -> torch.dtype:
-    # MPS has no float64; float64 elsewhere keeps CPU and CUDA training within rounding.
-    return torch.float32 if device == "mps" else torch.float64
 
 
 def tokens_of(words: tuple[str, ...] | list[str], masked: int) -> list[str]:
@@ -190,17 +187,13 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Train the bidirectional encoder and its causal twin; read the attention maps."""
     # Tiny tensors gain nothing from several CPU threads, which only contend on a busy machine;
     # one thread also fixes the order of float sums, so the output is the same everywhere.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with cpu_threads(1):
         return _run(device, seed)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _run(device: str, seed: int) -> DemoResult:
     seed_everything(seed)
-    dtype = _dtype(device)
+    dtype = precise_dtype(device)
     test = make_batch(generator(seed + 1), 500)
     results, models, losses = {}, {}, {}
     for kind in ("bidirectional", "causal"):

@@ -14,7 +14,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from demos.core import DemoResult, Explorer, Narrator, format_array, seed_everything, to_numpy
+from demos.core import (
+    DemoResult,
+    Explorer,
+    Narrator,
+    format_array,
+    precise_dtype,
+    seed_everything,
+    to_numpy,
+)
 from demos.torch_attention import MultiHeadSelfAttention, causal_mask
 
 ID = "cnn_vs_attention_path"
@@ -49,11 +57,6 @@ LENGTHS = (8, 16, 32, 64)
 KINDS = ("causal", "centred", "dilated")
 JACOBIAN_N = 16
 JACOBIAN_DEPTH = 2
-
-
-def _dtype(device: str) -> torch.dtype:
-    # MPS has no float64; exact zeros do not depend on the precision anyway.
-    return torch.float32 if device == "mps" else torch.float64
 
 
 def dilation(kind: str, layer: int, k: int = KERNEL) -> int:
@@ -134,7 +137,7 @@ def jacobian_reach(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) 
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Measure the path length of convolution stacks and of one self-attention layer."""
     seed_everything(seed)
-    dtype = _dtype(device)
+    dtype = precise_dtype(device)
     n_ = Narrator()
     n_.heading("The question")
     n_.say(

@@ -10,11 +10,14 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tools.catalog import AtlasError
+
+if TYPE_CHECKING:
+    import torch
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISION = 4
@@ -200,6 +203,13 @@ def seed_everything(seed: int) -> None:
 def generator(seed: int) -> np.random.Generator:
     """Return a fresh NumPy generator for ``seed`` (demos draw their data from it)."""
     return np.random.default_rng(seed)
+
+
+def precise_dtype(device: str) -> torch.dtype:
+    """float64 where the device has it, so CPU and CUDA agree to rounding; float32 on MPS."""
+    import torch
+
+    return torch.float32 if device == "mps" else torch.float64
 
 
 @contextmanager

@@ -20,8 +20,10 @@ from demos.core import (
     DemoResult,
     Explorer,
     Narrator,
+    cpu_threads,
     format_number,
     generator,
+    precise_dtype,
     seed_everything,
     to_numpy,
 )
@@ -67,11 +69,6 @@ LR = 1e-2
 NOISE = 0.1
 BOX_WEIGHT = 5.0
 EOS_WEIGHT = 0.1  # DETR down-weights the many "no object" targets
-
-
-def _dtype(device: str) -> torch.dtype:
-    # MPS has no float64; float64 elsewhere keeps CPU and CUDA training within rounding.
-    return torch.float32 if device == "mps" else torch.float64
 
 
 def random_image(rng: np.random.Generator, n_objects: int | None = None) -> tuple:
@@ -236,18 +233,14 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Train the miniature DETR; match, score and read the attention of a showcase image."""
     # Tiny tensors gain nothing from several CPU threads, which only contend on a busy machine;
     # one thread also fixes the order of float sums, so the output is the same everywhere.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with cpu_threads(1):
         return _run(device, seed)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _run(device: str, seed: int) -> DemoResult:
     seed_everything(seed)
     rng = generator(seed)
-    dtype = _dtype(device)
+    dtype = precise_dtype(device)
     torch.manual_seed(seed)
     model = MiniDETR().to(dtype).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=LR)

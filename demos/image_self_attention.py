@@ -14,7 +14,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from demos.core import DemoResult, Narrator, format_number, generator, seed_everything, to_numpy
+from demos.core import (
+    DemoResult,
+    Narrator,
+    format_number,
+    generator,
+    precise_dtype,
+    seed_everything,
+    to_numpy,
+)
 
 ID = "image_self_attention"
 TITLE = {
@@ -52,11 +60,6 @@ NOISE = 0.2
 DETECTOR_WIDTH = 0.15  # how sharply each colour detector responds
 TIED_SCALE = 3.0  # f = g = TIED_SCALE * identity: sharper maps for larger values
 QUERY = (3, 3)  # (row, column): inside the top-left red square
-
-
-def _dtype(device: str) -> torch.dtype:
-    # MPS has no float64; float64 elsewhere keeps the devices within rounding of each other.
-    return torch.float32 if device == "mps" else torch.float64
 
 
 def showcase() -> tuple[np.ndarray, np.ndarray]:
@@ -141,7 +144,7 @@ def region_masses(beta_row: np.ndarray, labels: np.ndarray) -> dict[str, float]:
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Compare one pixel's attention map under random and under feature-keeping projections."""
     seed_everything(seed)
-    dtype = _dtype(device)
+    dtype = precise_dtype(device)
     image, labels = showcase()
     noisy = image + NOISE * generator(seed).normal(size=image.shape)
     x = colour_features(torch.tensor(noisy[None], dtype=dtype, device=device))  # (1, K, H, W)

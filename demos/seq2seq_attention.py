@@ -21,8 +21,10 @@ from demos.core import (
     DemoResult,
     Explorer,
     Narrator,
+    cpu_threads,
     format_number,
     generator,
+    precise_dtype,
     seed_everything,
     to_numpy,
 )
@@ -114,11 +116,6 @@ STEPS = 150
 BATCH = 64
 LR = 1e-2
 EVAL_SENTENCES = 200
-
-
-def _dtype(device: str) -> torch.dtype:
-    # MPS has no float64; float64 elsewhere keeps CPU and CUDA training within rounding.
-    return torch.float32 if device == "mps" else torch.float64
 
 
 def translate_by_rule(name: str, verb: str, obj: tuple[str, ...], month: str) -> tuple:
@@ -342,18 +339,14 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Train the encoder-decoder, translate the held-out sentences, read the alignments."""
     # Tiny tensors gain nothing from several CPU threads, which only contend on a busy machine;
     # one thread also fixes the order of float sums, so the output is the same everywhere.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with cpu_threads(1):
         return _run(device, seed)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _run(device: str, seed: int) -> DemoResult:
     seed_everything(seed)
     rng = generator(seed)
-    dtype = _dtype(device)
+    dtype = precise_dtype(device)
     src_vocab, tgt_vocab = vocabularies()
     held_out = {SHOWCASE, SECOND}
     torch.manual_seed(seed)

@@ -157,13 +157,9 @@ def test_default_path_is_the_repository_catalogue() -> None:
     assert DEFAULT_PATH == Path(__file__).resolve().parent.parent / "resources.yaml"
 
 
-def test_demo_ids_come_from_the_registry_when_importable() -> None:
-    from tools.catalog import FALLBACK_DEMO_IDS
+def test_demo_ids_come_from_the_registry() -> None:
+    from demos.registry import DEMO_IDS
     from tools.rules import known_demo_ids
 
-    try:
-        from demos.registry import DEMO_IDS
-    except ImportError:
-        pytest.skip("demos.registry is not importable here")
     assert known_demo_ids() == tuple(DEMO_IDS)
-    assert set(FALLBACK_DEMO_IDS) == set(DEMO_IDS), "the fallback list fell behind the registry"
+    assert len(DEMO_IDS) == 14

@@ -20,23 +20,6 @@ MARKS = ("starred", "celebrated", "new", "niche")
 LANGS = ("ja", "en")
 ALTERNATE_KINDS = ("translation", "moved", "archive", "companion")
 EXTRA_KINDS = ("source", "translation", "explanation", "related-article")
-# Used only when ``demos.registry`` cannot be imported; the registry's DEMO_IDS is the real list.
-FALLBACK_DEMO_IDS = (
-    "word_vectors",
-    "qkv_step_by_step",
-    "seq2seq_attention",
-    "multi_head",
-    "masks",
-    "positional_encoding",
-    "bert_style_encoder",
-    "learned_attention",
-    "similarity_vs_projection",
-    "cnn_vs_attention_path",
-    "image_self_attention",
-    "detr_object_queries",
-    "attention_variants",
-    "attention_at_scale",
-)
 
 
 @dataclass(frozen=True)

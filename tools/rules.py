@@ -26,7 +26,6 @@ from tools.catalog import (
     ACCESS,
     ALTERNATE_KINDS,
     EXTRA_KINDS,
-    FALLBACK_DEMO_IDS,
     LANGS,
     LEVELS,
     MARKS,
@@ -144,11 +143,10 @@ _TAG_NAMES = {
 
 
 def known_demo_ids() -> tuple[str, ...]:
-    """Demo ids the catalogue may name: the demos registry's, else the documented fallback list."""
-    try:
-        from demos.registry import DEMO_IDS
-    except ImportError:
-        return FALLBACK_DEMO_IDS
+    """Demo ids the catalogue may name: the demos registry's (which imports no torch)."""
+    # Imported here: the demos package imports tools.catalog, so a module-level import would cycle.
+    from demos.registry import DEMO_IDS
+
     return tuple(DEMO_IDS)
 
 
