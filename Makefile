@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SITE_STAMP := $(VENV)/.stamp-site
 DEV_STAMP := $(VENV)/.stamp-dev
 
-.PHONY: help install install-dev serve site test lint format validate bench linkcheck demos clean
+.PHONY: help install install-dev serve site test lint format validate bench linkcheck demos demos-check screenshot clean
 
 help:
 	@echo "make serve      build the site (ja + en) and serve it on http://127.0.0.1:8000 with reload"
@@ -18,6 +18,7 @@ help:
 	@echo "make demos      re-render the demo outputs the site embeds (skips unchanged demos)"
 	@echo "make bench      run the benchmarks (link checker vs lychee, demos, site build)"
 	@echo "make lint       ruff check and format check"
+	@echo "make screenshot retake the README's screenshot of a resource page (headless chromium)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +64,12 @@ linkcheck: $(SITE_STAMP)
 
 demos: $(DEV_STAMP)
 	$(PY) -m demos render
+
+demos-check: $(DEV_STAMP)
+	$(PY) -m demos check
+
+screenshot: site $(DEV_STAMP)
+	$(PY) -m tools.site.screenshot --out docs/assets/screenshot-resource.png
 
 clean:
 	rm -rf site .pytest_cache .ruff_cache

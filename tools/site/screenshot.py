@@ -152,7 +152,7 @@ def resource_page(site: Path, resource: str, lang: str) -> str:
         folder = site / prefix / "resources"
         known = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
         hint = f"; built resources: {', '.join(known)}" if known else "; run `make site` first"
-        raise ScreenshotError(f"{site / rel}index.html: no such page{hint}")
+        raise ScreenshotError(f"{site / rel / 'index.html'}: no such page{hint}")
     return rel
 
 
