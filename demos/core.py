@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tools.catalog import AtlasError
+from tools.errors import AtlasError
 
 if TYPE_CHECKING:
     import torch

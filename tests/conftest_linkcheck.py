@@ -138,7 +138,7 @@ class Site:
                 chunked = r.encoding == "chunked"
                 if chunked:
                     self.send_header("Transfer-Encoding", "chunked")
-                else:
+                elif "Content-Length" not in headers:  # a route may announce a wrong length
                     self.send_header("Content-Length", str(len(body)))
                 if site.connection == "close":
                     self.send_header("Connection", "close")

@@ -21,7 +21,8 @@ pytest_plugins = ("conftest_linkcheck",)
 def test_links_start_host_by_host_keeping_each_hosts_order():
     urls = ["https://a.org/1", "https://a.org/2", "https://a.org/3", "https://b.org/1",
             "https://B.org/2", "https://c.org/1", "http://[::1", "https://a.org/4"]  # fmt: skip
-    order = _host_by_host([Link(u) for u in urls])
+    order, hosts = _host_by_host([Link(u) for u in urls])
+    assert hosts == 4
     assert [urls[n] for n in order] == [
         "https://a.org/1", "https://b.org/1", "https://c.org/1", "http://[::1",
         "https://a.org/2", "https://B.org/2",

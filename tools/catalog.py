@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools.errors import AtlasError
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources.yaml"
 
 RESOURCE_TYPES = ("article", "blog", "video", "paper", "course", "slides", "wiki")
@@ -32,10 +34,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
-
-
-class AtlasError(Exception):
-    """Base of every error this project raises on purpose (bad input, bad state)."""
 
 
 class CatalogueError(AtlasError):

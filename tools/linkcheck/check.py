@@ -6,9 +6,9 @@ the fingerprint remembered from its last good check, and, when it fails, the Way
 (looked up once: a copy already in the history is kept).
 
 Links are started host by host (every host's first link, then every host's second ...) and
-in batches, so that on a long list each host's first request leaves at once; the modules that
-only answers need (the classifier, the HTML parser) are imported after the first request has
-left, one per turn of the event loop, while the answers travel.
+in batches, the rest of the list only once every host's first request has left; the modules
+that only answers need (the classifier, the HTML parser) are imported then, one per turn of
+the event loop, while the answers travel.
 
 When no host at all could be reached (every URL failed name resolution or connection, on
 at least ``OUR_NETWORK_MIN_HOSTS`` hosts), the fault is our own network, not the links: those
@@ -18,6 +18,7 @@ verdicts become ``transient`` so that an outage on the runner cannot declare lin
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -121,7 +122,6 @@ async def check_links(
     known = known or {}
     kinds: dict[str, str | None] = {}
     client = Client(settings)
-    client.on_first_request = lambda: _preload([*_PRELOAD, *preload])
     probe = SiblingProbe(client, settings, rng) if settings.probe_siblings else None
     done = 0
 
@@ -174,14 +174,31 @@ async def check_links(
         return []
     begun = time.monotonic()
     started: dict[int, asyncio.Task[Result]] = {}
-    order = _host_by_host(links)
-    for i in range(0, len(order), START_BATCH):
-        if i:
-            # Between batches the loop gets to send what earlier ones made ready: on a long list
-            # the first requests would otherwise wait for every link's first step.
-            await asyncio.sleep(0)
-        for n in order[i : i + START_BATCH]:
-            started[n] = asyncio.ensure_future(one(links[n]))
+    order, hosts = _host_by_host(links)
+    first_out = asyncio.Event()
+
+    def sent(count: int) -> None:
+        if count >= hosts:
+            first_out.set()
+
+    client.on_sent = sent
+
+    async def start(indices: list[int]) -> None:
+        for i in range(0, len(indices), START_BATCH):
+            if i:
+                await asyncio.sleep(0)  # the loop sends what the batches before made ready
+            for n in indices[i : i + START_BATCH]:
+                started[n] = asyncio.ensure_future(one(links[n]))
+
+    # Every host's first request leaves before the rest of the list is set up and the modules
+    # for the answers are loaded: both keep the loop busy, and a request that leaves late
+    # pushes back every later turn on its host.
+    await start(order[:hosts])
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(settings.host_interval / 2):
+            await first_out.wait()
+    _preload([*_PRELOAD, *preload])
+    await start(order[hosts:])
     tasks = [started[n] for n in range(len(links))]
     deadline = settings.run_deadline
     if deadline is not None:
@@ -223,10 +240,11 @@ async def check_links(
     return results
 
 
-def _host_by_host(links: list[Link]) -> list[int]:
-    """The order to start links in: every host's first link, then every host's second ...
+def _host_by_host(links: list[Link]) -> tuple[list[int], int]:
+    """The order to start the links in, and the number of hosts.
 
-    Within a host the list's order is kept (it is the order of that host's turns).
+    Every host's first link, then every host's second ...; within a host the list's order is
+    kept, as it is the order of that host's turns.
     """
     rank: dict[str, int] = {}
     keys = []
@@ -237,7 +255,7 @@ def _host_by_host(links: list[Link]) -> list[int]:
             host = ""
         keys.append((rank.get(host, 0), n))
         rank[host] = rank.get(host, 0) + 1
-    return [n for _, n in sorted(keys)]
+    return [n for _, n in sorted(keys)], len(rank)
 
 
 def _preload(names: list[str]) -> None:

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.catalog import AtlasError
+from tools.errors import AtlasError
 from tools.linkcheck import report, targets
 from tools.linkcheck.check import check_links
 from tools.linkcheck.settings import Settings

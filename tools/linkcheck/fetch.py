@@ -26,8 +26,8 @@ Requests and politeness:
   port, but only when the answer was read to its end (a body cut at ``max_body`` closes the
   connection) and only to an address that the address policy has just approved for the new
   request: every request resolves and checks its host first, a reused connection merely skips
-  the handshake. A reused connection that the server closed meanwhile is replaced by a fresh
-  one, once, when it died before any byte of the answer.
+  the handshake. A reused connection that the server closed meanwhile (it died before any
+  byte of the answer) or whose answer is malformed is replaced by a fresh one, once.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
-from tools.catalog import AtlasError
+from tools.errors import AtlasError
 from tools.linkcheck.safety import AddressRefused, ResolveFailed, Resolver, normalize_host
 from tools.linkcheck.settings import Settings
 
@@ -206,11 +206,12 @@ class _Gate:
     """Concurrency and minimum interval for one host.
 
     Start times are booked on a fixed grid (the first request at once, then one every
-    ``interval``), so the work done between requests does not add to the spacing; a turn that
-    wakes up late (a busy machine) still starts ``interval`` after the one before it, and so
-    pushes the later turns back rather than letting two requests start close together. "After"
-    is measured to the precision of the loop's timers (``TIMER_SLACK``): they wake up to a
-    millisecond late every time, and pushing every turn back by that would add up to a
+    ``interval``), so the work done between requests does not add to the spacing. The grid is
+    the plan; what the server sees is when a request leaves (:meth:`sent`, after a new
+    connection's handshake, say): a turn never starts less than ``interval`` after the previous
+    request left, so one that left late pushes the later turns back instead of arriving close
+    behind. "Less than" is up to the precision of the loop's timers (``TIMER_SLACK``): they wake
+    up to a millisecond late every time, and pushing every turn back by that would add up to a
     millisecond per request to a host's run.
     """
 
@@ -239,11 +240,17 @@ class _Gate:
         now = time.monotonic()
         slot = max(now, self.next_at)
         self.next_at = slot + self.interval
-        while slot > now:
+        while True:
+            slot = max(slot, self.last_start + self.interval - TIMER_SLACK)
+            if slot <= now:
+                break
             await asyncio.sleep(slot - now)
             now = time.monotonic()
-            slot = max(slot, self.last_start + self.interval - TIMER_SLACK)
         self.last_start = now
+
+    def sent(self) -> None:
+        """Record that the request of the current turn has left (its bytes are written)."""
+        self.last_start = max(self.last_start, time.monotonic())
 
     def push_back(self, seconds: float) -> None:
         self.next_at = max(self.next_at, time.monotonic() + seconds)
@@ -300,7 +307,7 @@ class Client:
         self._idle: dict[tuple[str, str, int], list[_Conn]] = {}
         self.requests_sent = 0
         self.connections_opened = 0
-        self.on_first_request: Callable[[], object] | None = None  # once the first has left
+        self.on_sent: Callable[[int], object] | None = None  # after each request has left
 
     def close(self) -> None:
         """Close the connections kept for reuse."""
@@ -416,12 +423,15 @@ class Client:
         s = self.settings
         attempt = 0
         while True:
-            if wait_turn or attempt:
+            turn = wait_turn or attempt > 0  # a same-host redirect hop runs in its URL's turn
+            if turn:
                 await gate.wait_turn()
             deadline.start()
             try:
                 async with self._global:
-                    resp = await self._once(target, method, deadline, trusted)
+                    resp = await self._once(
+                        target, method, deadline, trusted, gate if turn else None
+                    )
             except FetchError as exc:
                 if not exc.retryable or attempt >= s.max_retries:
                     raise
@@ -448,7 +458,9 @@ class Client:
             attempt += 1
             await asyncio.sleep(wait)
 
-    async def _once(self, t: Target, method: str, deadline: Deadline, trusted: bool) -> Response:
+    async def _once(
+        self, t: Target, method: str, deadline: Deadline, trusted: bool, turn: _Gate | None = None
+    ) -> Response:
         s = self.settings
         budget = min(s.request_deadline, deadline.remaining())
         if budget <= 0:
@@ -465,7 +477,7 @@ class Client:
         started = time.monotonic()
         try:
             async with asyncio.timeout(budget):
-                resp = await self._exchange(t, method, addresses)
+                resp = await self._exchange(t, method, addresses, turn)
         except TimeoutError as exc:
             raise FetchError(
                 "timeout", t.url, f"no complete answer within {budget:.1f} s (request deadline)"
@@ -512,20 +524,29 @@ class Client:
         else:
             conn.close()
 
-    async def _exchange(self, t: Target, method: str, addresses: list[str]) -> Response:
+    async def _exchange(
+        self, t: Target, method: str, addresses: list[str], turn: _Gate | None = None
+    ) -> Response:
         conn = self._reusable(t, addresses)
         if conn is not None:
             try:
-                return await self._exchange_on(conn, t, method)
+                return await self._exchange_on(conn, t, method, turn)
             except _Stale:
                 pass  # the server closed it while it was idle: a fresh connection, once
+            except FetchError as exc:
+                if exc.kind != "protocol":
+                    raise
+                # Bytes left over from the previous answer (a server that sent more than it
+                # announced) garble this one: a fresh connection tells which answer is wrong.
         conn = await self._connect(t, addresses)
         try:
-            return await self._exchange_on(conn, t, method)
+            return await self._exchange_on(conn, t, method, turn)
         except _Stale as exc:
             raise FetchError("reset", t.url, exc.detail) from exc
 
-    async def _exchange_on(self, conn: _Conn, t: Target, method: str) -> Response:
+    async def _exchange_on(
+        self, conn: _Conn, t: Target, method: str, turn: _Gate | None = None
+    ) -> Response:
         s = self.settings
         reader, writer = conn.reader, conn.writer
         self.requests_sent += 1
@@ -539,9 +560,10 @@ class Client:
             )
             writer.write(head.encode("ascii"))
             await writer.drain()
-            if self.on_first_request is not None:
-                asyncio.get_running_loop().call_soon(self.on_first_request)
-                self.on_first_request = None
+            if turn is not None:
+                turn.sent()
+            if self.on_sent is not None:
+                self.on_sent(self.requests_sent)
             version, status, reason, headers = await self._read_head(reader, t)
             answered = True
             while 100 <= status < 200:

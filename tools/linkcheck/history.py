@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.catalog import AtlasError
+from tools.errors import AtlasError
 from tools.linkcheck.results import Result
 from tools.linkcheck.settings import Settings
 

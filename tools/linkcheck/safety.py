@@ -17,7 +17,7 @@ import re
 import socket
 import unicodedata
 
-from tools.catalog import AtlasError
+from tools.errors import AtlasError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.catalog import AtlasError
+from tools.errors import AtlasError
 
 
 class SiteError(AtlasError):

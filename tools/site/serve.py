@@ -12,7 +12,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tools.catalog import AtlasError
+from tools.errors import AtlasError
 from tools.site.build import CONFIGS, SHARED_CONFIG, build_site
 from tools.site.generate import GENERATED_DIRS, GENERATED_FILES, Layout
 from tools.site.i18n import LANGS
