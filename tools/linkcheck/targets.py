@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tools.catalog import AtlasError, Catalogue
+from tools.errors import AtlasError
 from tools.linkcheck.results import Link
+
+if TYPE_CHECKING:
+    from tools.catalog import Catalogue
 
 
 def from_urls_file(path: str | Path) -> list[Link]:
