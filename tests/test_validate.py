@@ -864,3 +864,34 @@ def test_real_catalogue_validates() -> None:
     real = REPO / "resources.yaml"
     done = _cli(str(real))
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _tree(node) -> object:
+    """A node tree as plain data: tag, value and start/end marks of every node."""
+    import yaml
+
+    marks = (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
+    if isinstance(node, yaml.MappingNode):
+        return (node.tag, marks, [(_tree(k), _tree(v)) for k, v in node.value])
+    if isinstance(node, yaml.SequenceNode):
+        return (node.tag, marks, [_tree(v) for v in node.value])
+    return (node.tag, marks, node.value, node.style or None)  # libyaml says "" for plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(VALID.read_text(encoding="utf-8"), id="fixture"),
+        pytest.param((REPO / "resources.yaml").read_text(encoding="utf-8"), id="real"),
+        pytest.param(
+            "a: 1\nb: [x, 'y', \"z\"]\nc: |\n  block\n  text\nd: >-\n  folded\n", id="styles"
+        ),
+        pytest.param("a: 1\na: 2\n", id="duplicate-keys"),
+    ],
+)
+def test_fast_composer_gives_the_pure_python_tree(text: str) -> None:
+    import yaml
+
+    from tools.rules import _compose
+
+    assert _tree(_compose(text)) == _tree(yaml.compose(text, Loader=yaml.SafeLoader))

@@ -868,6 +868,27 @@ def _decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
         return None, [Problem(path, line, f"not valid UTF-8 (byte 0x{data[err.start]:02x})")]
 
 
+_EXOTIC_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _compose(text: str) -> Node | None:
+    """The YAML node tree of ``text``, with the same nodes and marks as PyYAML's safe loader.
+
+    libyaml (``CSafeLoader``) composes four times faster and gives the same tree, lines and
+    columns. Anything it refuses, any character the pure-Python reader refuses, and the
+    line-break characters the two might count differently all go through the pure-Python
+    loader, so every error message and line number is the one it gives.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None and not any(ch in text for ch in _EXOTIC_BREAKS):
+        try:
+            yaml.reader.Reader(text)  # the pure-Python check for unacceptable characters
+            return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def analyse(
     path: str | Path, *, today: dt.date | None = None
 ) -> tuple[list[Problem], Catalogue | None]:
@@ -897,7 +918,7 @@ def analyse(
     if text is None:
         return problems, None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1

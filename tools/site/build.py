@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.catalog import Catalogue, load
-from tools.site.generate import Layout, Report, api_json, generate, write_if_changed
+from tools.site.codecache import CodeCache
+from tools.site.generate import Layout, Report, api_json, collect_demos, generate, write_if_changed
 from tools.site.inputs import SiteError, load_linkstatus
+from tools.site.pages import demo_blocks
 
 CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
 SHARED_CONFIG = "mkdocs.base.yml"  # inherited by both; watched, never built on its own
@@ -24,8 +26,13 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def mkdocs_build(config_file: Path) -> None:
+def mkdocs_build(config_file: Path, code_cache: CodeCache | None = None) -> None:
     """Run one strict MkDocs build in this process.
+
+    Args:
+        config_file: the MkDocs configuration to build.
+        code_cache: when given, added to the configuration's plugins so that each demo block is
+            highlighted once and kept out of the search indexer's way (same pages, faster).
 
     Raises:
         SiteError: the configuration is invalid or the build produced warnings (strict mode).
@@ -38,6 +45,8 @@ def mkdocs_build(config_file: Path) -> None:
         raise SiteError(f"{config_file}: MkDocs configuration not found")
     try:
         config = load_config(str(config_file), strict=True)
+        if code_cache is not None:
+            config.plugins["atlas-codecache"] = code_cache
         build(config)
     except MkDocsException as exc:
         raise SiteError(f"{config_file}: mkdocs build --strict failed: {exc}") from exc
@@ -62,10 +71,11 @@ def build_site(layout: Layout, catalogue: Catalogue | None = None) -> BuildResul
     if catalogue is None:
         catalogue = load(layout.catalogue)
     report = generate(catalogue, layout)
+    blocks = [b for demo in collect_demos(catalogue, layout).values() for b in demo_blocks(demo)]
     timings["generate"] = time.perf_counter() - start
     for config in CONFIGS:
         step = time.perf_counter()
-        mkdocs_build(layout.root / config)
+        mkdocs_build(layout.root / config, CodeCache(blocks))
         timings[config] = time.perf_counter() - step
     site = layout.root / "site"
     data = api_json(catalogue, load_linkstatus(layout.linkstatus)).encode("utf-8")

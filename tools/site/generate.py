@@ -211,7 +211,8 @@ def api_json(catalogue: Catalogue, links: LinkStatus) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
-def _collect_demos(catalogue: Catalogue, layout: Layout) -> dict[str, Demo]:
+def collect_demos(catalogue: Catalogue, layout: Layout) -> dict[str, Demo]:
+    """Every demo the catalogue refers to, read from its rendering (or its module), by id."""
     return {d: load_demo(d, layout.renderings, layout.demos_dir) for d in demo_ids(catalogue)}
 
 
@@ -246,7 +247,7 @@ def generate(catalogue: Catalogue, layout: Layout) -> Report:
         SiteError: an input is malformed or a hand-written home introduction is missing.
     """
     links = load_linkstatus(layout.linkstatus)
-    demos = _collect_demos(catalogue, layout)
+    demos = collect_demos(catalogue, layout)
     intros = {}
     for lang in LANGS:
         intro = layout.docs(lang) / HOME_INTRO

@@ -243,6 +243,29 @@ def _since(info: LinkInfo) -> str | None:
     return start or info.first_seen
 
 
+def code_block(code: str) -> str:
+    """A demo's code as it sits in its content tab (indented under the tab's title)."""
+    return _indent(fenced(code, "python"))
+
+
+def output_block(output: str) -> str:
+    """A demo's narrated output."""
+    return fenced(output, "text")
+
+
+def command_block(command: str) -> str:
+    """The command that runs a demo."""
+    return fenced(command, "bash")
+
+
+def demo_blocks(demo: Demo) -> list[str]:
+    """Every fenced block a page can show for ``demo``, exactly as the pages write it."""
+    blocks = [code_block(code) for _, code in demo.code]
+    if demo.output is not None:
+        blocks.append(output_block(demo.output))
+    return blocks + [command_block(demo.command)]
+
+
 def _demo_section(
     demo: Demo, ctx: Context, depth: int, level: str = "###", full: bool = True
 ) -> list[str]:
@@ -259,16 +282,16 @@ def _demo_section(
     if full:
         for tab_label, code in demo.code:
             out += [f'=== "{text(tab_label).replace(chr(34), "&quot;")}"', ""]
-            out += [_indent(fenced(code, "python")), ""]
+            out += [code_block(code), ""]
         if demo.output is not None:
-            out += [f"**{t('output', lang)}**", "", fenced(demo.output, "text"), ""]
+            out += [f"**{t('output', lang)}**", "", output_block(demo.output), ""]
     if demo.explorer:
         src = f"{url_prefix}assets/demos/{demo.id}/{demo.explorer}"
         out += [f'<div class="atlas-explorer" data-src="{attr(src)}" data-view="0"></div>', ""]
     for fig in demo.figures:
         alt = text(fig.alt[lang])
         out += [f"![{alt}]({md_prefix}assets/demos/{demo.id}/{fig.file})", ""]
-    out += [f"{t('run_it', lang)}", "", fenced(demo.command, "bash"), ""]
+    out += [f"{t('run_it', lang)}", "", command_block(demo.command), ""]
     return out
 
 
