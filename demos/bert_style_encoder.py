@@ -185,8 +185,6 @@ def evaluate(
 
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Train the bidirectional encoder and its causal twin; read the attention maps."""
-    # Tiny tensors gain nothing from several CPU threads, which only contend on a busy machine;
-    # one thread also fixes the order of float sums, so the output is the same everywhere.
     with cpu_threads(1):
         return _run(device, seed)
 

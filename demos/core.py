@@ -218,6 +218,8 @@ def cpu_threads(n: int) -> Iterator[None]:
 
     Many tiny operations (a chunked loop) run faster on one thread than spread over several,
     especially on a busy machine where extra threads spin waiting for a core.
+    One thread also fixes the order of float sums, so a trained demo prints the same numbers
+    on every machine.
     """
     import torch
 

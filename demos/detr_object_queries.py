@@ -231,8 +231,6 @@ def _loss(
 
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Train the miniature DETR; match, score and read the attention of a showcase image."""
-    # Tiny tensors gain nothing from several CPU threads, which only contend on a busy machine;
-    # one thread also fixes the order of float sums, so the output is the same everywhere.
     with cpu_threads(1):
         return _run(device, seed)
 

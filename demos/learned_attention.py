@@ -175,8 +175,6 @@ def _decompose(model: PronounModel, words: list[str], device: str) -> np.ndarray
 
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Train the one-layer model and compare the pronoun's attention before and after."""
-    # Tiny tensors gain nothing from several CPU threads, which only contend on a busy machine;
-    # one thread also fixes the order of float sums, so the output is the same everywhere.
     with cpu_threads(1):
         return _run(device, seed)
 

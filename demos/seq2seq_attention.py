@@ -337,8 +337,6 @@ def evaluate(
 
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Train the encoder-decoder, translate the held-out sentences, read the alignments."""
-    # Tiny tensors gain nothing from several CPU threads, which only contend on a busy machine;
-    # one thread also fixes the order of float sums, so the output is the same everywhere.
     with cpu_threads(1):
         return _run(device, seed)
 
