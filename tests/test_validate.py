@@ -65,7 +65,7 @@ RULES = [
         [
             (
                 'year: "2019"',
-                "resource 'ydc-nlp-ai-column' year must be an integer or null, not a string '2019'",
+                "resource 'ydc-nlp-ai-column' year must be an integer, null or {approx: YEAR}, not a string '2019'",
             )
         ],
     ),
@@ -125,7 +125,7 @@ RULES = [
         [
             (
                 "access: paid",
-                "resource 'ydc-nlp-ai-column' access must be one of free, registration, paywall, "
+                "resource 'ydc-nlp-ai-column' access must be one of free, registration, paywall, unknown, "
                 "not 'paid'",
             )
         ],
@@ -561,6 +561,118 @@ RULES = [
             (
                 "added: 2020\n",
                 "extra 'source-article' added must be a date (YYYY-MM-DD), not an integer '2020'",
+            )
+        ],
+    ),
+    (
+        "year-approx-not-int",
+        ("    year: null\n", "    year: {approx: soon}\n"),
+        [
+            (
+                "approx: soon",
+                "resource 'ydc-nlp-ai-column' year approx must be an integer, not a string 'soon'",
+            )
+        ],
+    ),
+    (
+        "year-approx-misspelt",
+        ("    year: null\n", "    year: {about: 2019}\n"),
+        [
+            (
+                "about: 2019",
+                "resource 'ydc-nlp-ai-column' year: unknown key 'about'",
+            ),
+            ("about: 2019", "resource 'ydc-nlp-ai-column' year: missing required field 'approx'"),
+        ],
+    ),
+    (
+        "year-approx-future",
+        ("    year: null\n", "    year: {approx: 2030}\n"),
+        [("approx: 2030", "resource 'ydc-nlp-ai-column' year approx 2030 is in the future")],
+    ),
+    (
+        "year-too-early",
+        ("    year: null\n", "    year: 1850\n"),
+        [("year: 1850", "resource 'ydc-nlp-ai-column' year must be 1900 or more, not 1850")],
+    ),
+    (
+        "added-bounds-reversed",
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: {on_or_before: 2020-01-01, on_or_after: 2021-01-01}\n    summary: {ja: 自然言語",
+        ),
+        [
+            (
+                "on_or_before: 2020-01-01",
+                "resource 'ydc-nlp-ai-column' added: on_or_after 2021-01-01 is later than "
+                "on_or_before 2020-01-01",
+            )
+        ],
+    ),
+    (
+        "added-empty-bounds",
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: {}\n    summary: {ja: 自然言語",
+        ),
+        [
+            (
+                "added: {}",
+                "resource 'ydc-nlp-ai-column' added needs on_or_before and/or on_or_after (or use null)",
+            )
+        ],
+    ),
+    (
+        "added-misspelt-bound",
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: {before: 2020-01-01}\n    summary: {ja: 自然言語",
+        ),
+        [
+            (
+                "before: 2020-01-01",
+                "resource 'ydc-nlp-ai-column' added: unknown key 'before' (did you mean 'on_or_before'?)",
+            )
+        ],
+    ),
+    (
+        "added-bound-invalid",
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: {on_or_before: 2020-02-30}\n    summary: {ja: 自然言語",
+        ),
+        [
+            (
+                "on_or_before: 2020-02-30",
+                "invalid date '2020-02-30' in resource 'ydc-nlp-ai-column' added on_or_before "
+                "(expected YYYY-MM-DD)",
+            )
+        ],
+    ),
+    (
+        "added-bound-future",
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: {on_or_after: 2027-01-01}\n    summary: {ja: 自然言語",
+        ),
+        [
+            (
+                "on_or_after: 2027-01-01",
+                "resource 'ydc-nlp-ai-column' added on_or_after 2027-01-01 is in the future",
+            )
+        ],
+    ),
+    (
+        "added-list",
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: [2020-10-27]\n    summary: {ja: 自然言語",
+        ),
+        [
+            (
+                "added: [2020-10-27]",
+                "resource 'ydc-nlp-ai-column' added must be a date, null or a mapping with "
+                "on_or_before and/or on_or_after, not a list",
             )
         ],
     ),

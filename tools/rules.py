@@ -30,6 +30,7 @@ from tools.catalog import (
     LEVELS,
     MARKS,
     RESOURCE_TYPES,
+    Added,
     Alternate,
     Catalogue,
     CatalogueReadError,
@@ -42,6 +43,7 @@ from tools.catalog import (
     Text,
     TextList,
     Topic,
+    Year,
 )
 
 SUPPORTED_VERSION = 1
@@ -94,6 +96,7 @@ QUESTION_REQUIRED = (
 PATH_REQUIRED = ("id", "title", "description", "level", "steps")
 STEP_REQUIRED = ("resource", "note")
 STEP_OPTIONAL = ("demo",)
+ADDED_BOUNDS = ("on_or_before", "on_or_after")
 
 TRACKING_PARAMS = frozenset(
     {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid"}
@@ -513,6 +516,64 @@ class _Reader:
             self.report(_line(node), f"{where} {value.isoformat()} is in the future")
         return value
 
+    def year(self, node: Node | None, where: str) -> Year:
+        """A year: an integer, null (unknown) or ``{approx: YEAR}`` (approximate)."""
+        if node is None or self.is_null(node):
+            return Year()
+        approximate = isinstance(node, MappingNode)
+        if approximate:
+            found = self.entries(node, where, ("approx",))
+            node = found.value("approx") if found else None
+            if node is None:
+                return Year()
+            where = f"{where} approx"
+        elif not isinstance(node, ScalarNode):
+            self.report(
+                _line(node),
+                f"{where} must be an integer, null or {{approx: YEAR}}, not {_describe(node)}",
+            )
+            return Year()
+        value = self.scalar(node)
+        if isinstance(value, bool) or not isinstance(value, int):
+            if value is not BAD:
+                allowed = "an integer" if approximate else "an integer, null or {approx: YEAR}"
+                self.report(_line(node), f"{where} must be {allowed}, not {_describe(node)}")
+            return Year()
+        if value < 1900:
+            self.report(_line(node), f"{where} must be 1900 or more, not {value}")
+        elif value > self.today.year:
+            self.report(_line(node), f"{where} {value} is in the future")
+        return Year(value, approximate)
+
+    def added(self, node: Node | None, where: str) -> Added:
+        """A date, null (unknown) or bounds ``{on_or_before: DATE, on_or_after: DATE}``."""
+        if node is None or self.is_null(node):
+            return Added()
+        if isinstance(node, SequenceNode):
+            self.report(
+                _line(node),
+                f"{where} must be a date, null or a mapping with on_or_before and/or "
+                f"on_or_after, not {_describe(node)}",
+            )
+            return Added()
+        if isinstance(node, ScalarNode):
+            return Added(exact=self.date(node, where))
+        found = self.entries(node, where, (), ADDED_BOUNDS)
+        if found is None:
+            return Added()
+        if not found.items:
+            self.report(_line(node), f"{where} needs on_or_before and/or on_or_after (or use null)")
+            return Added()
+        before = self.date(found.value("on_or_before"), f"{where} on_or_before")
+        after = self.date(found.value("on_or_after"), f"{where} on_or_after")
+        if before and after and after > before:
+            self.report(
+                _line(node),
+                f"{where}: on_or_after {after.isoformat()} is later than on_or_before "
+                f"{before.isoformat()}",
+            )
+        return Added(on_or_before=before, on_or_after=after)
+
     def text(self, node: Node | None, where: str) -> Text | None:
         """A bilingual text ``{ja: ..., en: ...}``, both present and non-empty."""
         if node is None:
@@ -642,9 +703,7 @@ class _Reader:
         authors = self.strings(get("authors"), f"{where} authors")
         publisher = self.optional_string(get("publisher"), f"{where} publisher")
         series = self.optional_string(get("series"), f"{where} series")
-        year = self.integer(get("year"), f"{where} year", nullable=True, minimum=1900)
-        if year is not None and year > self.today.year:
-            self.report(found.key_line("year"), f"{where} year {year} is in the future")
+        year = self.year(get("year"), f"{where} year")
         type_ = self.choice(get("type"), f"{where} type", RESOURCE_TYPES)
         lang = self.choice(get("lang"), f"{where} lang", LANGS)
         access = self.choice(get("access"), f"{where} access", ACCESS)
@@ -658,9 +717,7 @@ class _Reader:
             mark = self.choice(item, f"{where} marks[{i}]", MARKS)
             if mark:
                 marks.append(mark)
-        added = self.date(get("added"), f"{where} added")
-        if found.has("added") and get("added") is not None and self.is_null(get("added")):
-            self.report(found.key_line("added"), f"{where} added must be a date, not null")
+        added = self.added(get("added"), f"{where} added")
         summary = self.text(get("summary"), f"{where} summary")
         why = self.text(get("why"), f"{where} why")
         highlights = self.text_list(get("highlights"), f"{where} highlights")
@@ -690,7 +747,7 @@ class _Reader:
             level=level,
             topics=tuple(t for t, _ in topics),
             marks=tuple(marks),
-            added=added or dt.date.min,
+            added=added,
             summary=summary or Text("", ""),
             why=why or Text("", ""),
             highlights=highlights,
@@ -732,7 +789,7 @@ class _Reader:
             resource = self.string(get("resource"), f"{where} resource", display=False)
             if resource is not None:
                 self.refs_to("resource", [(resource, _line(get("resource")))], f"{where} resource")
-        added = self.date(get("added"), f"{where} added")
+        added = self.added(get("added"), f"{where} added")
         return Extra(
             id=eid or "",
             title=title or "",
