@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,7 +166,41 @@ def test_demo_ids_come_from_the_registry() -> None:
     from tools.rules import known_demo_ids
 
     assert known_demo_ids() == tuple(DEMO_IDS)
-    assert len(DEMO_IDS) == 14
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["", "DEMO_IDS = make()\n", "DEMO_IDS = (1, 2)\n", "def broken(:\n"],
+    ids=["absent", "computed", "not-strings", "syntax-error"],
+)
+def test_unreadable_demo_registry_is_a_clear_error(tmp_path, source) -> None:
+    from tools.rules import known_demo_ids
+
+    registry = tmp_path / "registry.py"
+    registry.write_text(source, encoding="utf-8")
+    with pytest.raises(AtlasError, match="registry.py"):
+        known_demo_ids(registry)
+
+
+def test_annotated_demo_registry_is_read(tmp_path) -> None:
+    from tools.rules import known_demo_ids
+
+    registry = tmp_path / "registry.py"
+    registry.write_text('X = 1\nDEMO_IDS: tuple[str, ...] = ("a", "b_c")\n', encoding="utf-8")
+    assert known_demo_ids(registry) == ("a", "b_c")
+
+
+def test_validating_imports_neither_numpy_nor_torch_nor_the_demos() -> None:
+    code = (
+        "import sys, tools.validate, tools.catalog; "
+        "from tools.rules import known_demo_ids; known_demo_ids(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'torch', 'demos')))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_unknown_and_approximate_facts_load(tmp_path) -> None:

@@ -9,8 +9,10 @@ for bad content: every problem becomes a :class:`~tools.catalog.Problem`.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -44,6 +46,7 @@ from tools.catalog import (
     Topic,
     Year,
 )
+from tools.errors import AtlasError
 from tools.textrules import (
     ID_MAX,
     LINE_MAX,
@@ -132,12 +135,38 @@ _TAG_NAMES = {
 }
 
 
-def known_demo_ids() -> tuple[str, ...]:
-    """Demo ids the catalogue may name: the demos registry's (which imports no torch)."""
-    # Imported here: the demos package imports tools.catalog, so a module-level import would cycle.
-    from demos.registry import DEMO_IDS
+DEMO_REGISTRY = Path(__file__).resolve().parent.parent / "demos" / "registry.py"
 
-    return tuple(DEMO_IDS)
+
+@functools.cache
+def known_demo_ids(registry: Path = DEMO_REGISTRY) -> tuple[str, ...]:
+    """The demo ids the catalogue may name: ``DEMO_IDS`` in the demos registry, read with ``ast``.
+
+    Reading the source instead of importing it keeps the validator free of the demo framework
+    (and of NumPy and torch).
+
+    Raises:
+        AtlasError: the registry cannot be read or does not assign a literal ``DEMO_IDS``.
+    """
+    try:
+        tree = ast.parse(registry.read_text(encoding="utf-8"), filename=str(registry))
+    except (OSError, SyntaxError, ValueError) as err:
+        raise AtlasError(f"{registry}: cannot read the demo ids: {err}") from err
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+        value = getattr(stmt, "value", None)
+        if value is None or not any(
+            isinstance(t, ast.Name) and t.id == "DEMO_IDS" for t in targets
+        ):
+            continue
+        try:
+            ids = ast.literal_eval(value)
+        except ValueError:
+            break
+        if isinstance(ids, (tuple, list)) and all(isinstance(i, str) for i in ids):
+            return tuple(ids)
+        break
+    raise AtlasError(f"{registry}: DEMO_IDS must be assigned a literal tuple of strings")
 
 
 def normalise_url(url: str) -> str:
