@@ -11,13 +11,16 @@ The checks are conservative on purpose:
   its last word. It is flagged when that word is a plain copula (だ, である), a plain verb ending
   (dictionary form such as する or 示す, past form such as した), ない, or an adjective from a short
   list (多い, 難しい, やすい ...). A noun phrase (体言止め, allowed in summaries and highlights) ends
-  in a noun, so it is never flagged: nouns written in kana that end like verbs or adjectives (違い,
-  扱い, 3つ) are left alone, and a sentence ending in a closing bracket is not judged at all.
+  in a noun, so it passes: kana nouns that end like adjectives (違い, 扱い) or verbs (3つ, ひとつ)
+  are left alone, and a sentence ending in a closing bracket or quote is not judged at all. A rare
+  kana noun ending in る, く, す ... (e.g. あいだ) would be flagged; none is in the catalogue.
 * **Words.** One table, :data:`WORD_RULES`; 質問 and 問い are flagged only where they name the
   source article's questions (質問2, 3つの問い, 元記事の質問), since 視覚的質問応答 and 問いと答え are
   ordinary Japanese.
-* **Spacing and width.** A half-width space between a Japanese character and a Latin letter,
-  digit or inline code; full-width Latin letters and digits.
+* **Spacing and width.** A half-width space between a Japanese character and Latin text (a
+  letter, a digit, inline code, or a parenthesis opening or closing it), except inside 「」 and
+  『』, which hold titles and names in their published form; full-width Latin letters, digits
+  and parentheses.
 
 Text inside Markdown code spans, fenced code blocks and link targets is never checked.
 """
