@@ -14,7 +14,7 @@ import pytest
 from catalogue_helpers import TODAY, VALID, edited, line_of, valid_text
 
 from tools.catalog import CatalogueReadError
-from tools.rules import check, normalise_url, url_problem
+from tools.rules import check
 from tools.textrules import html_problem, link_problem
 from tools.validate import main
 
@@ -920,52 +920,6 @@ def test_unsafe_markdown_links_are_found(text, found) -> None:
 )
 def test_safe_markdown_links_pass(text) -> None:
     assert link_problem(text) is None
-
-
-@pytest.mark.parametrize(
-    ("a", "b"),
-    [
-        ("https://Example.ORG/a/", "https://example.org/a"),
-        ("http://example.org:80/a", "https://example.org:443/a/"),
-        ("https://example.org/a?utm_source=x&b=1&fbclid=2#frag", "https://example.org/a?b=1"),
-        ("https://example.org/a?gclid=1&utm_medium=m", "https://example.org/a"),
-        (
-            "https://scrapbox.io/nishio/注意機構",
-            "https://scrapbox.io/nishio/%E6%B3%A8%E6%84%8F%E6%A9%9F%E6%A7%8B",
-        ),
-        ("https://example.org", "https://example.org/"),
-    ],
-)
-def test_urls_that_normalise_alike(a, b) -> None:
-    assert normalise_url(a) == normalise_url(b)
-
-
-@pytest.mark.parametrize(
-    ("a", "b"),
-    [
-        ("https://example.org/a", "https://example.org/b"),
-        ("https://example.org/a?id=1", "https://example.org/a?id=2"),
-        ("https://example.org:8080/a", "https://example.org/a"),
-        ("https://www.example.org/a", "https://example.org/a"),
-    ],
-)
-def test_urls_that_stay_different(a, b) -> None:
-    assert normalise_url(a) != normalise_url(b)
-
-
-@pytest.mark.parametrize(
-    ("url", "reason"),
-    [
-        ("https://example.org/a b", "it contains whitespace"),
-        ("https://example.org:99999/", "it is malformed (Port out of range 0-65535)"),
-        ("mailto:a@b.org", "its scheme is 'mailto:'"),
-        ("https:///path", "it has no host"),
-        ("//example.org/x", "it is relative"),
-        ("https://example.org/x", None),
-    ],
-)
-def test_url_problem(url, reason) -> None:
-    assert url_problem(url) == reason
 
 
 # -- the CLI --------------------------------------------------------------------------------

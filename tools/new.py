@@ -22,7 +22,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import yaml
 
 from tools.catalog import ACCESS, LANGS, LEVELS, RESOURCE_TYPES, AtlasError, CatalogueReadError
-from tools.rules import analyse, normalise_url, url_problem
+from tools.rules import analyse
+from tools.urls import normalise_url, url_problem
 
 DEFAULT_TOPIC = "self-attention"
 DEFAULT_DEMO = "qkv_step_by_step"

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -59,6 +58,7 @@ from tools.textrules import (
     length_problem,
     link_problem,
 )
+from tools.urls import normalise_url, url_problem
 from tools.yamlsource import MAX_FILE_BYTES, parse
 
 SUPPORTED_VERSION = 1
@@ -113,12 +113,6 @@ STEP_REQUIRED = ("resource", "note")
 STEP_OPTIONAL = ("demo",)
 ADDED_BOUNDS = ("on_or_before", "on_or_after")
 
-TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid"}
-    | {"mc_eid", "_ga", "_gl", "ref_src", "ref_url", "si", "spm", "share", "sharing"}
-)
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
 _PLAIN_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
@@ -167,59 +161,6 @@ def known_demo_ids(registry: Path = DEMO_REGISTRY) -> tuple[str, ...]:
             return tuple(ids)
         break
     raise AtlasError(f"{registry}: DEMO_IDS must be assigned a literal tuple of strings")
-
-
-def normalise_url(url: str) -> str:
-    """A comparison key for ``url``: two URLs with the same key point at the same page.
-
-    Lower-cases scheme and host, treats http and https alike, drops default ports, user info,
-    the fragment, tracking parameters (``utm_*``, ``fbclid``...) and trailing slashes, sorts the
-    query and settles percent-encoding.
-
-    Args:
-        url: an absolute http(s) URL (anything else is returned stripped, unchanged otherwise).
-
-    Returns:
-        The normalised form, only meant for comparison.
-    """
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        return text
-    scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS or not parts.hostname:
-        return text
-    host = parts.hostname.lower().rstrip(".")
-    if port is not None and port != DEFAULT_PORTS[scheme]:
-        host = f"{host}:{port}"
-    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~")
-    path = re.sub(r"/{2,}", "/", path).rstrip("/")
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS
-    ]
-    return urlunsplit(("https", host, path, urlencode(sorted(query)), ""))
-
-
-def url_problem(url: str) -> str | None:
-    """Why ``url`` is not an absolute http(s) URL (a short phrase), or None when it is one."""
-    if any(ch.isspace() for ch in url):
-        return "it contains whitespace"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError as err:
-        return f"it is malformed ({err})"
-    if not parts.scheme:
-        return "it is relative"
-    if parts.scheme.lower() not in DEFAULT_PORTS:
-        return f"its scheme is '{parts.scheme}:'"
-    if not parts.hostname:
-        return "it has no host"
-    return None
 
 
 def suggest(word: str, options: Iterable[str]) -> str:
