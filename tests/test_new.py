@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from catalogue_helpers import TODAY, VALID, line_of, valid_text
 
+from tools.catalog import check
 from tools.new import guess_access, guess_lang, guess_type, main, skeleton, slug_from_url
-from tools.rules import check
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from catalogue_helpers import TODAY, VALID, edited, line_of, valid_text
 
-from tools.catalog import CatalogueReadError
-from tools.rules import check
+from tools.catalog import CatalogueReadError, check
 from tools.textrules import html_problem, link_problem
 from tools.validate import main
 

@@ -21,8 +21,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
 
-from tools.catalog import ACCESS, LANGS, LEVELS, RESOURCE_TYPES, AtlasError, CatalogueReadError
-from tools.rules import analyse
+from tools.catalog import (
+    ACCESS,
+    LANGS,
+    LEVELS,
+    RESOURCE_TYPES,
+    AtlasError,
+    CatalogueReadError,
+    analyse,
+)
 from tools.urls import normalise_url, url_problem
 
 DEFAULT_TOPIC = "self-attention"

@@ -13,8 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tools.catalog import DEFAULT_PATH, CatalogueReadError, Problem
-from tools.rules import analyse, check
+from tools.catalog import DEFAULT_PATH, CatalogueReadError, Problem, analyse, check
 
 __all__ = ["check", "main", "default_path"]
 
