@@ -1062,3 +1062,29 @@ def test_printed_messages_escape_what_the_file_smuggles(tmp_path, capsys) -> Non
     assert all(line.isprintable() for line in out.splitlines())
     assert "\ud800" not in out and "\u202e" not in out
     assert "unknown key '\\ud800\\u202e'" in out
+
+
+def test_style_warnings_are_printed_with_their_lines_and_do_not_fail(tmp_path) -> None:
+    path = edited(
+        tmp_path,
+        ("note: {ja: 次に全体像を見る。", "note: {ja: 次に全体像を見る。この資料は並列にできる。"),
+        ("ja: [デコーダが各単語に重みを振る様子]", "ja: [このリソースの図]"),
+    )
+    done = _cli(str(path), "--today", TODAY.isoformat())
+    assert done.returncode == 0, done.stdout + done.stderr
+    step = line_of(path, "この資料は並列にできる")
+    point = line_of(path, "このリソースの図")
+    assert done.stdout.splitlines() == [
+        f"{path}:{point}: warning: resource 'visualizing-nmt' highlights.ja[0]: "
+        "「リソース」: 「資料」と書きます (resources are 資料)",
+        f"{path}:{step}: warning: path 'first-steps' steps[1] note.ja: "
+        "「この資料は並列にできる」 ends in 「できる」: write です・ます調 (polite style)",
+    ]
+    assert done.stderr.endswith(", 2 style warnings\n")
+
+
+def test_style_warnings_as_github_annotations(tmp_path, capsys) -> None:
+    path = edited(tmp_path, ("ja: [デコーダが各単語に重みを振る様子]", "ja: [このリソースの図]"))
+    assert main([str(path), "--format", "github", "--today", TODAY.isoformat()]) == 0
+    line = line_of(path, "このリソースの図")
+    assert capsys.readouterr().out.startswith(f"::warning file={path},line={line}::resource ")

@@ -44,8 +44,10 @@ __all__ = [
     "TextList",
     "Topic",
     "Year",
+    "Analysis",
     "analyse",
     "check",
+    "inspect",
     "load",
 ]
 
@@ -261,6 +263,41 @@ def read_bytes(path: str | Path) -> bytes:
         ) from err
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """What reading a catalogue file found: problems, style warnings, and what could be built."""
+
+    problems: list[Problem]
+    warnings: list[Problem]
+    catalogue: Catalogue | None
+
+
+def inspect(path: str | Path, *, today: dt.date | None = None) -> Analysis:
+    """Like :func:`analyse`, with the style warnings (:mod:`tools.style`) as well."""
+    shown = str(path)
+    root, source_problems = parse(read_bytes(path))
+    problems = [Problem(shown, p.line, p.message) for p in source_problems]
+    if any(p.line == 0 for p in problems):  # the file as a whole: too large to be a catalogue
+        raise CatalogueReadError(problems)
+    if root is None:
+        return Analysis(problems, [], None)
+    reader = Reader(shown, today or dt.date.today(), _build)
+    reader.problems.extend(problems)
+    sections = reader.catalogue(root)
+    warnings = sorted(reader.warnings, key=lambda p: p.line)
+    if sections is None:
+        return Analysis(sorted(reader.problems, key=lambda p: p.line), warnings, None)
+    catalogue = Catalogue(path=Path(path), **sections)
+    found = crossrules.check(
+        reader.notes,
+        topics={t.id for t in catalogue.topics},
+        resources={r.id for r in catalogue.resources},
+        demos=crossrules.known_demo_ids(),
+    )
+    reader.problems.extend(Problem(shown, at, message) for at, message in found)
+    return Analysis(sorted(reader.problems, key=lambda p: p.line), warnings, catalogue)
+
+
 def analyse(
     path: str | Path, *, today: dt.date | None = None
 ) -> tuple[list[Problem], Catalogue | None]:
@@ -282,27 +319,8 @@ def analyse(
         CatalogueReadError: the file cannot be read at all (missing, a folder, no permission,
             larger than a catalogue can be).
     """
-    shown = str(path)
-    root, source_problems = parse(read_bytes(path))
-    problems = [Problem(shown, p.line, p.message) for p in source_problems]
-    if any(p.line == 0 for p in problems):  # the file as a whole: too large to be a catalogue
-        raise CatalogueReadError(problems)
-    if root is None:
-        return problems, None
-    reader = Reader(shown, today or dt.date.today(), _build)
-    reader.problems.extend(problems)
-    sections = reader.catalogue(root)
-    if sections is None:
-        return sorted(reader.problems, key=lambda p: p.line), None
-    catalogue = Catalogue(path=Path(path), **sections)
-    found = crossrules.check(
-        reader.notes,
-        topics={t.id for t in catalogue.topics},
-        resources={r.id for r in catalogue.resources},
-        demos=crossrules.known_demo_ids(),
-    )
-    reader.problems.extend(Problem(shown, at, message) for at, message in found)
-    return sorted(reader.problems, key=lambda p: p.line), catalogue
+    found = inspect(path, today=today)
+    return found.problems, found.catalogue
 
 
 def check(path: str | Path, *, today: dt.date | None = None) -> list[Problem]:

@@ -25,6 +25,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from tools.crossrules import Notes, Ref, Seen, UrlUse
 from tools.errors import Problem
 from tools.hints import suggest
+from tools.style import warnings as style_warnings
 from tools.textrules import (
     ID_MAX,
     LINE_MAX,
@@ -85,6 +86,7 @@ class Field:
     multiline: bool = False
     limit: int | None = None
     in_skeleton: bool = True  # printed by ``python -m tools.new``
+    style: bool = True  # Japanese prose checked by tools.style (not names and titles)
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,10 @@ class Record:
 
 TOPIC = Record(
     "topic",
-    (Field("id", Kind.SLUG, unique="topic id"), Field("label", Kind.TEXT, limit=NAME_MAX)),
+    (
+        Field("id", Kind.SLUG, unique="topic id"),
+        Field("label", Kind.TEXT, limit=NAME_MAX, style=False),
+    ),
 )
 ALTERNATE = Record(
     "alternate",
@@ -191,7 +196,7 @@ PATH = Record(
     "path",
     (
         Field("id", Kind.SLUG, unique="path id"),
-        Field("title", Kind.TEXT, limit=NAME_MAX),
+        Field("title", Kind.TEXT, limit=NAME_MAX, style=False),
         Field("description", Kind.TEXT),
         Field("level", Kind.CHOICE, choices=Level),
         Field("steps", Kind.RECORDS, record=STEP, at_least_one="step"),
@@ -298,6 +303,7 @@ class Reader:
         self.today = today
         self.build = build
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.notes = Notes()
         self.constructor = yaml.SafeLoader("")
 
@@ -384,9 +390,9 @@ class Reader:
             self.refer(f.ref or "", items, label, owner=values.get("id") if f.not_self else None)
             value = tuple(text for text, _ in items)
         elif kind is Kind.TEXT:
-            value = self.text(node, label, multiline=f.multiline, limit=f.limit or LINE_MAX) or (
-                None if f.nullable else Text("", "")
-            )
+            value = self.text(
+                node, label, multiline=f.multiline, limit=f.limit or LINE_MAX, style=f.style
+            ) or (None if f.nullable else Text("", ""))
         elif kind is Kind.TEXT_LIST:
             value = self.text_list(node, label)
         elif kind is Kind.YEAR:
@@ -679,7 +685,13 @@ class Reader:
         return Added(on_or_before=before, on_or_after=after)
 
     def text(
-        self, node: Node | None, where: str, *, multiline: bool = False, limit: int = LINE_MAX
+        self,
+        node: Node | None,
+        where: str,
+        *,
+        multiline: bool = False,
+        limit: int = LINE_MAX,
+        style: bool = True,
     ) -> Text | None:
         """A bilingual text ``{ja: ..., en: ...}``, both present and non-empty."""
         if node is None:
@@ -688,6 +700,8 @@ class Reader:
         if found is None:
             return None
         ja = self.string(found.value("ja"), f"{where}.ja", multiline=multiline, limit=limit)
+        if ja and style:
+            self.style(ja, found.value("ja"), f"{where}.ja")
         en = self.string(found.value("en"), f"{where}.en", multiline=multiline, limit=limit)
         return Text(ja or "", en or "")
 
@@ -701,10 +715,11 @@ class Reader:
         by_lang: dict[str, tuple[str, ...]] = {}
         for lang in LANGS:
             items = self.sequence(found.value(lang), f"{where}.{lang}")
-            texts = [
-                self.string(item, f"{where}.{lang}[{i}]", limit=LINE_MAX)
-                for i, item in enumerate(items)
-            ]
+            texts = []
+            for i, item in enumerate(items):
+                texts.append(self.string(item, f"{where}.{lang}[{i}]", limit=LINE_MAX))
+                if lang == "ja" and texts[-1]:
+                    self.style(texts[-1], item, f"{where}.ja[{i}]")
             by_lang[lang] = tuple(t or "" for t in texts)
         ja, en = by_lang["ja"], by_lang["en"]
         if found.has("ja") and found.has("en") and len(ja) != len(en):
@@ -725,6 +740,13 @@ class Reader:
             if value is not None:
                 found.append((value, line(item)))
         return found
+
+    def style(self, text: str, node: Node | None, where: str) -> None:
+        """Note the style warnings of one Japanese text (they never make the file invalid)."""
+        at = line(node) if node is not None else 0
+        self.warnings.extend(
+            Problem(self.path, at, f"{where}: {message}") for message in style_warnings(text)
+        )
 
     def url(
         self, node: Node | None, where: str, owner: str, *, nullable: bool = False
