@@ -33,7 +33,13 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tools.catalog import Catalogue, Problem, Text, TextList
+from typing import TYPE_CHECKING
+
+from tools.errors import Problem
+from tools.values import Text, TextList
+
+if TYPE_CHECKING:
+    from tools.catalog import Catalogue
 
 __all__ = [
     "WORD_RULES",
