@@ -1006,7 +1006,10 @@ def test_printed_messages_escape_what_the_file_smuggles(tmp_path, capsys) -> Non
 def test_style_warnings_are_printed_with_their_lines_and_do_not_fail(tmp_path) -> None:
     path = edited(
         tmp_path,
-        ("note: {ja: 次に全体像を見ます。", "note: {ja: 次に全体像を見ます。この資料は並列にできる。"),
+        (
+            "note: {ja: 次に全体像を見ます。",
+            "note: {ja: 次に全体像を見ます。この資料は並列にできる。",
+        ),
         ("ja: [デコーダが各単語に重みを振る様子]", "ja: [このリソースの図]"),
     )
     done = _cli(str(path), "--today", TODAY.isoformat())

@@ -32,7 +32,6 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from tools.errors import Problem
