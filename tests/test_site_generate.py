@@ -123,7 +123,7 @@ def test_resource_page_shows_state_archive_and_lost_link(root: Path) -> None:
     assert '<div class="admonition question">' in lost and "見つけるのを手伝う" in lost
     links = (root / "docs/en/links.md").read_text(encoding="utf-8")
     assert links.count('class="atlas-check"') == 1 + 3 + 4
-    assert "2026-11-05" in links, "dead link shows since when it fails"
+    assert "2026-11-05" in html.unescape(links), "dead link shows since when it fails"
 
 
 def test_hostile_text_never_reaches_markdown_as_html(root: Path) -> None:

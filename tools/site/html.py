@@ -20,6 +20,11 @@ _KEPT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 _URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\ud800-\udfff\"'<>\\`]")
 
 
+def clean(value: object) -> str:
+    """``str(value)`` without control characters (but tab and newline) and lone surrogates."""
+    return _DROPPED.sub("", str(value))
+
+
 def escape(value: object) -> str:
     """Return ``value`` as inert HTML text, safe in text and in double-quoted attribute values.
 
@@ -31,8 +36,20 @@ def escape(value: object) -> str:
         numeric character reference, and control characters and lone surrogates removed.
         Non-ASCII characters (Japanese text) are kept as they are.
     """
-    cleaned = _DROPPED.sub("", str(value))
+    cleaned = clean(value)
     return "".join(ch if ch in _KEPT or ord(ch) > 0x7F else f"&#{ord(ch)};" for ch in cleaned)
+
+
+def text(value: object) -> str:
+    """Plain text as inert HTML: whitespace runs become one space, nothing is formatting.
+
+    Args:
+        value: a title, a name, a label.
+
+    Returns:
+        HTML text safe in paragraphs, headings, table cells, link labels and attributes.
+    """
+    return escape(" ".join(clean(value).split()))
 
 
 def safe_url(url: object) -> str | None:
@@ -63,5 +80,5 @@ def link(label: object, url: object) -> str:
     """An HTML link to an external http(s) URL; the label alone, as text, when the URL is refused."""
     target = href(url)
     if target is None:
-        return escape(label)
-    return f'<a href="{target}">{escape(label)}</a>'
+        return text(label)
+    return f'<a href="{target}">{text(label)}</a>'

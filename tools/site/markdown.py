@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import nh3
 from markdown_it import MarkdownIt
 
-from tools.site.html import escape, link, safe_url
+from tools.site.html import clean, escape, link, safe_url, text
 
 __all__ = ["attr", "fenced", "link", "one_line", "prose", "safe_url", "text"]
 
@@ -43,18 +43,6 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 def attr(value: object) -> str:
     """Escape a value for a double-quoted HTML attribute (see :func:`tools.site.html.escape`)."""
     return escape(value)
-
-
-def text(value: object) -> str:
-    """Plain text as inert HTML: whitespace runs become one space, nothing is formatting.
-
-    Args:
-        value: a title, a name, a label.
-
-    Returns:
-        HTML text safe in paragraphs, headings, table cells, link labels and attributes.
-    """
-    return escape(" ".join(str(value).split()))
 
 
 @lru_cache(maxsize=1)
@@ -150,7 +138,7 @@ def sanitise(html: str, tags: frozenset[str]) -> str:
         One line of HTML with only ``tags``, only the allowed attributes, only safe link targets.
     """
     cleaned = nh3.clean(
-        html,
+        clean(html),
         tags=set(tags),
         attributes={k: set(v) for k, v in ATTRIBUTES.items() if k in tags},
         url_schemes=set(SAFE_SCHEMES),
@@ -167,8 +155,8 @@ def one_line(value: str) -> str:
 
     Line breaks in ``value`` become spaces; block syntax (lists, fences, quotes) stays text.
     """
-    flat = " ".join(str(value).split())
-    return sanitise(_renderer().renderInline(flat), INLINE_TAGS)
+    flat = " ".join(clean(value).split())
+    return sanitise(_renderer().renderInline(flat), INLINE_TAGS).strip()
 
 
 def prose(value: str) -> str:
@@ -177,7 +165,7 @@ def prose(value: str) -> str:
     Place the result at the start of a line with blank lines around it: Python-Markdown and
     Zensical then keep it as a raw HTML block.
     """
-    body = sanitise(_renderer().render(str(value)), INLINE_TAGS | BLOCK_TAGS)
+    body = sanitise(_renderer().render(clean(value)), INLINE_TAGS | BLOCK_TAGS)
     return f'<div class="atlas-md">{body}</div>'
 
 

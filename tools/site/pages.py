@@ -467,7 +467,7 @@ def links_page(ctx: Context) -> str:
     cat = ctx.catalogue
     out = [f"# {t('links', lang)}", "", t("links_intro", lang), ""]
     if ctx.links.updated_at:
-        out += [t("links_updated", lang, date=_date(ctx.links.updated_at)), ""]
+        out += [text(t("links_updated", lang, date=_date(ctx.links.updated_at))), ""]
     else:
         out += [t("links_never", lang), ""]
     header = [
@@ -501,8 +501,8 @@ def links_page(ctx: Context) -> str:
                 who,
                 link(url, url),
                 state_badge(state, lang),
-                _date(_since(info)) if info else "—",
-                _date(info.last_checked) if info else "—",
+                text(_date(_since(info))) if info else "—",
+                text(_date(info.last_checked)) if info else "—",
                 str(info.http_status) if info and info.http_status is not None else "—",
                 _strip(info, lang) if info else "—",
                 archive,
