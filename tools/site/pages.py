@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tools.catalog import Catalogue, Resource, Text
 from tools.site import i18n
+from tools.site.html import clean
 from tools.site.i18n import label, t
 from tools.site.inputs import Demo, LinkInfo, LinkStatus
 from tools.site.markdown import attr, fenced, link, one_line, prose, safe_url, text
@@ -315,7 +316,7 @@ def resource_page(resource: Resource, ctx: Context) -> str:
     cat = ctx.catalogue
     # Themes write the page title unescaped, and `striptags` decodes entities first: a
     # front-matter title without <, >, &, or quotes cannot end <title> or an attribute.
-    head_title = r.full_title.translate(_HEAD_TITLE)
+    head_title = clean(r.full_title).translate(_HEAD_TITLE)
     out = ["---", f"title: {json.dumps(head_title, ensure_ascii=False)}", "---", ""]
     out += [f"# {text(r.full_title)}", "", badges(r, ctx), ""]
     if r.url and safe_url(r.url):
