@@ -465,8 +465,29 @@ def test_bypass_table_runs_nothing_in_the_browser(
                     "() => Object.keys(window).filter((k) => k.startsWith('__pwned'))"
                 )
                 ran += [f"{rel}: {mark}" for mark in marks]
+            ran += [f"search: {mark}" for mark in _search(page, base + "en/", builder, "onerror")]
     finally:
         context.close()
     assert not ran, "payloads ran:\n" + "\n".join(ran)
     assert not dialogs, f"dialogs opened on {dialogs}"
     assert not refused, f"requests tried to leave loopback: {refused}"
+
+
+def _search(page: Any, home: str, builder: str, query: str) -> list[str]:
+    """Search the hostile site for a word of the payloads; the result list renders them."""
+    page.goto(home, wait_until="load")
+    if builder == "zensical":
+        page.locator(".md-search__button").first.click()
+        box = page.locator("input[aria-controls$='-results']").first
+        results = page.locator("[id$='-results'] [role=option]")
+    else:
+        box = page.locator("input.md-search__input")
+        results = page.locator(".md-search-result__item")
+    box.wait_for(state="visible")
+    box.click()
+    page.wait_for_load_state("networkidle")
+    box.fill(query)
+    box.press("End")
+    results.first.wait_for(state="visible", timeout=20_000)
+    assert results.count() >= 1, "the payloads are in the search index, as text"
+    return page.evaluate("() => Object.keys(window).filter((k) => k.startsWith('__pwned'))")
