@@ -14,6 +14,7 @@ import asyncio
 import gzip
 import itertools
 import shutil
+import socket
 import ssl
 import subprocess
 import threading
@@ -172,7 +173,7 @@ class Site:
             ctx.load_cert_chain(*tls)
             self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.005,), daemon=True)
         self.thread.start()
 
     @property
@@ -190,7 +191,82 @@ class Site:
         self.server.server_close()
 
 
+class RawSite:
+    """A TCP server on one loopback address that answers with whatever bytes a test writes.
+
+    ``answer(request_head, sock)`` is called once per connection, after the request's head has
+    been read; it writes raw bytes (malformed, huge, bare-LF ...) and the connection is then
+    closed. For answers :class:`Site` cannot produce.
+    """
+
+    def __init__(self, host: str, answer: Callable[[bytes, socket.socket], None]):
+        self.host = host
+        self.answer = answer
+        self.heads: list[bytes] = []
+        self.sock = socket.create_server((host, 0))
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(5)
+            head = b""
+            try:
+                while b"\r\n\r\n" not in head:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    head += data
+                self.heads.append(head)
+                self.answer(head, conn)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self._stop.set()
+        self.thread.join(1)
+        self.sock.close()
+
+
 _addresses = itertools.count(2)
+
+
+def _next_address() -> str:
+    n = next(_addresses)
+    return f"127.0.{n // 250}.{n % 250 + 2}"
+
+
+@pytest.fixture
+def raw_sites() -> Iterator[Callable[[Callable[[bytes, socket.socket], None]], RawSite]]:
+    """A factory of :class:`RawSite` servers, each on a fresh loopback address."""
+    made: list[RawSite] = []
+
+    def make(answer: Callable[[bytes, socket.socket], None]) -> RawSite:
+        site = RawSite(_next_address(), answer)
+        made.append(site)
+        return site
+
+    yield make
+    for s in made:
+        s.close()
 
 
 @pytest.fixture
@@ -199,8 +275,7 @@ def sites() -> Iterator[Callable[[], Site]]:
     made: list[Site] = []
 
     def make() -> Site:
-        n = next(_addresses)
-        site = Site(f"127.0.{n // 250}.{n % 250 + 2}")
+        site = Site(_next_address())
         made.append(site)
         return site
 

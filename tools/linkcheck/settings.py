@@ -36,8 +36,8 @@ class Settings:
     retry_backoff: float = 1.0
     max_retry_after: float = 60.0
     max_redirects: int = 10
-    max_body: int = 256 * 1024
-    max_header_bytes: int = 64 * 1024
+    max_body: int = 512 * 1024  # a <title> after 310 KB of inline script is still read
+    max_header_bytes: int = 256 * 1024
     method: str = "auto"  # auto | get | head
     allow_private: bool = False
     allow_addresses: frozenset[str] = frozenset()
