@@ -5,6 +5,12 @@ to that date, before or after); when it fails or finds nothing (it is rate-limit
 answers empty for archived pages), ``/web/<timestamp>/<url>``, which redirects to the nearest
 capture: its ``Location`` names the snapshot. Both endpoints are settings, so tests use a local
 fake archive.
+
+:class:`Archive` runs the look-ups of one run: each starts as soon as its link fails, while the
+other links are still being checked, through the archive host's own pace (``archive_concurrency``
+at once, ``archive_interval`` apart: the archive is one host asked about many others). When the
+archive cannot be reached at all (DNS, refused connection, TLS, timeout), that is noticed once:
+the other look-ups are not sent, and the run says so once.
 """
 
 from __future__ import annotations
@@ -18,6 +24,35 @@ from tools.linkcheck.fetch import Client, Deadline, FetchError
 from tools.linkcheck.settings import Settings
 
 _SNAPSHOT = re.compile(r"/web/(\d{4,14})[a-z_]*/")
+_UNREACHABLE = ("dns", "connect", "tls", "timeout", "deadline", "blocked")
+
+
+class Archive:
+    """The archive look-ups of one run, sharing the client, a pace and a circuit breaker."""
+
+    def __init__(self, client: Client, settings: Settings):
+        self.client = client
+        self.settings = settings
+        self.down: str | None = None  # why the archive is unreachable, once it is known
+        self.asked = 0
+        client.set_pace(
+            settings.archive_endpoint, settings.archive_concurrency, settings.archive_interval
+        )
+        client.set_pace(
+            settings.archive_web, settings.archive_concurrency, settings.archive_interval
+        )
+
+    async def lookup(self, url: str, added: dt.date | None) -> tuple[str, str] | None | bool:
+        """The archived copy of ``url``; None when there is none; False when not asked."""
+        if self.down is not None:
+            return False
+        self.asked += 1
+        try:
+            return await lookup(self.client, self.settings, url, added)
+        except FetchError as exc:
+            if exc.kind in _UNREACHABLE:
+                self.down = self.down or f"the archive cannot be reached ({exc.detail})"
+            return False
 
 
 async def lookup(
@@ -33,6 +68,9 @@ async def lookup(
 
     Returns:
         (snapshot URL, 14-digit timestamp), or None when the archive has nothing.
+
+    Raises:
+        FetchError: when the archive gave no answer.
     """
     stamp = (added or dt.date.today()).strftime("%Y%m%d")
     deadline = Deadline(settings.url_deadline)
@@ -51,14 +89,14 @@ async def lookup(
                 and str(closest.get("status", "200")).startswith(("2", "3"))
             ):
                 return str(closest["url"]), str(closest.get("timestamp", ""))
-    except (FetchError, ValueError, AttributeError):
+    except FetchError as exc:
+        if exc.kind in _UNREACHABLE:
+            raise  # the endpoint is unreachable: the fallback on the same host would be too
+    except (ValueError, AttributeError):
         pass
-    try:
-        resp = await client.request(
-            f"{settings.archive_web.rstrip('/')}/{stamp}/{url}", "HEAD", deadline, True
-        )
-    except FetchError:
-        return None
+    resp = await client.request(
+        f"{settings.archive_web.rstrip('/')}/{stamp}/{url}", "HEAD", deadline, True
+    )
     location = resp.location if resp.status in (301, 302, 303, 307, 308) else None
     if location:
         m = _SNAPSHOT.search(location)

@@ -53,15 +53,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.message
 import socket
 import ssl
 import time
-import urllib.request
 import zlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import aiohappyeyeballs
@@ -70,6 +68,9 @@ from tools.errors import AtlasError
 from tools.linkcheck.safety import AddressRefused, ResolveFailed, Resolver, normalize_host
 from tools.linkcheck.settings import Settings
 from tools.linkcheck.text import clean
+
+if TYPE_CHECKING:
+    from http.cookiejar import CookieJar
 
 try:
     import brotli  # optional: without it, br is not offered to servers
@@ -384,6 +385,14 @@ class Client:
     async def wait_idle(self, url: str) -> None:
         """Wait until no request to ``url``'s host is queued or running."""
         await self._gate(prepare(url)).idle.wait()
+
+    def set_pace(self, url: str, concurrency: int, interval: float) -> None:
+        """Give ``url``'s host its own pace (the archive: one host asked about many)."""
+        try:
+            t = prepare(url)
+        except FetchError:
+            return
+        self._gates[(t.host, t.port)] = _Gate(concurrency, interval)
 
     def _gate(self, t: Target) -> _Gate:
         key = (t.host, t.port)
@@ -908,6 +917,10 @@ class _Cookies:
     def update(self, url: str, set_cookies: tuple[str, ...]) -> None:
         if not set_cookies:
             return
+        import email.message  # only a chain that sets cookies needs these
+        import urllib.request
+        from http.cookiejar import CookieJar
+
         if self._jar is None:
             self._jar = CookieJar()
         msg = email.message.Message()
@@ -918,6 +931,8 @@ class _Cookies:
     def header(self, url: str) -> str | None:
         if not self._jar:
             return None
+        import urllib.request
+
         req = urllib.request.Request(url)
         self._jar.add_cookie_header(req)
         value = req.get_header("Cookie")
@@ -928,7 +943,7 @@ class _Cookies:
 class _CookieAnswer:
     """What ``CookieJar.extract_cookies`` reads from a response: its headers."""
 
-    msg: email.message.Message
+    msg: Any  # email.message.Message
 
-    def info(self) -> email.message.Message:
+    def info(self) -> Any:
         return self.msg

@@ -245,36 +245,39 @@ def tokens(text: str) -> list[str]:
 def shingles(text: str) -> list[str]:
     """The token 3-shingles a fingerprint is made of (one shingle for 1 or 2 tokens)."""
     toks = tokens(text)
-    if not toks:
-        return []
-    return [" ".join(toks[i : i + 3]) for i in range(max(1, len(toks) - 2))]
+    if len(toks) < 3:
+        return [" ".join(toks)] if toks else []
+    return [f"{a} {b} {c}" for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)]
 
 
-def _hashes(items: list[str]) -> bytes:
-    """The 8-byte BLAKE2b digest of every shingle, concatenated."""
-    blake = hashlib.blake2b
-    return b"".join([blake(s.encode(), digest_size=8).digest() for s in items])
+# _BIT[k][x] is bit k of the byte x: bytes.translate then counts one bit of many bytes in C.
+_BIT = [bytes((x >> k) & 1 for x in range(256)) for k in range(8)]
 
 
 def simhash(text: str) -> int:
     """A 64-bit simhash of ``text`` over token 3-shingles (0 for empty text).
 
-    Bit ``b`` is set when more than half of the shingles' digests have it set. The count
-    per bit is vectorised with NumPy (imported on first use: the tracker alone needs it),
-    about 0.6 ms for a 2,000-word page against 13.5 ms for a loop over 64 bits per shingle;
-    :func:`simhash_reference` is that loop, kept to test that both agree.
+    Bit ``b`` is set when more than half of the shingles' 8-byte BLAKE2b digests have it
+    set. The votes are counted bit-sliced: the digests are joined into one byte string, each
+    of the 8 byte columns is sliced out (``data[j::8]``) and, for each of its 8 bits,
+    ``translate`` maps every byte to that bit and ``count`` adds them up: 64 passes in C
+    instead of 64 steps of Python per shingle. About 0.5 ms for a 2,000-word page, against
+    13.5 ms for the plain loop, which :func:`simhash_reference` keeps to test that both
+    agree. Pure Python, so no NumPy import blocks the event loop on the first page.
     """
     items = shingles(text)
     if not items:
         return 0
-    import numpy as np
-
-    digests = np.frombuffer(_hashes(items), dtype=np.uint8).reshape(len(items), 8)
-    # Big-endian digests: byte 7 holds bits 0-7; unpacked little-endian, column b is bit b.
-    bits = np.unpackbits(digests[:, ::-1], axis=1, bitorder="little")
-    counts = bits.sum(axis=0, dtype=np.int64)
-    set_bits = np.flatnonzero(2 * counts > len(items))
-    return sum(1 << int(b) for b in set_bits)
+    blake = hashlib.blake2b
+    data = b"".join([blake(s.encode(), digest_size=8).digest() for s in items])
+    half = len(items)
+    out = 0
+    for j in range(8):  # big-endian: byte j holds bits 56 - 8j ... 63 - 8j
+        column = data[j::8]
+        for k in range(8):
+            if 2 * column.translate(_BIT[k]).count(1) > half:
+                out |= 1 << ((7 - j) * 8 + k)
+    return out
 
 
 def simhash_reference(text: str, bits: int = 64) -> int:

@@ -48,6 +48,13 @@ class Settings:
     dead_after_hours: float = 72.0
     history_cap: int = 20
     archive: bool = True
+    archive_concurrency: int = 20
+    archive_interval: float = 0.02
+    archive_hit_days: float = 30.0  # an archive copy found is not looked up again for this long
+    archive_miss_days: float = 7.0  # a miss is asked again after this long
+    check_fragments: bool = True  # https://host/page#anchor: the anchor must be on the page
+    lock_wait: float = 600.0  # seconds to wait for another tracker on the same history
+    proxy: str | None = None  # http://host:port, used only when asked for (see fetch.py)
     archive_endpoint: str = DEFAULT_ARCHIVE_ENDPOINT
     archive_web: str = DEFAULT_ARCHIVE_WEB
     oembed_endpoint: str = DEFAULT_OEMBED_ENDPOINT

@@ -32,19 +32,44 @@ def from_urls_file(path: str | Path) -> list[Link]:
     return list(links.values())
 
 
+def archive_date(added: object) -> dt.date | None:
+    """The date to look an archive copy up by, from a catalogue ``added`` value.
+
+    ``added`` is a date, null, or a bound ``{on_or_before: D}`` / ``{on_or_after: D}``
+    (a mapping or an object with those attributes). An exact date is best; a date the link
+    was added on or before is next (a snapshot from then shows the page as listed); a lower
+    bound says nothing about what the page was, so it gives None (the newest capture).
+    """
+    if isinstance(added, dt.datetime):
+        return added.date()
+    if isinstance(added, dt.date):
+        return added
+    if isinstance(added, str):
+        try:
+            return dt.date.fromisoformat(added)
+        except ValueError:
+            return None
+    bound = added.get("on_or_before") if isinstance(added, dict) else None
+    if bound is None and added is not None and not isinstance(added, dict):
+        bound = getattr(added, "on_or_before", None)
+    return archive_date(bound) if bound is not None and bound is not added else None
+
+
 def from_catalogue(cat: Catalogue) -> list[Link]:
     """Every URL of the catalogue (resources, alternates, extras), each once, in file order."""
-    added: dict[str, dt.date | None] = {r.id: r.added for r in cat.resources}
-    added.update({e.id: e.added for e in cat.extras})
-    links: dict[str, Link] = {}
+    added: dict[str, dt.date | None] = {r.id: archive_date(r.added) for r in cat.resources}
+    added.update({e.id: archive_date(e.added) for e in cat.extras})
+    owners: dict[str, list[str]] = {}
+    lines: dict[str, int | None] = {}
+    dates: dict[str, dt.date | None] = {}
     for url, owner, line in cat.all_urls():
-        link = links.setdefault(url, Link(url, line=line))
-        if owner not in link.resources:
-            link.resources.append(owner)
-        when = added.get(owner)
-        if when and (link.added is None or when < link.added):
-            link.added = when
-    return list(links.values())
+        lines.setdefault(url, line)
+        if owner not in owners.setdefault(url, []):
+            owners[url].append(owner)
+        when, known = added.get(owner), dates.get(url)
+        if when and (known is None or when < known):
+            dates[url] = when
+    return [Link(url, tuple(owners[url]), lines[url], dates.get(url)) for url in owners]
 
 
 def _urls_in(node: Any) -> set[str]:

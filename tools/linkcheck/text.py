@@ -16,7 +16,6 @@ import re
 _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]+"
 )
-_SPACES = re.compile(r"\s{2,}")
 
 
 def clean(value: object, limit: int = 500) -> str:
@@ -28,7 +27,7 @@ def clean(value: object, limit: int = 500) -> str:
     """
     if value is None:
         return ""
-    text = _SPACES.sub(" ", _UNSAFE.sub(" ", str(value))).strip()
+    text = _UNSAFE.sub(" ", str(value)).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
