@@ -300,6 +300,57 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     return str(cert), str(key)
 
 
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A test root CA, an intermediate, and server certificates for 127.0.0.1 (made by openssl).
+
+    Keys: ``root`` (the CA file to trust), ``key`` (every server key), and the certificate
+    files ``good`` (leaf and intermediate), ``no-intermediate`` (leaf alone: the chain is
+    incomplete), ``expired``, ``self-signed`` and ``wrong-host`` (for other.example).
+    """
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    d = tmp_path_factory.mktemp("pki")
+
+    def ssl_(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True)
+
+    ca_ext = [
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]
+    ssl_("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", "root.key",
+         "-out", "root.pem", "-subj", "/CN=Atlas Test Root", *ca_ext)  # fmt: skip
+    (d / "ca.ext").write_text(
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+    )
+    ssl_("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "mid.key", "-out", "mid.csr",
+         "-subj", "/CN=Atlas Test Intermediate")  # fmt: skip
+    ssl_("x509", "-req", "-in", "mid.csr", "-CA", "root.pem", "-CAkey", "root.key",
+         "-CAcreateserial", "-days", "2", "-extfile", "ca.ext", "-out", "mid.pem")  # fmt: skip
+    ssl_("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "leaf.csr",
+         "-subj", "/CN=127.0.0.1")  # fmt: skip
+    (d / "ip.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    (d / "other.ext").write_text("subjectAltName=DNS:other.example\n")
+
+    def leaf(name: str, ca: str, days: str, ext: str) -> None:
+        ssl_("x509", "-req", "-in", "leaf.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key",
+             "-CAcreateserial", "-days", days, "-extfile", ext, "-out", f"{name}.pem")  # fmt: skip
+
+    leaf("leaf-mid", "mid", "2", "ip.ext")
+    leaf("expired", "root", "-1", "ip.ext")
+    leaf("wrong-host", "root", "2", "other.ext")
+    ssl_("req", "-x509", "-key", "key.pem", "-days", "2", "-out", "self-signed.pem",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")  # fmt: skip
+    (d / "good.pem").write_text((d / "leaf-mid.pem").read_text() + (d / "mid.pem").read_text())
+    files = {"root": "root.pem", "key": "key.pem", "good": "good.pem",
+             "no-intermediate": "leaf-mid.pem", "expired": "expired.pem",
+             "self-signed": "self-signed.pem", "wrong-host": "wrong-host.pem"}  # fmt: skip
+    return {k: str(d / v) for k, v in files.items()}
+
+
 def fast_settings(**overrides: object) -> Settings:
     """Settings for loopback tests: no politeness delays, quick retries, no archive."""
     s = Settings(

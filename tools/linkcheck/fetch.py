@@ -96,6 +96,7 @@ _TLS_PROBLEMS = {
     20: ("incomplete-chain", "incomplete chain: an intermediate certificate is missing"),
     21: ("incomplete-chain", "incomplete chain: an intermediate certificate is missing"),
     62: ("wrong-host", "the certificate is for another host name"),
+    64: ("wrong-host", "the certificate is for another host address"),
 }
 _TRAILER_WAIT = 1.0  # seconds to wait for the end of a chunked body after its last chunk
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
