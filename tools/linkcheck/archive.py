@@ -15,6 +15,7 @@ the other look-ups are not sent, and the run says so once.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import re
@@ -35,6 +36,7 @@ class Archive:
         self.settings = settings
         self.down: str | None = None  # why the archive is unreachable, once it is known
         self.asked = 0
+        self._turns = asyncio.Semaphore(settings.archive_concurrency)
         client.set_pace(
             settings.archive_endpoint, settings.archive_concurrency, settings.archive_interval
         )
@@ -44,15 +46,16 @@ class Archive:
 
     async def lookup(self, url: str, added: dt.date | None) -> tuple[str, str] | None | bool:
         """The archived copy of ``url``; None when there is none; False when not asked."""
-        if self.down is not None:
-            return False
-        self.asked += 1
-        try:
-            return await lookup(self.client, self.settings, url, added)
-        except FetchError as exc:
-            if exc.kind in _UNREACHABLE:
-                self.down = self.down or f"the archive cannot be reached ({exc.detail})"
-            return False
+        async with self._turns:  # a look-up queued behind a failing one is then not sent
+            if self.down is not None:
+                return False
+            self.asked += 1
+            try:
+                return await lookup(self.client, self.settings, url, added)
+            except FetchError as exc:
+                if exc.kind in _UNREACHABLE:
+                    self.down = self.down or f"the archive cannot be reached ({exc.detail})"
+                return False
 
 
 async def lookup(
