@@ -194,6 +194,11 @@ class Page:
     ids: frozenset[str] = frozenset()  # every id and name attribute: fragment targets
 
     @functools.cached_property
+    def lower(self) -> str:
+        """The first 200,000 characters of the page, lower-cased (for the page-wide patterns)."""
+        return self.raw[:200_000].lower()
+
+    @functools.cached_property
     def simhash(self) -> int:
         return simhash(self.title + "\n" + self.text)
 

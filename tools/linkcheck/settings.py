@@ -48,8 +48,10 @@ class Settings:
     dead_after_hours: float = 72.0
     history_cap: int = 20
     archive: bool = True
-    archive_concurrency: int = 20
-    archive_interval: float = 0.02
+    # The archive is one service asked about many hosts, answering slowly (0.3 s and more):
+    # a few requests at once to each of its two hosts (API, /web/), with no interval on top.
+    archive_concurrency: int = 16
+    archive_interval: float = 0.0
     archive_hit_days: float = 30.0  # an archive copy found is not looked up again for this long
     archive_miss_days: float = 7.0  # a miss is asked again after this long
     check_fragments: bool = True  # https://host/page#anchor: the anchor must be on the page
