@@ -11,6 +11,7 @@ PYTEST_DONT_REWRITE: it is imported before pytest registers it as a plugin.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import itertools
 import shutil
@@ -244,6 +245,51 @@ class RawSite:
         self._stop.set()
         self.thread.join(1)
         self.sock.close()
+
+
+class ConnectProxy:
+    """An HTTP CONNECT proxy on loopback that records the authorities it tunnels to."""
+
+    def __init__(self, host: str):
+        self.tunnels: list[str] = []
+
+        def answer(head: bytes, sock: socket.socket) -> None:
+            line = head.split(b"\r\n", 1)[0].decode()
+            method, authority, _ = line.split(" ", 2)
+            self.tunnels.append(authority)
+            if method != "CONNECT":
+                sock.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+                return
+            name, _, port = authority.rpartition(":")
+            upstream = socket.create_connection(
+                ("127.0.0.1" if name == "localhost" else name, int(port)), timeout=5
+            )
+            sock.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            self._pipe(sock, upstream)
+
+        self.site = RawSite(host, answer)
+        self.url = f"http://{host}:{self.site.port}"
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        def one_way(src: socket.socket, dst: socket.socket) -> None:
+            try:
+                while data := src.recv(65536):
+                    dst.sendall(data)
+            except OSError:
+                pass
+            finally:
+                with contextlib.suppress(OSError):
+                    dst.shutdown(socket.SHUT_WR)
+
+        back = threading.Thread(target=one_way, args=(b, a), daemon=True)
+        back.start()
+        one_way(a, b)
+        back.join(5)
+        b.close()
+
+    def close(self) -> None:
+        self.site.close()
 
 
 _addresses = itertools.count(2)

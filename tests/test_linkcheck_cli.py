@@ -246,3 +246,27 @@ def test_a_proxy_in_the_environment_is_not_used_and_says_so_once(sites, tmp_path
                   "HTTP_PROXY": proxy})  # fmt: skip
     assert p.returncode == 0 and "2 ok" in p.stdout, p.stdout + p.stderr
     assert p.stderr.count("is not used") == 1 and "address policy" in p.stderr
+
+
+def test_proxy_opt_in_tunnels_with_connect_and_warns_once(sites, tmp_path):
+    from conftest_linkcheck import ConnectProxy
+
+    s = sites()
+    s.default = Reply(body=page("Through the proxy", "text"))
+    proxy = ConnectProxy("127.0.0.1")
+    try:
+        urls = tmp_path / "urls.txt"
+        urls.write_text(s.url("/a?x") + "\n" + s.url("/b?x") + "\n")
+        out = tmp_path / "out.json"
+        p = linkcheck("--urls", str(urls), "--json", str(out), "--proxy", proxy.url,
+                      "--allow-private", *FAST)  # fmt: skip
+    finally:
+        proxy.close()
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert [r["title"] for r in json.loads(out.read_text())["results"]] == ["Through the proxy"] * 2
+    assert proxy.tunnels and set(proxy.tunnels) == {f"{s.host}:{s.port}"}  # by name and port
+    assert p.stderr.count("may reach another address") == 1
+    # The policy still applies to our own resolution: without --allow-private, refused.
+    p = linkcheck("--urls", str(urls), "--proxy", proxy.url, *FAST)
+    assert p.returncode == 1 and "blocked" in p.stdout
+    assert linkcheck("--urls", str(urls), "--proxy", "socks5://x:1").returncode == 2

@@ -564,3 +564,21 @@ def test_a_kept_connection_never_bypasses_the_address_policy(sites):
     status, refused = asyncio.run(go())
     assert status == 200 and refused.kind == "blocked"
     assert s.paths() == ["/api"]
+
+
+def test_https_through_a_connect_proxy_verifies_the_certificate(pki):
+    from conftest_linkcheck import ConnectProxy, Site
+
+    good = Site("127.0.0.1", tls=(pki["good"], pki["key"]))
+    good.default = Reply(body=page("Secure via proxy", "text"))
+    proxy = ConnectProxy("127.0.0.1")
+    try:
+        settings = fast_settings(ca_file=pki["root"], probe_siblings=False, proxy=proxy.url)
+        r = check_one(good.url("/a"), settings)
+        bad = check_one(good.url("/a"), fast_settings(probe_siblings=False, proxy=proxy.url))
+    finally:
+        proxy.close()
+        good.close()
+    assert (r.verdict, r.title) == ("ok", "Secure via proxy")
+    assert proxy.tunnels[0] == f"127.0.0.1:{good.port}"
+    assert bad.verdict == "restricted" and "TLS" in bad.detail  # the root is not trusted there

@@ -570,6 +570,8 @@ class Client:
     async def _connect(self, t: Target, addresses: list[str]) -> _Conn:
         """Connect to one of the checked ``addresses`` (Happy Eyeballs), then TLS if https."""
         s = self.settings
+        if s.proxy:
+            return await self._connect_via_proxy(t, addresses)
         infos = [
             (socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, t.port, 0, 0))
             if ":" in a
@@ -608,6 +610,42 @@ class Client:
             raise FetchError("connect", t.url, f"connection refused or unreachable: {exc}") from exc
         self.connections_opened += 1
         return _Conn(reader, writer, addr)
+
+    async def _connect_via_proxy(self, t: Target, addresses: list[str]) -> _Conn:
+        """A tunnel through ``settings.proxy`` (HTTP CONNECT, by name), then TLS if https.
+
+        The address policy was applied to our own resolution of the name (``addresses``); the
+        proxy resolves the name again and may reach another address: the run warns once.
+        """
+        s = self.settings
+        proxy = urlsplit(s.proxy or "")
+        authority = f"[{t.host}]:{t.port}" if ":" in t.host else f"{t.host}:{t.port}"
+        try:
+            async with asyncio.timeout(s.connect_timeout):
+                reader, writer = await asyncio.open_connection(
+                    proxy.hostname, proxy.port or 8080, limit=s.max_header_bytes
+                )
+                writer.write(
+                    f"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n"
+                    f"User-Agent: {s.user_agent}\r\n\r\n".encode("ascii")
+                )
+                _, status, reason, _, _ = await self._read_head(reader, t)
+                if status != 200:
+                    writer.transport.abort()
+                    raise FetchError(
+                        "connect", t.url, f"the proxy refused the tunnel: HTTP {status} {reason}"
+                    )
+                if t.scheme == "https":
+                    await writer.start_tls(self.ssl_context(), server_hostname=t.host)
+        except ssl.SSLCertVerificationError as exc:
+            problem, words = _TLS_PROBLEMS.get(
+                exc.verify_code, ("other", exc.verify_message or str(exc))
+            )
+            raise FetchError("tls", t.url, f"TLS certificate refused: {words}", problem) from exc
+        except (TimeoutError, OSError, _Stale) as exc:
+            raise FetchError("connect", t.url, f"the proxy {s.proxy} failed: {exc!r}") from exc
+        self.connections_opened += 1
+        return _Conn(reader, writer, addresses[0])
 
     def _reusable(self, t: Target, addresses: list[str]) -> _Conn | None:
         pool = self._idle.get((t.scheme, t.host, t.port))
