@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import heapq
 import itertools
 import shutil
 import socket
@@ -290,6 +291,40 @@ class ConnectProxy:
 
     def close(self) -> None:
         self.site.close()
+
+
+class FakeClock:
+    """Virtual time for schedule tests: ``sleep`` waits until :meth:`run` advances the clock.
+
+    :meth:`run` lets every runnable task run, then jumps to the earliest sleeper's wake-up
+    time, so a schedule of seconds runs in milliseconds and no bound depends on the machine.
+    """
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.slept: list[float] = []
+        self._waiters: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+
+    def now(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        fut = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (self.t + max(0.0, seconds), next(self._seq), fut))
+        await fut
+
+    async def run(self, *coros: object) -> list[object]:
+        tasks = [asyncio.ensure_future(c) for c in coros]  # type: ignore[arg-type]
+        while not all(t.done() for t in tasks):
+            for _ in range(50):  # let every task that can run reach its next sleep
+                await asyncio.sleep(0)
+            if self._waiters and not all(t.done() for t in tasks):
+                when, _, fut = heapq.heappop(self._waiters)
+                self.t = max(self.t, when)
+                fut.set_result(None)
+        return [t.result() for t in tasks]
 
 
 _addresses = itertools.count(2)

@@ -13,9 +13,10 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from conftest_linkcheck import Reply, Seen, check, check_one, fast_settings, page
+from conftest_linkcheck import FakeClock, Reply, Seen, check, check_one, fast_settings, page
 
 from tools.linkcheck.fetch import (
+    MAX_HOST_INTERVAL,
     TIMER_SLACK,
     Client,
     FetchError,
@@ -350,43 +351,83 @@ def test_https_verifies_the_name_and_connects_to_the_resolved_address(tls_files)
 
 def test_gate_books_a_fixed_grid_and_never_starts_closer_than_the_interval():
     interval = 0.05
+    clock = FakeClock()
+    gate = _Gate(concurrency=10, interval=interval, clock=clock.now, sleep=clock.sleep)
+    starts: list[float] = []
 
-    async def go() -> list[float]:
-        gate = _Gate(concurrency=10, interval=interval)
-        starts: list[float] = []
+    async def request(n: int) -> None:
+        await gate.wait_turn()
+        starts.append(gate.last_start)
+        if n == 3:
+            clock.t += 0.08  # a busy loop: the next turn wakes up 30 ms late
 
-        async def request(n: int) -> None:
-            await gate.wait_turn()
-            starts.append(gate.last_start)
-            if n == 3:
-                time.sleep(0.08)  # a busy loop: the next turn wakes up 30 ms late
-
-        await asyncio.gather(*(request(n) for n in range(10)))
-        return starts
-
-    starts = asyncio.run(go())
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    asyncio.run(clock.run(*(request(n) for n in range(10))))
+    gaps = [round(b - a, 6) for a, b in zip(starts, starts[1:], strict=False)]
     assert min(gaps) >= interval - TIMER_SLACK, gaps  # even right after the late one
     assert gaps[3] >= interval + 0.02, gaps  # the late turn ...
     assert gaps[4] >= interval - TIMER_SLACK, gaps  # ... pushed the next one back
     # The grid, not "interval + work" per request: only the late wake-up adds to the span.
-    assert starts[-1] - starts[0] <= 9 * interval + 0.03 + 0.03, gaps
+    assert starts[-1] - starts[0] <= 9 * interval + 0.03 + 1e-9, gaps
 
 
 def test_a_request_that_leaves_late_pushes_the_next_turn_back():
     interval = 0.05
+    clock = FakeClock()
+    gate = _Gate(concurrency=10, interval=interval, clock=clock.now, sleep=clock.sleep)
 
     async def go() -> tuple[float, float]:
-        gate = _Gate(concurrency=10, interval=interval)
         await gate.wait_turn()
-        await asyncio.sleep(0.03)  # a slow handshake: the request leaves 30 ms into its turn
+        await clock.sleep(0.03)  # a slow handshake: the request leaves 30 ms into its turn
         gate.sent()
         left = gate.last_start
         await gate.wait_turn()  # booked 50 ms after the first turn began
-        return left, time.monotonic()
+        return left, clock.now()
 
-    left, second = asyncio.run(go())
-    assert second - left >= interval - TIMER_SLACK
+    ((left, second),) = asyncio.run(clock.run(go()))
+    assert (left, second) == (0.03, 0.08 - TIMER_SLACK)
+
+
+def test_a_bare_429_burst_doubles_the_pace_once_and_up_to_a_bound():
+    clock = FakeClock()
+    gate = _Gate(concurrency=10, interval=0.05, clock=clock.now, sleep=clock.sleep)
+    assert [gate.slow_down() for _ in range(5)] == [0.25] * 5  # one burst counts once
+    paces = []
+    for _ in range(8):
+        clock.t += gate.interval  # the next refusal comes a whole interval later
+        paces.append(gate.slow_down())
+    assert paces == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0, 5.0] and MAX_HOST_INTERVAL == 5.0
+
+
+def test_retries_back_off_exponentially_and_honour_retry_after(sites):
+    s = sites()
+    counts: dict[str, int] = {}
+
+    def flaky(seen: Seen) -> Reply:
+        counts[seen.path] = counts.get(seen.path, 0) + 1
+        if seen.path == "/later":
+            return (
+                Reply(503, headers={"Retry-After": "7"})
+                if counts[seen.path] == 1
+                else Reply(body=page("Later"))
+            )
+        return Reply(503) if counts[seen.path] <= 2 else Reply(body=page("Flaky"))
+
+    s.default = flaky
+    clock = FakeClock()
+    settings = fast_settings(retry_backoff=1.0, max_retries=2, url_deadline=600.0)
+
+    async def go(path: str) -> int:
+        client = Client(settings, clock=clock.now, sleep=clock.sleep)
+        try:
+            return (await client.request(s.url(path))).status
+        finally:
+            client.close()
+
+    assert asyncio.run(clock.run(go("/flaky"))) == [200]
+    assert clock.slept == [1.0, 2.0]  # 1 s, then 2 s: no real second was waited
+    clock.slept.clear()
+    assert asyncio.run(clock.run(go("/later"))) == [200]
+    assert clock.slept[0] == 7.0  # what the server asked for
 
 
 def test_request_starts_to_one_host_keep_the_interval_on_a_real_server(sites, tmp_path):

@@ -57,7 +57,7 @@ import socket
 import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -262,7 +262,15 @@ class _Gate:
     millisecond per request to a host's run.
     """
 
-    def __init__(self, concurrency: int, interval: float):
+    def __init__(
+        self,
+        concurrency: int,
+        interval: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ):
+        self.clock = clock  # injected in tests, with ``sleep``, to run schedules without waiting
+        self.sleep = sleep
         self.sem = asyncio.Semaphore(concurrency)
         self.interval = interval
         self.next_at = 0.0
@@ -285,30 +293,30 @@ class _Gate:
                 self.idle.set()
 
     async def wait_turn(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         slot = max(now, self.next_at)
         self.next_at = slot + self.interval
         while True:
             slot = max(slot, self.last_start + self.interval - TIMER_SLACK)
             if slot <= now:
                 break
-            await asyncio.sleep(slot - now)
-            now = time.monotonic()
+            await self.sleep(slot - now)
+            now = self.clock()
         self.last_start = now
 
     def sent(self) -> None:
         """Record that the request of the current turn has left (its bytes are written)."""
-        self.last_start = max(self.last_start, time.monotonic())
+        self.last_start = max(self.last_start, self.clock())
 
     def push_back(self, seconds: float) -> None:
-        self.next_at = max(self.next_at, time.monotonic() + seconds)
+        self.next_at = max(self.next_at, self.clock() + seconds)
 
     def slow_down(self) -> float:
         """Double the host's interval (at least 0.25 s, at most ``MAX_HOST_INTERVAL``).
 
         The refusals of one burst count once: the pace doubles at most once per interval.
         """
-        now = time.monotonic()
+        now = self.clock()
         if now - self.slowed_at >= self.interval:
             self.interval = min(MAX_HOST_INTERVAL, max(0.25, self.interval * 2))
             self.slowed_at = now
@@ -356,8 +364,16 @@ class Client:
         resolver: the address policy (a fresh one from ``settings`` when omitted).
     """
 
-    def __init__(self, settings: Settings, resolver: Resolver | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        resolver: Resolver | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ):
         self.settings = settings
+        self._clock = clock  # the schedule's clock and sleep: injected in tests
+        self._sleep = sleep
         self.resolver = resolver or Resolver(settings.allow_private, settings.allow_addresses)
         self.trusted_resolver = Resolver(allow_private=True)
         self._gates: dict[tuple[str, int], _Gate] = {}
@@ -393,14 +409,17 @@ class Client:
             t = prepare(url)
         except FetchError:
             return
-        self._gates[(t.host, t.port)] = _Gate(concurrency, interval)
+        self._gates[(t.host, t.port)] = _Gate(concurrency, interval, self._clock, self._sleep)
 
     def _gate(self, t: Target) -> _Gate:
         key = (t.host, t.port)
         gate = self._gates.get(key)
         if gate is None:
             gate = self._gates[key] = _Gate(
-                self.settings.host_concurrency, self.settings.host_interval
+                self.settings.host_concurrency,
+                self.settings.host_interval,
+                self._clock,
+                self._sleep,
             )
         return gate
 
@@ -512,7 +531,7 @@ class Client:
                 if wait >= deadline.remaining():
                     raise
                 attempt += 1
-                await asyncio.sleep(wait)
+                await self._sleep(wait)
                 continue
             retryable = resp.status == 429 or (
                 resp.status >= 500
@@ -532,7 +551,7 @@ class Client:
             if asked is not None or resp.status == 429:
                 gate.push_back(wait)
             attempt += 1
-            await asyncio.sleep(wait)
+            await self._sleep(wait)
 
     async def _once(
         self,
