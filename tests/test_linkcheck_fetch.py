@@ -20,11 +20,13 @@ from tools.linkcheck.fetch import (
     TIMER_SLACK,
     Client,
     FetchError,
+    Response,
     _Gate,
     is_file_path,
     prepare,
     retry_after,
 )
+from tools.linkcheck.settings import Settings  # noqa: E402
 
 pytest_plugins = ("conftest_linkcheck",)
 
@@ -623,3 +625,34 @@ def test_https_through_a_connect_proxy_verifies_the_certificate(pki):
     assert (r.verdict, r.title) == ("ok", "Secure via proxy")
     assert proxy.tunnels[0] == f"127.0.0.1:{good.port}"
     assert bad.verdict == "restricted" and "TLS" in bad.detail  # the root is not trusted there
+
+
+def test_connects_to_the_next_checked_address_when_one_refuses(sites):
+    s = sites()
+    s.default = Reply(body=page("Second address", "text"))
+
+    async def go() -> Response:
+        client = Client(fast_settings())
+        # The name resolved (and was checked) to two addresses; nothing listens on the first.
+        fut = asyncio.get_running_loop().create_future()
+        fut.set_result(["127.255.255.254", s.host])
+        client.resolver._cache[("dual.example", s.port)] = fut
+        try:
+            return await client.request(f"http://dual.example:{s.port}/a")
+        finally:
+            client.close()
+
+    resp = asyncio.run(go())
+    assert resp.status == 200 and resp.address == s.host
+    assert s.requests[0].headers["host"] == f"dual.example:{s.port}"
+
+
+def test_a_title_after_310_kb_of_inline_script_is_read_at_the_defaults(sites):
+    s = sites()
+    script = "<script>" + "var state = {'key': 'value', 'n': 12345};\n" * 7600 + "</script>"
+    assert len(script) > 310_000
+    s.routes["/app"] = Reply(body=f"<html><head>{script}<title>Late title</title></head></html>")
+    settings = fast_settings(probe_siblings=False)
+    settings.max_body = Settings().max_body  # the default bound: 512 KiB
+    r = check_one(s.url("/app"), settings)
+    assert (r.verdict, r.title) == ("ok", "Late title")

@@ -57,12 +57,12 @@ def test_markdown_issue_body():
 
 
 def test_github_annotations_escape_and_point_at_lines():
-    lines = report.annotations(RESULTS, "resources.yaml", newly_dead={"https://b.org/x"})
+    lines = report.github_annotations(RESULTS, "resources.yaml", newly_dead={"https://b.org/x"})
     assert lines[0] == ("::error file=resources.yaml,line=20,title=link broken::"
                         "https://b.org/x: HTTP 404 Not Found (state: dead)")  # fmt: skip
     assert lines[1].startswith("::warning file=resources.yaml,line=30,")
     odd = [Result("u", "broken", "50% gone\nreally", line=1)]
-    assert report.annotations(odd, "a,b.yaml")[0].endswith("::u: 50%25 gone really")
+    assert report.github_annotations(odd, "a,b.yaml")[0].endswith("::u: 50%25 gone really")
 
 
 def test_progress_bar_only_when_enabled():
@@ -150,7 +150,7 @@ def test_issue_body_keeps_hostile_server_text_inert_and_under_the_limit():
 
 def test_stdout_annotations_and_json_carry_no_control_or_bidi_characters():
     results = _hostile_results(len(HOSTILE))
-    out = report.text(results) + "\n".join(report.annotations(results, "resources.yaml"))
+    out = report.text(results) + "\n".join(report.github_annotations(results, "resources.yaml"))
     for line in out.splitlines():
         assert not line.startswith("::") or line.startswith(("::error file=", "::warning file="))
     assert not any(c in out for c in "\r\x1b\u202e\u2066\u200b")

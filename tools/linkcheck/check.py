@@ -73,7 +73,7 @@ async def check_url(client: Client, probe: SiblingProbe | None, s: Settings, url
     if probe is not None and v.verdict in ("ok", "redirected") and v.page is not None and final:
         why = await probe.judge(prepare(url).url, chain, v.page)
         if why is not None:
-            v = replace(v, **why)
+            v = replace(v, verdict=why.get("verdict", v.verdict), detail=why["detail"])
     if s.check_fragments and v.verdict in ("ok", "redirected") and v.page is not None and final:
         v = _fragment(url, v, final.truncated, s)
     return v

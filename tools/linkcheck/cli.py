@@ -243,7 +243,7 @@ def _check(
     newly_dead = {c.url for c in changes if c.new == "dead" and c.old != "dead"}
     if os.environ.get("GITHUB_ACTIONS") == "true":
         file = os.path.relpath(catalogue_file) if catalogue_file else str(args.urls)
-        for line in report.annotations(results, file, newly_dead):
+        for line in report.github_annotations(results, file, newly_dead):
             print(line)
     policy = args.fail_on
     if policy == "auto":

@@ -836,7 +836,7 @@ class Client:
         """(at most ``max_body`` decoded bytes, whether cut there, whether read to its end)."""
         limit = self.settings.max_body
         encoding = headers.get("content-encoding", "").strip().lower()
-        inflater = None
+        inflater: Any = None  # zlib's, _Deflate or _Brotli: decompress(data, max_length)
         if encoding in ("gzip", "x-gzip"):
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":

@@ -72,9 +72,9 @@ def decode(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     m = _META_CHARSET.search(body[:4096])
     if m:
         candidates.append(_codec(m.group(1).decode("ascii", "replace")))
-    for name in candidates:
-        if name:
-            return body.decode(name, errors="replace"), name
+    for declared in candidates:
+        if declared:
+            return body.decode(declared, errors="replace"), declared
     for name in ("utf-8", "cp932", "euc_jp"):
         # Not final: a bounded read may have cut the last character in two.
         try:
@@ -153,9 +153,9 @@ class _Reader:
                 continue
             attrs = self._attrs(html, m.end(), gt) if gt - lt <= MAX_TAG else {}
             if name in _RAW_END:
-                end = _RAW_END[name].search(html, pos)
-                inner = html[pos : end.start() if end else n]
-                pos = end.end() if end else n
+                close = _RAW_END[name].search(html, pos)
+                inner = html[pos : close.start() if close else n]
+                pos = close.end() if close else n
                 if name == "title" and not self.title and not skip:
                     self.title.append(inner[: MAX_TITLE * 4])
                 continue
