@@ -7,6 +7,7 @@ line on stderr and exit 2.
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import sys
 from collections.abc import Sequence
@@ -35,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     p_run.add_argument(
         "--json", action="store_true", help="print the run's metrics as JSON instead"
     )
+    p_run.add_argument(
+        "--sentence",
+        default=None,
+        help="your own sentence (demos that read one: pretrained_attention)",
+    )
     p_render = sub.add_parser("render", help="write demos/renderings/<id>/ for the site")
     p_render.add_argument("ids", nargs="*", metavar="ID", help="only these demos (default: all)")
     p_render.add_argument("--out", type=Path, default=None)
@@ -52,15 +58,22 @@ def _list(lang: str) -> int:
     return 0
 
 
-def _run(demo_id: str, device: str, seed_text: str, lang: str, as_json: bool) -> int:
+def _run(
+    demo_id: str, device: str, seed_text: str, lang: str, as_json: bool, sentence: str | None
+) -> int:
     from demos.core import metrics_json, resolve_device
 
     seed = parse_seed(seed_text)
     module = registry.get(demo_id)
+    extra = {}
+    if sentence is not None:
+        if "sentence" not in inspect.signature(module.run).parameters:
+            raise DemoError(f"demo {demo_id!r} does not read a --sentence")
+        extra["sentence"] = sentence
     chosen = resolve_device(device)
     if device == "auto" and not as_json:
         print(f"device: {chosen} (auto: {AUTO_REASON[chosen]})")
-    result = module.run(device=chosen, seed=seed)
+    result = module.run(device=chosen, seed=seed, **extra)
     if as_json:
         sys.stdout.write(metrics_json(result))
     else:
@@ -98,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "list":
             return _list(args.lang)
         if args.command == "run":
-            return _run(args.id, args.device, args.seed, args.lang, args.json)
+            return _run(args.id, args.device, args.seed, args.lang, args.json, args.sentence)
         if args.command == "render":
             return _render(args.out, args.force, args.ids)
         return _check(args.out)

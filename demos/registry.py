@@ -19,6 +19,7 @@ DEMO_IDS: tuple[str, ...] = (
     "positional_encoding",
     "bert_style_encoder",
     "learned_attention",
+    "pretrained_attention",
     "similarity_vs_projection",
     "cnn_vs_attention_path",
     "image_self_attention",
