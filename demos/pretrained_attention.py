@@ -48,6 +48,8 @@ RESOURCES = (
     "illustrated-transformer",
     "peltarion-bert-explained",
     "mccormick-bert-self-attention",
+    "bertviz",
+    "clark-what-does-bert-look-at",
 )
 CODE = {
     "encoder": "demos.pretrained_encoder:BertEncoder",
