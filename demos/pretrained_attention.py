@@ -35,13 +35,17 @@ SUMMARY = {
         "読み込んで動かします。文書に載っている文の類似度を再現して正しさを確かめたうえで、"
         "「it」から先行詞へ、「the」から名詞へ注意を向けるヘッドを、別の文の集合で測った基準で"
         "選びます。最小対の文での重みと、同じ構造をランダムな重みで動かした結果も並べます。"
+        "自分の英文は python -m demos run pretrained_attention --sentence \"...\" で試せます"
+        "(モデルは make install-pretrained で入ります)。"
     ),
     "en": (
         "The published weights of the pretrained encoder all-MiniLM-L6-v2 run inside this "
         "site's own encoder layer. After reproducing the similarities its documentation prints, "
         "the demo picks, by a criterion measured on separate sentences, the head that sends "
         '"it" to its antecedent and the head that sends "the" to its noun, reads them on '
-        "minimal pairs, and runs the same architecture with random weights beside it."
+        "minimal pairs, and runs the same architecture with random weights beside it. Try "
+        'your own English sentence with python -m demos run pretrained_attention --sentence "..." '
+        "(make install-pretrained installs the model)."
     ),
 }
 RESOURCES = (
