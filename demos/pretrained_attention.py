@@ -26,17 +26,17 @@ from demos.core import DemoError, DemoResult, Explorer, Narrator, format_number,
 
 ID = "pretrained_attention"
 TITLE = {
-    "ja": "学習済みモデルの注意: MiniLM の 6 層 × 12 ヘッドを読む",
+    "ja": "学習済みモデルの注意: MiniLMの6層×12ヘッドを読む",
     "en": "A trained model's attention: reading MiniLM's 6 layers x 12 heads",
 }
 SUMMARY = {
     "ja": (
-        "公開されている学習済みエンコーダ all-MiniLM-L6-v2 の重みを、このサイト自前のエンコーダ層に"
+        "公開されている学習済みエンコーダall-MiniLM-L6-v2の重みを、このサイト自前のエンコーダ層に"
         "読み込んで動かします。文書に載っている文の類似度を再現して正しさを確かめたうえで、"
         "「it」から先行詞へ、「the」から名詞へ注意を向けるヘッドを、別の文の集合で測った基準で"
         "選びます。最小対の文での重みと、同じ構造をランダムな重みで動かした結果も並べます。"
-        "自分の英文は python -m demos run pretrained_attention --sentence \"...\" で試せます"
-        "(モデルは make install-pretrained で入ります)。"
+        '自分の英文はpython -m demos run pretrained_attention --sentence "..."で試せます'
+        "(モデルはmake install-pretrainedで入ります)。"
     ),
     "en": (
         "The published weights of the pretrained encoder all-MiniLM-L6-v2 run inside this "
@@ -258,7 +258,7 @@ def run(device: str = "cpu", seed: int = 0, sentence: str | None = None) -> Demo
     }
     explorer = [
         Explorer(
-            name={"en": f"layer {layer + 1}", "ja": f"第 {layer + 1} 層"},
+            name={"en": f"layer {layer + 1}", "ja": f"第{layer + 1}層"},
             tokens=list(tokens),
             heads={f"head {h + 1}": att[layer, h] for h in range(att.shape[1])},
         )
@@ -315,14 +315,14 @@ def _narrate(
         f"all-MiniLM-L6-v2: {cfg.num_hidden_layers} layers, {cfg.num_attention_heads} heads, "
         f"C = {cfg.hidden_size}, head_dim = {cfg.hidden_size // cfg.num_attention_heads}; "
         "weights read by name into our own encoder layers.",
-        f"all-MiniLM-L6-v2: {cfg.num_hidden_layers} 層、{cfg.num_attention_heads} ヘッド、"
+        f"all-MiniLM-L6-v2: {cfg.num_hidden_layers}層、{cfg.num_attention_heads}ヘッド、"
         f"C = {cfg.hidden_size}、head_dim = {cfg.hidden_size // cfg.num_attention_heads}。"
         "重みを名前で対応づけて、このサイト自前のエンコーダ層に読み込みます。",
     )
     n.say(
         "Cosine similarities of the three sentences in the model's documentation "
         "(documented values in brackets):",
-        "モデルの文書にある 3 つの文のコサイン類似度です(括弧内は文書に載っている値):",
+        "モデルの文書にある3つの文のコサイン類似度です(括弧内は文書に載っている値):",
     )
     for i, row in enumerate(sims):
         cells = "  ".join(
@@ -337,7 +337,7 @@ def _narrate(
     n.say(
         f"largest difference {err:.1e}: "
         + ("the published weights, computed correctly." if same else "NOT the documented values."),
-        f"最大の差は {err:.1e} です。"
+        f"最大の差は{err:.1e}です。"
         + ("公開された重みを正しく計算できています。" if same else "文書の値と一致しません。"),
     )
 
@@ -347,29 +347,29 @@ def _narrate(
     n.say(
         f'pronoun head: layer {pl}, head {ph} (largest mean weight from "it" to its antecedent '
         f"over {len(PRONOUN_SET)} other sentences)",
-        f"代名詞ヘッド: 第 {pl} 層のヘッド {ph}(別の {len(PRONOUN_SET)} 文で「it」から先行詞への"
+        f"代名詞ヘッド: 第{pl}層のヘッド{ph}(別の{len(PRONOUN_SET)}文で「it」から先行詞への"
         "平均の重みが最大のヘッド)",
     )
     n.say(
         f'article head: layer {al}, head {ah} (largest mean weight from "the" to its noun '
         f"over {len(ARTICLE_SET)} other sentences)",
-        f"冠詞ヘッド: 第 {al} 層のヘッド {ah}(別の {len(ARTICLE_SET)} 文で「the」から名詞への"
+        f"冠詞ヘッド: 第{al}層のヘッド{ah}(別の{len(ARTICLE_SET)}文で「the」から名詞への"
         "平均の重みが最大のヘッド)",
     )
     n.say(f"sentence: {SENTENCE}", f"文: {SENTENCE}")
     n.say(f"tokens: {' '.join(tokens)}", f"トークン: {' '.join(tokens)}")
     n.say(
         f'layer {al} head {ah}: "the" -> "animal" {_fmt(m["article_noun_weight"])}',
-        f"第 {al} 層ヘッド {ah}: 「the」→「animal」{_fmt(m['article_noun_weight'])}",
+        f"第{al}層ヘッド{ah}: 「the」→「animal」{_fmt(m['article_noun_weight'])}",
     )
     n.say(
         f'layer {pl} head {ph}: "it" -> "animal" {_fmt(m["pronoun_antecedent_weight"])}, '
         f'"it" -> "street" {_fmt(m["pronoun_street_weight"])}',
-        f"第 {pl} 層ヘッド {ph}: 「it」→「animal」{_fmt(m['pronoun_antecedent_weight'])}、"
+        f"第{pl}層ヘッド{ph}: 「it」→「animal」{_fmt(m['pronoun_antecedent_weight'])}、"
         f"「it」→「street」{_fmt(m['pronoun_street_weight'])}",
     )
 
-    n.heading("Minimal pairs: one word changes the antecedent", "最小対: 1 語で先行詞が変わる文")
+    n.heading("Minimal pairs: one word changes the antecedent", "最小対: 1語で先行詞が変わる文")
     for p in pairs:
         n.say(
             f'{p["sentence"]}\n  "it" -> {p["right"]} (meant) {_fmt(p["right_weight"])}, '
@@ -380,7 +380,7 @@ def _narrate(
     right, total = m["minimal_pairs_right_over_wrong"], m["minimal_pairs"]
     n.say(
         f"the head prefers the meant noun in {right} of {total} sentences.",
-        f"このヘッドが指す語のほうに大きな重みを置いたのは {total} 文中 {right} 文です。",
+        f"このヘッドが指す語のほうに大きな重みを置いたのは{total}文中{right}文です。",
     )
 
     n.heading("The same architecture with random weights", "同じ構造をランダムな重みで")
@@ -388,9 +388,9 @@ def _narrate(
         f"largest weight any of the {cfg.num_hidden_layers * cfg.num_attention_heads} heads gives "
         f'from "it" to "animal": {_fmt(m["random_init_max_offdiagonal_weight"])} '
         f"(spread evenly it would be 1/{len(tokens)} = {_fmt(m['uniform_weight'])})",
-        f"{cfg.num_hidden_layers * cfg.num_attention_heads} 個のどのヘッドでも、「it」から「animal」"
-        f"への重みは最大 {_fmt(m['random_init_max_offdiagonal_weight'])} です"
-        f"(均等に配れば 1/{len(tokens)} = {_fmt(m['uniform_weight'])})。",
+        f"{cfg.num_hidden_layers * cfg.num_attention_heads}個のどのヘッドでも、「it」から「animal」"
+        f"への重みは最大{_fmt(m['random_init_max_offdiagonal_weight'])}です"
+        f"(均等に配れば1/{len(tokens)} = {_fmt(m['uniform_weight'])})。",
     )
 
     if own is not None:
@@ -399,7 +399,7 @@ def _narrate(
         n.say(f"tokens: {' '.join(own_tokens)}", f"トークン: {' '.join(own_tokens)}")
         n.say(
             "strongest links between two different words, one per head:",
-            "ヘッドごとに、異なる 2 語のあいだで最も強いつながり:",
+            "ヘッドごとに、異なる2語のあいだで最も強いつながり:",
         )
         for link in links:
             text = (
@@ -408,7 +408,7 @@ def _narrate(
             )
             n.say(
                 text,
-                f"  第 {link['layer']} 層ヘッド {link['head']}: "
+                f"  第{link['layer']}層ヘッド{link['head']}: "
                 f"「{link['query']}」→「{link['key']}」{_fmt(link['weight'])}",
             )
 
@@ -420,11 +420,11 @@ def _narrate(
         "q·k is the same in both: what the projections learned from text made the pattern. Yet "
         f"the head is no clean resolver: it prefers the meant noun in only {right} of {total} "
         "minimal-pair sentences. Read heads as learned habits, not as reasoning.",
-        "ランダムな重みでは「it」と「animal」を結ぶヘッドはありません(最大 "
-        f"{_fmt(m['random_init_max_offdiagonal_weight'])})。学習後は 1 つのヘッドが "
-        f"{_fmt(m['pronoun_antecedent_weight'])}、{gap:.0f} 倍の重みを置きます。掛け算 q·k は"
+        "ランダムな重みでは「it」と「animal」を結ぶヘッドはありません(最大"
+        f"{_fmt(m['random_init_max_offdiagonal_weight'])})。学習後は1つのヘッドが"
+        f"{_fmt(m['pronoun_antecedent_weight'])}、{gap:.0f}倍の重みを置きます。掛け算q·kは"
         "どちらも同じで、パターンを作ったのはテキストから学んだ射影です。それでも、このヘッドは"
-        f"きれいな照応解析器ではありません。最小対で指す語を選べたのは {total} 文中 {right} 文"
+        f"きれいな照応解析器ではありません。最小対で指す語を選べたのは{total}文中{right}文"
         "だけです。ヘッドは推論ではなく、学習で身についた癖として読んでください。",
     )
     return n.lines
@@ -463,15 +463,15 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Any, dict[s
                     spine.set_linewidth(2.5)
     grid.colorbar(image, ax=axes, shrink=0.6, label="重み" if ja else "weight")
     grid.suptitle(
-        f"全ヘッドの注意(赤: 代名詞ヘッド L{pl} H{ph}、橙: 冠詞ヘッド L{al} H{ah})"
+        f"全ヘッドの注意(赤: 代名詞ヘッドL{pl} H{ph}、橙: 冠詞ヘッドL{al} H{ah})"
         if ja
         else f"Every head (red: pronoun head L{pl} H{ph}, orange: article head L{al} H{ah})",
         fontsize=10,
     )
     grid_alt = {
         "ja": (
-            f"6 層 × 12 ヘッドの注意マップ。文は「{SENTENCE}」。代名詞ヘッドは第 {pl} 層ヘッド {ph}、"
-            f"冠詞ヘッドは第 {al} 層ヘッド {ah} です。"
+            f"6層× 12ヘッドの注意マップ。文は「{SENTENCE}」。代名詞ヘッドは第{pl}層ヘッド{ph}、"
+            f"冠詞ヘッドは第{al}層ヘッド{ah}です。"
         ),
         "en": (
             f"Attention maps of all 6 x 12 heads for '{SENTENCE}'. Pronoun head: layer {pl} "
@@ -497,9 +497,9 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Any, dict[s
     axes[0].set_ylabel("重み" if ja else "weight")
     compare_alt = {
         "ja": (
-            f"第 {pl} 層ヘッド {ph} で「it」が各トークンに置く重み。学習済みでは animal に "
-            f"{_fmt(trained_row[tokens.index('animal')])}、ランダムな重みでは "
-            f"{_fmt(random_row[tokens.index('animal')])} です。"
+            f"第{pl}層ヘッド{ph}で「it」が各トークンに置く重み。学習済みではanimalに"
+            f"{_fmt(trained_row[tokens.index('animal')])}、ランダムな重みでは"
+            f"{_fmt(random_row[tokens.index('animal')])}です。"
         ),
         "en": (
             f'Weights from "it" in layer {pl} head {ph}: trained, '
@@ -523,13 +523,13 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Any, dict[s
     ax.set_ylim(0, 1)
     ax.set_ylabel("重み" if ja else "weight")
     ax.set_title(
-        f"最小対での「it」の重み(L{pl} H{ph})" if ja else f'"it" on minimal pairs (L{pl} H{ph})',
+        f"最小対での「it」の重み(L{pl} H{ph})" if ja else f'"it" on minimal pairs(L{pl} H{ph})',
         fontsize=10,
     )
     ax.legend(fontsize=8)
     right, total = m["minimal_pairs_right_over_wrong"], m["minimal_pairs"]
     pairs_alt = {
-        "ja": f"最小対 {total} 文で、代名詞ヘッドが指す語に大きな重みを置いたのは {right} 文です。",
+        "ja": f"最小対{total}文で、代名詞ヘッドが指す語に大きな重みを置いたのは{right}文です。",
         "en": f"On {total} minimal-pair sentences the pronoun head prefers the meant noun in {right}.",
     }
     return [
