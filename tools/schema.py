@@ -104,12 +104,6 @@ class Record:
     def optional(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if not f.required)
 
-    def field(self, name: str) -> Field:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
-
 
 TOPIC = Record(
     "topic",
