@@ -23,12 +23,10 @@ PENDING = {
     "seq2seq_attention",
     "multi_head",
     "masks",
-    "positional_encoding",
     "bert_style_encoder",
     "learned_attention",
     "image_self_attention",
     "detr_object_queries",
-    "attention_at_scale",
 }
 KANA = re.compile(r"[\u3040-\u30ff]")
 
