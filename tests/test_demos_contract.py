@@ -21,8 +21,6 @@ IDS = registry.DEMO_IDS
 PENDING = {
     "qkv_step_by_step",
     "seq2seq_attention",
-    "multi_head",
-    "masks",
     "bert_style_encoder",
     "learned_attention",
     "image_self_attention",
