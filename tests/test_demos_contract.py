@@ -21,7 +21,6 @@ IDS = registry.DEMO_IDS
 PENDING = {
     "qkv_step_by_step",
     "seq2seq_attention",
-    "bert_style_encoder",
     "learned_attention",
     "image_self_attention",
     "detr_object_queries",
