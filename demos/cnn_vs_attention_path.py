@@ -88,8 +88,8 @@ class ConvStack(nn.Module):
     def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
         """Run ``x`` of shape ``(B, C, n)``; return the output of every layer, each ``(B, C, n)``."""
         outs = []
-        for conv in self.convs:
-            span = (self.k - 1) * conv.dilation[0]
+        for i, conv in enumerate(self.convs):
+            span = (self.k - 1) * dilation(self.kind, i, self.k)
             pad = (span, 0) if self.kind != "centred" else (span // 2, span // 2)
             x = torch.tanh(conv(nn.functional.pad(x, pad)))  # (B, C, n)
             outs.append(x)
