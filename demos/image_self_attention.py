@@ -126,9 +126,7 @@ class SelfAttention2d(nn.Module):
         self.f = nn.Conv2d(channels, inner, 1)
         self.g = nn.Conv2d(channels, inner, 1)
 
-    def forward(
-        self, x: torch.Tensor, values: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, x: torch.Tensor, values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Attend over pixels.
 
         Args:
@@ -162,9 +160,7 @@ def noisy_batch(
     return torch.tensor(noisy, dtype=dtype, device=device)  # (B, 3, H, W)
 
 
-def train(
-    block: SelfAttention2d, rng: np.random.Generator, steps: int = STEPS
-) -> list[float]:
+def train(block: SelfAttention2d, rng: np.random.Generator, steps: int = STEPS) -> list[float]:
     """Adam on fresh noisy images each step: predict each pixel from the others.
 
     Returns the loss every 50 steps.
@@ -348,8 +344,7 @@ def claims(result: DemoResult) -> dict[str, bool]:
         "far_square_gets_about_half": 0.35
         < m["far_square_weight_trained"] / m["same_colour_weight_trained"]
         < 0.65,
-        "trained_output_is_cleaner_than_the_input": m["denoised_error_trained"]
-        < m["noisy_error"],
+        "trained_output_is_cleaner_than_the_input": m["denoised_error_trained"] < m["noisy_error"],
     }
 
 

@@ -324,8 +324,10 @@ def claims(result: DemoResult) -> dict[str, bool]:
             for before, after in zip(m["max_weight_unscaled"], m["max_weight_scaled"], strict=True)
         ),
         "scaling_raises_the_smallest_weight": bool(
-            (result.arrays["weights_scaled"].min(axis=1)
-             > result.arrays["weights_unscaled"].min(axis=1)).all()
+            (
+                result.arrays["weights_scaled"].min(axis=1)
+                > result.arrays["weights_unscaled"].min(axis=1)
+            ).all()
         ),
         "large_d_k_saturates_without_scaling": m["random_d64_max_weight_unscaled"] > 0.9
         and m["random_d64_max_weight_scaled"] < 0.8,
