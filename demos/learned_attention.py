@@ -283,7 +283,11 @@ def _run(device: str, seed: int) -> DemoResult:
         "heldout_accuracy_init": before["accuracy"],
         "article_modifier_noun_weight": after["modifier_weight"],
         "showcase_noun_weight_min": float(
-            min(att[a, s] for _, att, arts, _, nouns in rows_after for a, s in zip(arts, nouns))
+            min(
+                att[a, k]
+                for _, att, arts, _, nouns in rows_after
+                for a, k in zip(arts, nouns, strict=True)
+            )
         ),
         "final_loss": losses[-1],
     }
