@@ -451,6 +451,7 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dic
                 vmin=0.0,
                 vmax=1.0,
                 colorbar=False,
+                annotate=True,
             )
     fig.colorbar(image, ax=axes, shrink=0.8, label=t["weight"])
     m = result.metrics
