@@ -370,13 +370,13 @@ LABELS = {
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """The image, the noisy input, the query pixel's map before and after, the output."""
-    from demos.plotting import new_figure
+    from demos.plotting import new_figure, shared_limits
 
     t = LABELS[lang]
     a = result.arrays
     fig = new_figure(13.0, 3.2)
     axes = fig.subplots(1, 5)
-    vmax = float(max(a["attention_init"].max(), a["attention_trained"].max()))
+    _, vmax = shared_limits(a["attention_init"], a["attention_trained"])
     maps = None
     for ax, key in zip(axes, ("image", "noisy", "init", "trained", "denoised"), strict=True):
         if key in ("init", "trained"):
