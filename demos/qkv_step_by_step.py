@@ -364,7 +364,9 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dic
     a = result.arrays
     fig = new_figure(11.0, 3.6)
     left, mid, right = fig.subplots(1, 3)
-    heatmap(left, a["scores_unscaled"], t["tokens"], t["tokens"], t["scores"], vmin=0.0)
+    heatmap(
+        left, a["scores_unscaled"], t["tokens"], t["tokens"], t["scores"], vmin=0.0, fmt="{:.0f}"
+    )
     heatmap(mid, a["weights_unscaled"], t["tokens"], t["tokens"], t["plain"], vmin=0, vmax=1)
     heatmap(right, a["weights_scaled"], t["tokens"], t["tokens"], t["scaled"], vmin=0, vmax=1)
     for ax in (left, mid, right):
