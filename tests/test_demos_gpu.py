@@ -35,6 +35,7 @@ TRAINED = {
     "seq2seq_attention": 0.05,
     "bert_style_encoder": 0.05,
     "learned_attention": 0.05,
+    "image_self_attention": 0.05,
     "similarity_vs_projection": 0.05,
 }
 # Metrics that are differences from a reference: on a GPU they only need to stay small.
