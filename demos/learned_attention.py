@@ -15,6 +15,8 @@ its own noun.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from matplotlib.figure import Figure
@@ -244,6 +246,35 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
         return _run(device, seed)
 
 
+@torch.no_grad()
+def score_parts(model: ArticleModel, first: tuple[str, ...], second: tuple[str, ...]) -> dict:
+    """Split each article's raw scores ``q . k_j / sqrt(C)`` into a word and a position part.
+
+    ``k_j = W_K (word_j + position_j) + b_K``, so the score is
+    ``q . W_K word_j / sqrt(C)`` (word part) plus ``q . (W_K position_j + b_K) / sqrt(C)``
+    (position part). The query ``q`` of an article is made from "the" and its position alone.
+
+    Returns:
+        ``words``, ``articles``, ``nouns`` and the parts ``word``, ``position``, each ``(2, T')``.
+    """
+    s = encode(first, second)
+    L = len(s["words"])
+    C = model.attn.n_embd
+    w_q, w_k, _ = model.attn.c_attn.weight.split(C, dim=0)  # 3 x (C, C)
+    b_q, b_k, _ = model.attn.c_attn.bias.split(C, dim=0)  # 3 x (C,)
+    ids = torch.tensor(s["ids"][:L], device=w_q.device)
+    word = model.tok(ids)  # (T', C)
+    place = model.pos.weight[:L]  # (T', C)
+    q = (word + place)[torch.tensor(s["articles"], device=w_q.device)] @ w_q.T + b_q  # (2, C)
+    return {
+        "words": s["words"],
+        "articles": s["articles"],
+        "nouns": s["nouns"],
+        "word": to_numpy(q @ (word @ w_k.T).T) / C**0.5,  # (2, T')
+        "position": to_numpy(q @ (place @ w_k.T + b_k).T) / C**0.5,  # (2, T')
+    }
+
+
 def _attention_rows(
     model: ArticleModel, device: str
 ) -> list[tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
@@ -275,6 +306,9 @@ def _run(device: str, seed: int) -> DemoResult:
     losses = train(model, generator(seed), device)
     after = evaluate(model, test, device)
     rows_after = _attention_rows(model, device)
+    parts = score_parts(model, *SHOWCASE[-1])
+    function_words = [i for i, w in enumerate(parts["words"]) if w in ("the", "and")]
+    noun_slots = [i for i, w in enumerate(parts["words"]) if w in GENDER]
 
     metrics: dict[str, float | int | list] = {
         "article_noun_weight": after["noun_weight"],
@@ -282,6 +316,12 @@ def _run(device: str, seed: int) -> DemoResult:
         "article_noun_weight_init": before["noun_weight"],
         "heldout_accuracy_init": before["accuracy"],
         "article_modifier_noun_weight": after["modifier_weight"],
+        "position_part_peak_is_own_noun": [
+            int(np.argmax(parts["position"][i]) == parts["nouns"][i]) for i in range(2)
+        ],
+        "first_article_word_part_gap": float(
+            parts["word"][0, noun_slots].min() - parts["word"][0, function_words].max()
+        ),
         "showcase_noun_weight_min": float(
             min(
                 att[a, k]
@@ -360,6 +400,34 @@ def _run(device: str, seed: int) -> DemoResult:
             )
             pred = ARTICLES[int(np.argmax(lg))]
             n.say(f"  the@{a} -> {pred}   {weights}", f"  the@{a} → {pred}   {weights}")
+    n.heading("How the query of 'the' finds its noun", "the のクエリが名詞を見つけるしくみ")
+    n.say(
+        "The score of key j is q . k_j / sqrt(C) with k_j = W_K (word_j + position_j) + b_K, so\n"
+        "it splits into a word part, q . W_K word_j / sqrt(C), and a position part,\n"
+        "q . (W_K position_j + b_K) / sqrt(C). For the third held-out sentence:",
+        "キー j のスコアは q . k_j / sqrt(C) で、k_j = W_K (word_j + position_j) + b_K なので、\n"
+        "単語の部分 q . W_K word_j / sqrt(C) と位置の部分 q . (W_K position_j + b_K) / sqrt(C) に"
+        "分けられます。\n未知の文 3 では次のとおりです:",
+    )
+    n.say(" ".join(parts["words"]), " ".join(parts["words"]))
+    for i, a in enumerate(parts["articles"]):
+        for key, label in (("word", "word    "), ("position", "position")):
+            row = "  ".join(
+                f"{w}:{format_number(x, 1)}"
+                for w, x in zip(parts["words"], parts[key][i], strict=True)
+            )
+            n.say(f"  the@{a} {label} {row}", f"  the@{a} {label} {row}")
+    gap = math.floor(10 * metrics["first_article_word_part_gap"]) / 10  # "at least": round down
+    n.say(
+        "For each 'the' the position part is highest at its own noun (positions "
+        f"{parts['nouns'][0]} and {parts['nouns'][1]}).\n"
+        "For the first 'the' the word part puts every noun above 'the' and 'and' (by at least "
+        f"{format_number(gap, 1)}).\nAdded up, they pick the noun that closes the phrase.",
+        "どちらの the でも、位置の部分(position)は自分の名詞の位置("
+        f"{parts['nouns'][0]} と {parts['nouns'][1]})で最大です。\n"
+        "1 つ目の the では、単語の部分(word)がどの名詞も the や and より高くしています"
+        f"(差は {format_number(gap, 1)} 以上)。\n2 つを足すと、句を閉じる名詞が選ばれます。",
+    )
     n.notice(
         "Nothing in the architecture knows about articles or nouns. The query of 'the' is\n"
         "made from the word and its position alone; training shaped W_Q, W_K and the\n"
@@ -411,6 +479,8 @@ def claims(result: DemoResult) -> dict[str, bool]:
         "heldout_articles_are_right": m["heldout_accuracy"] > 0.95,
         "modifier_nouns_get_little": m["article_modifier_noun_weight"] < 0.05,
         "showcase_articles_look_mostly_at_their_noun": m["showcase_noun_weight_min"] > 0.5,
+        "position_part_peaks_at_the_own_noun": m["position_part_peak_is_own_noun"] == [1, 1],
+        "word_part_puts_nouns_above_function_words": m["first_article_word_part_gap"] > 0,
     }
 
 

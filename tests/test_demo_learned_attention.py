@@ -104,3 +104,24 @@ def test_figure_says_random_weights_and_shares_a_scale(
     m = result.metrics
     assert f"{m['article_noun_weight']:.2f}" in alt["en"]
     assert f"{m['article_noun_weight']:.2f}" in alt["ja"]
+
+
+def test_score_parts_add_up_to_the_attention() -> None:
+    torch.manual_seed(1)
+    model = demo.ArticleModel().double()
+    first, second = demo.SHOWCASE[-1]
+    parts = demo.score_parts(model, first, second)
+    s = demo.encode(first, second)
+    with torch.no_grad():
+        _, att = model(torch.tensor(s["ids"][None]), torch.tensor(s["articles"][None]))
+    L = len(s["words"])
+    scores = parts["word"] + parts["position"]  # (2, L)
+    expected = np.exp(scores - scores.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(att[0].numpy()[s["articles"], :L], expected, atol=1e-12)
+
+
+def test_narration_explains_the_score_parts(result: DemoResult) -> None:
+    en = "\n".join(result.lines["en"])
+    assert "position part is highest at its own noun" in en
+    assert result.metrics["position_part_peak_is_own_noun"] == [1, 1]
