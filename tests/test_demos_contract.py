@@ -19,17 +19,8 @@ IDS = registry.DEMO_IDS
 # Demos not yet narrating in Japanese with claims: each id leaves this set when its module does
 # (the strict xfail then reminds whoever forgets).
 PENDING = {
-    "word_vectors",
     "seq2seq_attention",
-    "multi_head",
-    "masks",
-    "positional_encoding",
-    "bert_style_encoder",
-    "similarity_vs_projection",
-    "cnn_vs_attention_path",
     "detr_object_queries",
-    "attention_variants",
-    "attention_at_scale",
 }
 KANA = re.compile(r"[\u3040-\u30ff]")
 
