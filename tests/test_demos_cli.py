@@ -46,7 +46,7 @@ def test_run_prints_the_narration():
     proc = demos("run", "qkv_step_by_step", "--device", "cpu", "--seed", "0")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == "== Inputs =="
+    assert lines[0] == "== Where the numbers come from =="
     assert "== What to notice ==" in lines
     assert proc.stderr == ""
 
