@@ -111,7 +111,7 @@ PAD, BOS, EOS = "<pad>", "<s>", "</s>"
 # Sentences are shown with a visible separator between words: the tokens are what the model
 # sees, and the separator keeps the example from reading as a quotation of its source.
 WORD_SEP = " · "
-EMBED, HIDDEN, ATTN = 16, 32, 32
+EMBED, ENC_HIDDEN, HIDDEN, ATTN = 16, 16, 32, 32
 STEPS = 150
 BATCH = 64
 LR = 1e-2
@@ -201,91 +201,131 @@ class AdditiveAttention(nn.Module):
         return context, weights
 
 
-class Seq2Seq(nn.Module):
-    """Word-wise encoder, GRU decoder fed ``[previous word; context]``.
+class BiGRUEncoder(nn.Module):
+    """Bahdanau's encoder: a forward and a backward GRU read the sentence.
 
-    The output adds a read-out of the context to a read-out of the state (no product of the
-    two), which keeps the model from naming a word it did not look at by elimination.
+    The annotation of word j is ``h_j = [forward state after j; backward state after j]``: the
+    forward arrow has read words 1..j, the backward arrow words j..T, so ``h_j`` is centred on
+    word j but knows the whole sentence.
     """
 
-    def __init__(self, src_vocab: int, tgt_vocab: int):
+    def __init__(self, vocab: int):
         super().__init__()
-        self.src_emb = nn.Embedding(src_vocab, EMBED)
+        self.emb = nn.Embedding(vocab, EMBED)
+        self.rnn = nn.GRU(EMBED, ENC_HIDDEN, batch_first=True, bidirectional=True)
+
+    def forward(
+        self, src: torch.Tensor, lengths: list[int]
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``src`` ``(B, T_src)`` -> ``(annotations (B, T_src, 2 * ENC_HIDDEN), summary)``.
+
+        ``summary`` ``(B, 2 * ENC_HIDDEN)`` is the forward arrow's last state beside the backward
+        arrow's last state (the one at the first word): what a model without attention gets.
+        """
+        T = src.shape[1]
+        packed = nn.utils.rnn.pack_padded_sequence(
+            self.emb(src), torch.tensor(lengths), batch_first=True, enforce_sorted=False
+        )
+        out, last = self.rnn(packed)  # last: (2, B, ENC_HIDDEN), forward then backward
+        h, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=T)
+        summary = torch.cat([last[0], last[1]], dim=-1)  # (B, 2 * ENC_HIDDEN)
+        return h, summary  # h: (B, T_src, 2 * ENC_HIDDEN)
+
+
+class Seq2Seq(nn.Module):
+    """Bidirectional GRU encoder, GRU decoder fed ``[previous word; context]``.
+
+    With ``attention=True`` the context of output word i is Bahdanau's: an additive attention
+    scored with the decoder's previous state ``s_{i-1}``. With ``attention=False`` it is the
+    encoder's summary, the same vector at every step (the seq2seq of Cho et al. and Sutskever
+    et al.). Everything else is shared. The start state is learned and the same for every
+    sentence, so the context is the decoder's only road to the source. The output adds a
+    read-out of the context to a read-out of the state.
+    """
+
+    def __init__(self, src_vocab: int, tgt_vocab: int, attention: bool = True):
+        super().__init__()
+        enc_dim = 2 * ENC_HIDDEN
+        self.encoder = BiGRUEncoder(src_vocab)
         self.tgt_emb = nn.Embedding(tgt_vocab, EMBED)
-        enc_dim = HIDDEN
-        self.encoder = nn.Sequential(nn.Linear(EMBED, HIDDEN), nn.Tanh())
-        self.attention = AdditiveAttention(HIDDEN, enc_dim, ATTN)
+        self.attention = AdditiveAttention(HIDDEN, enc_dim, ATTN) if attention else None
         self.cell = nn.GRUCell(EMBED + enc_dim, HIDDEN)
         self.out = nn.Linear(enc_dim, tgt_vocab)
         self.out_state = nn.Linear(HIDDEN, tgt_vocab)
-        # A learned start state (the same for every sentence): the first query can then ask
-        # for "the subject" without carrying any information about this particular source.
         self.s0 = nn.Parameter(torch.zeros(HIDDEN))
 
-    def encode(self, src: torch.Tensor) -> torch.Tensor:
-        """``src`` ``(B, T_src)`` -> annotations ``(B, T_src, HIDDEN)``, one per word."""
-        return self.encoder(self.src_emb(src))
-
     def decode_step(
-        self, prev: torch.Tensor, s: torch.Tensor, h: torch.Tensor, padding_mask: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """One output word: attend with the old state, update the state, predict.
+        self,
+        prev: torch.Tensor,
+        s: torch.Tensor,
+        h: torch.Tensor,
+        summary: torch.Tensor,
+        padding_mask: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """One output word: attend with the previous state, update the state, predict.
 
         Args:
             prev: Previous target word ids, ``(B,)``.
-            s: Previous decoder state, ``(B, HIDDEN)``.
-            h: Encoder annotations, ``(B, T_src, HIDDEN)``.
+            s: Previous decoder state ``s_{i-1}``, ``(B, HIDDEN)``.
+            h: Encoder annotations, ``(B, T_src, 2 * ENC_HIDDEN)``.
+            summary: Encoder summary, ``(B, 2 * ENC_HIDDEN)`` (used without attention).
             padding_mask: ``(B, T_src)``, True for real source tokens.
 
         Returns:
-            ``(logits (B, tgt_vocab), new state (B, HIDDEN), weights (B, T_src))``.
+            ``(logits (B, tgt_vocab), new state (B, HIDDEN), weights (B, T_src) or None)``.
         """
         e = self.tgt_emb(prev)  # (B, EMBED)
-        context, weights = self.attention(s, h, padding_mask)  # (B, HIDDEN), (B, T_src)
+        if self.attention is None:
+            context, weights = summary, None  # (B, 2 * ENC_HIDDEN)
+        else:
+            context, weights = self.attention(s, h, padding_mask)  # (B, 2 * ENC_HIDDEN)
         s = self.cell(torch.cat([e, context], dim=-1), s)  # (B, HIDDEN)
         logits = self.out(context) + self.out_state(s)  # (B, tgt_vocab)
         return logits, s, weights
 
     def forward(
-        self, src: torch.Tensor, padding_mask: torch.Tensor, tgt_in: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+        self, src: torch.Tensor, lengths: list[int], tgt_in: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Teacher forcing on inputs ``tgt_in`` ``(B, T_tgt)``.
 
         Returns:
-            ``(logits (B, T_tgt, tgt_vocab), weights (B, T_tgt, T_src))``.
+            ``(logits (B, T_tgt, tgt_vocab), weights (B, T_tgt, T_src) or None)``.
         """
-        h = self.encode(src)
+        h, summary = self.encoder(src, lengths)
+        mask = make_padding_mask(lengths, src.shape[1], src.device)  # (B, T_src)
         s = self.s0.expand(src.shape[0], HIDDEN)  # (B, HIDDEN): the same for every sentence
         logits, weights = [], []
         for t in range(tgt_in.shape[1]):
-            step_logits, s, step_weights = self.decode_step(tgt_in[:, t], s, h, padding_mask)
+            step_logits, s, step_weights = self.decode_step(tgt_in[:, t], s, h, summary, mask)
             logits.append(step_logits)
             weights.append(step_weights)
-        return torch.stack(logits, dim=1), torch.stack(weights, dim=1)
+        att = torch.stack(weights, dim=1) if self.attention is not None else None
+        return torch.stack(logits, dim=1), att
 
     @torch.no_grad()
-    def translate(
-        self, src: torch.Tensor, bos: int, eos: int, max_len: int = 10
-    ) -> tuple[list[int], torch.Tensor, list[torch.Tensor]]:
-        """Greedy decoding of one sentence ``src`` ``(1, T_src)``.
+    def greedy(
+        self, src: torch.Tensor, lengths: list[int], bos: int, max_len: int
+    ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]:
+        """Greedy decoding of a batch, each step fed its own previous output.
 
         Returns:
-            ``(word ids, weights (T_out, T_src), decoder states used as queries)``.
+            ``(word ids (B, max_len), weights (B, max_len, T_src) or None, the states used as
+            queries (B, max_len, HIDDEN))``.
         """
-        mask = torch.ones_like(src, dtype=torch.bool)
-        h = self.encode(src)
-        s = self.s0[None]  # (1, HIDDEN)
-        prev = torch.tensor([bos], device=src.device)
+        B = src.shape[0]
+        h, summary = self.encoder(src, lengths)
+        mask = make_padding_mask(lengths, src.shape[1], src.device)  # (B, T_src)
+        s = self.s0.expand(B, HIDDEN)  # (B, HIDDEN)
+        prev = torch.full((B,), bos, device=src.device)
         words, rows, queries = [], [], []
         for _ in range(max_len):
-            queries.append(s[0].clone())
-            logits, s, weights = self.decode_step(prev, s, h, mask)
-            prev = logits.argmax(-1)
-            words.append(int(prev))
-            rows.append(weights[0])
-            if int(prev) == eos:
-                break
-        return words, torch.stack(rows), queries
+            queries.append(s)
+            logits, s, weights = self.decode_step(prev, s, h, summary, mask)
+            prev = logits.argmax(-1)  # (B,)
+            words.append(prev)
+            rows.append(weights)
+        att = torch.stack(rows, dim=1) if self.attention is not None else None
+        return torch.stack(words, dim=1), att, torch.stack(queries, dim=1)
 
 
 def _batch(sents: list[tuple], src_vocab: list[str], tgt_vocab: list[str]) -> tuple:
@@ -306,33 +346,70 @@ def _batch(sents: list[tuple], src_vocab: list[str], tgt_vocab: list[str]) -> tu
     return src, lengths, tgt_in, tgt_out
 
 
+def train(
+    model: Seq2Seq,
+    rng: np.random.Generator,
+    vocabs: tuple[list[str], list[str]],
+    held_out: set[tuple],
+    device: str,
+) -> list[float]:
+    """Adam on batches of fresh sentences; returns the loss every 50 steps and the last one."""
+    src_vocab, tgt_vocab = vocabs
+    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    losses = []
+    for step in range(STEPS):
+        sents = sample_sentences(rng, BATCH, held_out)
+        src, lengths, tgt_in, tgt_out = _batch(sents, src_vocab, tgt_vocab)
+        logits, _ = model(
+            torch.tensor(src, device=device), lengths, torch.tensor(tgt_in, device=device)
+        )
+        loss = nn.functional.cross_entropy(
+            logits.reshape(-1, len(tgt_vocab)),  # (B * T_tgt, V)
+            torch.tensor(tgt_out, device=device).reshape(-1),  # (B * T_tgt,)
+            ignore_index=0,
+        )
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % 50 == 0 or step == STEPS - 1:
+            losses.append(float(loss.detach()))
+    return losses
+
+
 @torch.no_grad()
 def evaluate(
-    model: Seq2Seq, rng: np.random.Generator, src_vocab: list[str], tgt_vocab: list[str]
-) -> tuple[float, float, float]:
-    """Teacher-forced check on fresh sentences.
+    model: Seq2Seq,
+    sents: list[tuple],
+    vocabs: tuple[list[str], list[str]],
+    device: str,
+) -> dict[str, float]:
+    """Greedy translations of ``sents`` and, with attention, where each content word looks.
 
     Returns:
-        ``(sentence accuracy, share of content words whose argmax weight is on their gold
-        source word, mean weight on the gold source words)``.
+        ``sentence_accuracy`` (share translated exactly, end token included) and, with
+        attention, ``alignment_accuracy`` (share of content words, teacher-forced, whose
+        strongest weight is on the French word they translate) and ``gold_weight`` (mean
+        weight on that word).
     """
-    sents = sample_sentences(rng, EVAL_SENTENCES, set())
+    src_vocab, tgt_vocab = vocabs
     src, lengths, tgt_in, tgt_out = _batch(sents, src_vocab, tgt_vocab)
-    device = model.s0.device
-    mask = make_padding_mask(lengths, src.shape[1], device)  # (B, T_src)
-    logits, weights = model(
-        torch.tensor(src, device=device), mask, torch.tensor(tgt_in, device=device)
-    )
-    pred = to_numpy(logits.argmax(-1))  # (B, T_tgt)
+    src_t = torch.tensor(src, device=device)
+    words, _, _ = model.greedy(src_t, lengths, tgt_vocab.index(BOS), tgt_out.shape[1])
+    pred = to_numpy(words)  # (B, T_tgt)
+    out = {"sentence_accuracy": float(((pred == tgt_out) | (tgt_out == 0)).all(axis=1).mean())}
+    if model.attention is None:
+        return out
+    _, weights = model(src_t, lengths, torch.tensor(tgt_in, device=device))
     w = to_numpy(weights)  # (B, T_tgt, T_src)
-    right = ((pred == tgt_out) | (tgt_out == 0)).all(axis=1)
     hits, gold_weight = [], []
     for b, sent in enumerate(sents):
         for i, g in enumerate(translate_by_rule(*sent)[2]):
             if g is not None:
                 hits.append(int(np.argmax(w[b, i])) in g)
                 gold_weight.append(w[b, i, sorted(g)].sum())
-    return float(right.mean()), float(np.mean(hits)), float(np.mean(gold_weight))
+    out["alignment_accuracy"] = float(np.mean(hits))
+    out["gold_weight"] = float(np.mean(gold_weight))
+    return out
 
 
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
