@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from demos import reference
-from demos.core import DemoResult, Narrator, cpu_threads, seed_everything
+from demos.core import DemoResult, EnglishOnlyNarrator, cpu_threads, seed_everything
 from demos.plotting import new_figure
 from demos.torch_attention import chunked_attention, naive_attention
 
@@ -106,7 +106,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     # part, the input copies and one block of scores, cancels out).
     growth_naive = (naive_mem[-1] - naive_mem[-2]) / (naive_mem[-2] - naive_mem[-3])
     growth_chunked = (chunked_mem[-1] - chunked_mem[-2]) / (chunked_mem[-2] - chunked_mem[-3])
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     n.heading("The cost")
     n.say(f"One head, head_dim = {HEAD_DIM}, float32. For n tokens the naive way builds")
     n.say("scores = q @ k.T of shape (n, n): n^2 numbers, then a softmax over each row.")
@@ -160,7 +160,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     )
 
 
-def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """Peak memory against n on log-log axes."""
     sizes = result.arrays["sizes"]
     fig = new_figure(5.5, 4.0)

@@ -16,8 +16,8 @@ import torch
 from demos import reference
 from demos.core import (
     DemoResult,
+    EnglishOnlyNarrator,
     Explorer,
-    Narrator,
     format_array,
     format_number,
     generator,
@@ -196,6 +196,10 @@ def _slug(name: str) -> str:
     return name.replace(" ", "_")
 
 
+def _both(text: str) -> dict[str, str]:
+    return {"en": text, "ja": text}
+
+
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Score one input with every compatibility function and every distribution function."""
     seed_everything(seed)
@@ -213,7 +217,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     x = torch.tensor(x_np, dtype=dtype, device=device)
     params = {name: torch.tensor(p, dtype=dtype, device=device) for name, p in params_np.items()}
 
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     T = len(TOKENS)
     n.heading("The general attention model")
     n.say(
@@ -296,11 +300,13 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
         "exactly 0; sigmoid scores each key on its own, so the weights no longer compete and do\n"
         "not sum to 1. The Transformer's choice is one cell of this table: scaled dot + softmax."
     )
-    explorer = [Explorer(name="compatibility + distribution", tokens=list(TOKENS), heads=heads)]
+    explorer = [
+        Explorer(name=_both("compatibility + distribution"), tokens=list(TOKENS), heads=heads)
+    ]
     return DemoResult(ID, device, seed, n.lines, arrays, metrics, explorer)
 
 
-def figures(result: DemoResult) -> list[tuple[str, object, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """One grid: for the query token, the weights of every compatibility x distribution pair."""
     from demos.plotting import heatmap, new_figure
 

@@ -15,8 +15,8 @@ from torch import nn
 
 from demos.core import (
     DemoResult,
+    EnglishOnlyNarrator,
     Explorer,
-    Narrator,
     cpu_threads,
     format_number,
     generator,
@@ -183,6 +183,10 @@ def evaluate(
     return out
 
 
+def _both(text: str) -> dict[str, str]:
+    return {"en": text, "ja": text}
+
+
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Train the bidirectional encoder and its causal twin; read the attention maps."""
     with cpu_threads(1):
@@ -212,7 +216,7 @@ def _run(device: str, seed: int) -> DemoResult:
     probs = to_numpy(torch.softmax(logits[0, SHOWCASE_MASK], -1))
     maps_np = [to_numpy(a[0]) for a in maps]  # each (n_head, T, T)
 
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     n.heading("Input and task")
     n.say(
         "BERT reads two segments at once: [CLS] segment A [SEP] segment B [SEP], with a\n"
@@ -283,7 +287,7 @@ def _run(device: str, seed: int) -> DemoResult:
     arrays = {f"layer{i + 1}": att for i, att in enumerate(maps_np)}
     explorer = [
         Explorer(
-            name=f"layer {i + 1}",
+            name=_both(f"layer {i + 1}"),
             tokens=list(show),
             heads={f"head {h + 1}": att[h] for h in range(N_HEAD)},
         )
@@ -292,7 +296,7 @@ def _run(device: str, seed: int) -> DemoResult:
     return DemoResult(ID, device, seed, n.lines, arrays, metrics, explorer)
 
 
-def figures(result: DemoResult) -> list[tuple[str, object, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """A grid of attention maps: one row per layer, one column per head."""
     from demos.plotting import heatmap, new_figure
 

@@ -16,8 +16,8 @@ from torch import nn
 
 from demos.core import (
     DemoResult,
+    EnglishOnlyNarrator,
     Explorer,
-    Narrator,
     format_array,
     precise_dtype,
     seed_everything,
@@ -134,11 +134,15 @@ def jacobian_reach(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) 
     return to_numpy(jac.abs().sum(dim=(1, 3)))
 
 
+def _both(text: str) -> dict[str, str]:
+    return {"en": text, "ja": text}
+
+
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Measure the path length of convolution stacks and of one self-attention layer."""
     seed_everything(seed)
     dtype = precise_dtype(device)
-    n_ = Narrator()
+    n_ = EnglishOnlyNarrator()
     n_.heading("The question")
     n_.say(
         "A convolution mixes each position only with its k neighbours, so information from\n"
@@ -230,7 +234,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     tokens = [f"p{i}" for i in range(8)]
     explorer = [
         Explorer(
-            name="one causal self-attention layer (random weights, first 8 positions)",
+            name=_both("one causal self-attention layer (random weights, first 8 positions)"),
             tokens=tokens,
             heads={
                 f"head {h + 1}": _renormalise(to_numpy(attn_weights[h])[:8, :8])
@@ -247,7 +251,7 @@ def _renormalise(w: np.ndarray) -> np.ndarray:
     return w / w.sum(axis=-1, keepdims=True)
 
 
-def figures(result: DemoResult) -> list[tuple[str, object, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """Layers needed vs n, and who-influences-whom maps for two conv layers vs one attention."""
     from demos.plotting import heatmap, new_figure
 

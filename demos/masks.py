@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from demos.core import DemoResult, Explorer, Narrator, seed_everything, to_numpy
+from demos.core import DemoResult, EnglishOnlyNarrator, Explorer, seed_everything, to_numpy
 from demos.plotting import heatmap, new_figure
 from demos.torch_attention import causal_mask, padding_mask, scaled_dot_product_attention
 
@@ -41,6 +41,10 @@ TOL = 1e-5
 
 def _softmax_row(scores: list[float], device: str) -> np.ndarray:
     return to_numpy(torch.softmax(torch.tensor(scores, device=device), dim=-1))
+
+
+def _both(text: str) -> dict[str, str]:
+    return {"en": text, "ja": text}
 
 
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
@@ -80,7 +84,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     all_hidden = _softmax_row([float("-inf")] * 3, device)
     nan_count = int(np.isnan(all_hidden).sum())
 
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     n.heading("A padded batch")
     for b, s in enumerate(SENTENCES):
         n.say(f"sentence {b}: {' '.join(s + [PAD] * (T - len(s)))}   (length {len(s)})")
@@ -121,7 +125,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
         L = len(s)
         explorer.append(
             Explorer(
-                f"sentence {b}: {' '.join(s)}",
+                _both(f"sentence {b}: {' '.join(s)}"),
                 list(s),
                 {"causal + padding": att_n[b, 0, :L, :L], "padding only": att_pad_n[b, 0, :L, :L]},
             )
@@ -150,7 +154,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     )
 
 
-def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """The two masks and the weights of a padded sentence under both."""
     labels = SENTENCES[2] + [PAD] * (result.arrays["causal_mask"].shape[0] - len(SENTENCES[2]))
     fig = new_figure(11.0, 3.6)

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from demos import reference
-from demos.core import DemoResult, Explorer, Narrator, seed_everything, to_numpy
+from demos.core import DemoResult, EnglishOnlyNarrator, Explorer, seed_everything, to_numpy
 from demos.plotting import heatmap, new_figure
 from demos.torch_attention import MultiHeadSelfAttention, padding_mask
 
@@ -54,6 +54,10 @@ TOL_FLOAT32 = 1e-5
 TOL_FLOAT64 = 1e-10
 
 
+def _both(text: str) -> dict[str, str]:
+    return {"en": text, "ja": text}
+
+
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Run hand-written and PyTorch multi-head attention on a padded batch and compare them."""
     seed_everything(seed)
@@ -91,7 +95,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     pad_weight = float((att_n * ~to_numpy(keep)[:, None, None, :]).max())
     n_params = sum(p.numel() for p in mine.parameters())
 
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     n.heading("The batch")
     for b, sentence in enumerate(SENTENCES):
         n.say(f"sentence {b}: {' '.join(sentence + [PAD] * (S - len(sentence)))}")
@@ -146,11 +150,11 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
             "max_weight_on_padding": pad_weight,
             "n_params": float(n_params),
         },
-        explorer=[Explorer(f"sentence 0, {N_HEAD} heads", list(tokens0), heads)],
+        explorer=[Explorer(_both(f"sentence 0, {N_HEAD} heads"), list(tokens0), heads)],
     )
 
 
-def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """The eight heads' attention maps for the first sentence."""
     att = result.arrays["attention"]
     tokens = SENTENCES[0]

@@ -7,7 +7,14 @@ import torch
 from matplotlib.figure import Figure
 
 from demos import reference
-from demos.core import DemoResult, Explorer, Narrator, format_number, seed_everything, to_numpy
+from demos.core import (
+    DemoResult,
+    EnglishOnlyNarrator,
+    Explorer,
+    format_number,
+    seed_everything,
+    to_numpy,
+)
 from demos.plotting import heatmap, new_figure
 from demos.torch_attention import MultiHeadSelfAttention
 
@@ -42,6 +49,10 @@ ORDER_B = ["man", "bites", "dog"]
 TOL = 1e-5
 
 
+def _both(text: str) -> dict[str, str]:
+    return {"en": text, "ja": text}
+
+
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Draw the encodings and show that without them word order is invisible."""
     seed_everything(seed)
@@ -73,7 +84,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     dog_diff_pe = float((ya_pe[0, dog_a] - yb_pe[0, dog_b]).norm())
     dog_norm = float(ya_pe[0, dog_a].norm())
 
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     n.heading("Sinusoidal encodings")
     n.say("PE[pos, 2i] = sin(pos / 10000^(2i/C)), PE[pos, 2i+1] = cos(pos / 10000^(2i/C))")
     n.say(f"One row per position, {C_PLOT} columns; early columns wiggle fast, late ones slowly.")
@@ -129,13 +140,13 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
             "offset_spread_max": max(spread.values()),
         },
         explorer=[
-            Explorer(" ".join(ORDER_A) + " (with positions)", list(ORDER_A), heads_a),
-            Explorer(" ".join(ORDER_B) + " (with positions)", list(ORDER_B), heads_b),
+            Explorer(_both(" ".join(ORDER_A) + " (with positions)"), list(ORDER_A), heads_a),
+            Explorer(_both(" ".join(ORDER_B) + " (with positions)"), list(ORDER_B), heads_b),
         ],
     )
 
 
-def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """The encoding matrix and the dot products between positions."""
     fig = new_figure(10.0, 4.0)
     left, right = fig.subplots(1, 2)

@@ -9,7 +9,14 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from demos.core import DemoResult, Explorer, Narrator, format_number, seed_everything, to_numpy
+from demos.core import (
+    DemoResult,
+    EnglishOnlyNarrator,
+    Explorer,
+    format_number,
+    seed_everything,
+    to_numpy,
+)
 from demos.plotting import heatmap, new_figure
 
 ID = "similarity_vs_projection"
@@ -73,6 +80,10 @@ def _scores(x: torch.Tensor, w_q: torch.Tensor, w_k: torch.Tensor) -> torch.Tens
     return (x @ w_q) @ (x @ w_k).transpose(-2, -1) * (1.0 / math.sqrt(D))  # (N, T, T)
 
 
+def _both(text: str) -> dict[str, str]:
+    return {"en": text, "ja": text}
+
+
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Compare identity, random and learned query/key projections on the same sentences."""
     seed_everything(seed)
@@ -121,7 +132,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
             corr[name] = float(np.corrcoef(s, to_numpy(cosine).ravel())[0, 1])
             example[name] = to_numpy(weights[ex])
 
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     n.heading("Words and sentences")
     n.say(f"Colours {COLOURS} share one direction, fruits {FRUITS} another; d = {D}.")
     n.say(f"{len(sentences)} sentences of two colours and two fruits, e.g. '{' '.join(EXAMPLE)}'.")
@@ -155,11 +166,13 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
             **{f"cosine_correlation_{k}": v for k, v in corr.items()},
             "final_loss": losses[-1],
         },
-        explorer=[Explorer(" ".join(EXAMPLE), list(EXAMPLE), {k: v for k, v in example.items()})],
+        explorer=[
+            Explorer(_both(" ".join(EXAMPLE)), list(EXAMPLE), {k: v for k, v in example.items()})
+        ],
     )
 
 
-def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """The example sentence's weights under the three projections."""
     fig = new_figure(11.0, 3.6)
     for ax, name in zip(fig.subplots(1, 3), ("identity", "random", "learned"), strict=True):

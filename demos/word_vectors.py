@@ -6,7 +6,14 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from demos.core import DemoResult, Explorer, Narrator, format_number, seed_everything, to_numpy
+from demos.core import (
+    DemoResult,
+    EnglishOnlyNarrator,
+    Explorer,
+    format_number,
+    seed_everything,
+    to_numpy,
+)
 from demos.plotting import heatmap, new_figure
 
 ID = "word_vectors"
@@ -46,6 +53,10 @@ FEATURES = np.array(
 NOISE = 0.05
 
 
+def _both(text: str) -> dict[str, str]:
+    return {"en": text, "ja": text}
+
+
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Compute dot-product and cosine similarities of eight toy word vectors."""
     seed_everything(seed)
@@ -69,7 +80,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     asymmetry = float(np.abs(dot_n - dot_n.T).max())
     ki, qu, ap = WORDS.index("king"), WORDS.index("queen"), WORDS.index("apple")
 
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     n.heading("Words as vectors")
     n.say(f"{V} words, each a vector of d = {d} numbers. Axes: {', '.join(AXES)}.")
     n.show("embeddings E (rows: " + ", ".join(WORDS) + ")", emb, precision=2)
@@ -115,11 +126,13 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
             "self_weight_mean": self_weight,
             "asymmetry": asymmetry,
         },
-        explorer=[Explorer("softmax of raw dot products", list(WORDS), {"raw similarity": w_n})],
+        explorer=[
+            Explorer(_both("softmax of raw dot products"), list(WORDS), {"raw similarity": w_n})
+        ],
     )
 
 
-def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """Cosine-similarity heatmap and the softmax of raw dot products."""
     fig = new_figure(9.0, 4.0)
     left, right = fig.subplots(1, 2)
