@@ -21,7 +21,6 @@ IDS = registry.DEMO_IDS
 PENDING = {
     "word_vectors",
     "qkv_step_by_step",
-    "seq2seq_attention",
     "multi_head",
     "masks",
     "positional_encoding",
