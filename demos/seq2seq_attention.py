@@ -851,17 +851,20 @@ def _arrows_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[str
     def arrow(x0: float, y0: float, x1: float, y1: float, **kw: object) -> None:
         ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=10, **kw))
 
+    # Each column: the word, its forward state (left), its backward state (right), h_j on top.
+    dx = 0.2
     for j, tok in enumerate(tokens):
         box(j, rows["word"], tok, "white")
-        box(j, rows["fwd"], "→", "#dbe9f6")
-        box(j, rows["bwd"], "←", "#fde0c5")
+        box(j - dx, rows["fwd"], "→", "#dbe9f6")
+        box(j + dx, rows["bwd"], "←", "#fde0c5")
         box(j, rows["h"], f"h{j}", "#e5e5e5")
-        arrow(j, rows["word"] + 0.25, j, rows["fwd"] - 0.25, color="0.5", lw=0.8)
-        arrow(j + 0.15, rows["fwd"] + 0.25, j + 0.15, rows["h"] - 0.25, color="0.7", lw=0.6)
-        arrow(j - 0.15, rows["bwd"] + 0.25, j - 0.15, rows["h"] - 0.25, color="0.7", lw=0.6)
+        arrow(j - 0.05, rows["word"] + 0.25, j - dx, rows["fwd"] - 0.25, color="0.55", lw=0.8)
+        arrow(j + 0.05, rows["word"] + 0.25, j + dx, rows["bwd"] - 0.25, color="0.55", lw=0.8)
+        arrow(j - dx, rows["fwd"] + 0.25, j - 0.05, rows["h"] - 0.25, color="0.55", lw=0.8)
+        arrow(j + dx, rows["bwd"] + 0.25, j + 0.05, rows["h"] - 0.25, color="0.55", lw=0.8)
         if j < T - 1:
-            arrow(j + 0.3, rows["fwd"], j + 0.7, rows["fwd"], color="#1f5fa8", lw=1.6)
-            arrow(j + 0.7, rows["bwd"], j + 0.3, rows["bwd"], color="#c0560f", lw=1.6)
+            arrow(j - dx + 0.2, rows["fwd"], j + 1 - dx - 0.2, rows["fwd"], color="#1f5fa8", lw=1.6)
+            arrow(j + 1 + dx - 0.2, rows["bwd"], j + dx + 0.2, rows["bwd"], color="#c0560f", lw=1.6)
     for key in ("fwd", "bwd", "h"):
         ax.text(-0.6, rows[key], text[key][lang], ha="right", va="center", fontsize=8)
     s_xy = ((T - 1) / 2, 4.8)
