@@ -73,6 +73,7 @@ N_LAYERS = 3
 N_EMBD, N_HEAD = 32, 2
 STEPS = 300
 TRAIN_LAYOUTS = 2000
+GRAD_CLIP = 0.0
 TEST_IMAGES = 200
 BRUTE_FORCE_IMAGES = 20
 BATCH = 64
@@ -361,6 +362,8 @@ def train(model: MiniDETR, rng: np.random.Generator, device: str) -> list[float]
         loss = sum(_layer_loss(logits[i], boxes[i], batch) for i in range(N_LAYERS))
         opt.zero_grad()
         loss.backward()
+        if GRAD_CLIP:
+            nn.utils.clip_grad_norm_(model.parameters(), GRAD_CLIP)
         opt.step()
         sched.step()
         if step % 100 == 0 or step == STEPS - 1:
