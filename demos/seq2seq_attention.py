@@ -551,10 +551,10 @@ VIEW_NAMES = {
 def _compare(a: float, b: float) -> dict[str, str]:
     """Comparison words for ``a`` against ``b``, picked from the numbers."""
     if abs(a - b) < 1e-12:
-        return {"en": "the same as", "ja": "と同じ"}
+        return {"en": "the same as", "ja": "と同じです"}
     if a > b:
-        return {"en": "higher than", "ja": "より高い"}
-    return {"en": "lower than", "ja": "より低い"}
+        return {"en": "higher than", "ja": "より高い値です"}
+    return {"en": "lower than", "ja": "より低い値です"}
 
 
 def _narrate(n: Narrator, m: dict, losses: dict, views: list) -> None:
@@ -609,8 +609,8 @@ def _narrate(n: Narrator, m: dict, losses: dict, views: list) -> None:
     n.say(
         "A twin without attention has the same encoder and decoder, but its context is the same\n"
         "vector at every step: the encoder's two final states side by side.",
-        "比較用の双子のモデルは、エンコーダもデコーダも同じですが、文脈ベクトルが毎ステップ同じです。\n"
-        "エンコーダの 2 つの最終状態を並べたものを使います。",
+        "比較用に、エンコーダもデコーダも同じで注意だけを持たない双子のモデルも訓練します。\n"
+        "その文脈ベクトルはどのステップでも同じで、エンコーダの 2 つの最終状態を並べたものです。",
     )
     loss_att = " ".join(format_number(x, 3) for x in losses[True])
     loss_no = " ".join(format_number(x, 3) for x in losses[False])
@@ -685,8 +685,8 @@ def _narrate(n: Narrator, m: dict, losses: dict, views: list) -> None:
         f"the {base} of the twin without it. Content words (teacher forcing) whose strongest\n"
         f"weight is on their own French word: {format_number(m['alignment_accuracy'], 3)}; mean "
         f"weight there: {format_number(m['gold_weight'], 3)}.",
-        f"1 語も間違えずに訳せた文の割合は、注意ありで {acc} で、注意なしの双子の {base} {cmp['ja']}値です。\n"
-        f"正解の前の語を与えたとき、いちばん強い重みが自分のフランス語の単語にある内容語の割合は "
+        f"1 語も間違えずに訳せた文の割合は、注意ありでは {acc} で、注意なしの双子の {base} {cmp['ja']}\n"
+        f"正解の直前までの語を与えたとき(教師強制)、いちばん強い重みが自分のフランス語の単語にある内容語の割合は "
         f"{format_number(m['alignment_accuracy'], 3)}、\nその単語に置かれた重みの平均は "
         f"{format_number(m['gold_weight'], 3)} です。",
     )

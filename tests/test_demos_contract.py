@@ -29,7 +29,6 @@ PENDING = {
     "similarity_vs_projection",
     "cnn_vs_attention_path",
     "image_self_attention",
-    "detr_object_queries",
     "attention_variants",
     "attention_at_scale",
 }
