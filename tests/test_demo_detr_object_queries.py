@@ -50,7 +50,7 @@ def test_metrics_per_layer(seed: int) -> None:
     assert m["precision"] == m["precision_by_layer"][-1]
     assert m["recall"] == m["recall_by_layer"][-1]
     # Matched queries look inside their object far more than uniform attention would.
-    assert m["attention_inside_box"] > 3 * m["box_area_share"]
+    assert m["attention_inside_box"] > 2 * m["box_area_share"]
 
 
 def test_objects_are_kept_apart() -> None:
