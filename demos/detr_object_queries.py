@@ -588,16 +588,22 @@ def _narrate_showcase_verdicts(
         )
 
 
-def _trend(values: list[float], ja_up: str, ja_down: str) -> dict[str, str]:
+def _trend(values: list[float], ja_up: tuple[str, str], ja_down: tuple[str, str]) -> dict:
     """Words for how ``values`` go from the first layer to the last, picked from the data.
 
-    ``ja_up`` and ``ja_down`` are Japanese verbs in their -masu stem (上がり, 減り).
+    ``ja_up`` and ``ja_down`` are a Japanese verb's continuing and closing forms
+    (上がり, 上がっています).
     """
     first, last = values[0], values[-1]
     if abs(last - first) < 1e-12:
-        return {"en": "stay the same", "ja": "変わらず", "ja_end": "変わりません"}
-    stem = ja_down if last < first else ja_up
-    return {"en": "fall" if last < first else "rise", "ja": stem, "ja_end": stem + "ます"}
+        return {"en": "stay the same", "en_s": "stays the same", "ja": "変わらず",
+                "ja_end": "変わっていません"}  # fmt: skip
+    cont, end = ja_down if last < first else ja_up
+    en = "fall" if last < first else "rise"
+    return {"en": en, "en_s": en + "s", "ja": cont, "ja_end": end}
+
+
+UP, DOWN = ("上がり", "上がっています"), ("下がり", "下がっています")
 
 
 def _narrate_layers(n: Narrator, m: dict) -> None:
@@ -620,21 +626,24 @@ def _narrate_layers(n: Narrator, m: dict) -> None:
     n.value("precision", m["precision"])
     n.value("recall", m["recall"])
     n.value("exact_count_accuracy", m["exact_count_accuracy"])
-    dup = _trend(m["duplicates_per_image_by_layer"], "増え", "減り")
-    prec = _trend(m["precision_by_layer"], "上がり", "下がり")
-    rec = _trend(m["recall_by_layer"], "上がり", "下がり")
+    dup = _trend(
+        m["duplicates_per_image_by_layer"], ("増え", "増えています"), ("減り", "減っています")
+    )
+    prec = _trend(m["precision_by_layer"], UP, DOWN)
+    rec = _trend(m["recall_by_layer"], UP, DOWN)
     first_last = {
         key: " -> ".join(format_number(m[key][i], 3) for i in (0, -1))
         for key in ("precision_by_layer", "recall_by_layer", "duplicates_per_image_by_layer")
     }
     n.say(
-        f"From the first layer to the last, precision and recall {prec['en']} and {rec['en']}\n"
-        f"({first_last['precision_by_layer']}, {first_last['recall_by_layer']}); duplicates "
-        f"per image {dup['en']} ({first_last['duplicates_per_image_by_layer']}).\n"
+        f"From the first layer to the last, precision {prec['en_s']} "
+        f"({first_last['precision_by_layer']}), recall {rec['en_s']}\n"
+        f"({first_last['recall_by_layer']}) and duplicates per image {dup['en']} "
+        f"({first_last['duplicates_per_image_by_layer']}).\n"
         "Precision counts every confident prediction, duplicates included: nothing is removed\n"
         "afterwards.",
         f"最初の層から最後の層へ、適合率は{prec['ja']}({first_last['precision_by_layer']})、"
-        f"再現率も{rec['ja']}({first_last['recall_by_layer']})、\n"
+        f"再現率は{rec['ja']}({first_last['recall_by_layer']})、\n"
         f"1 枚あたりの重複は{dup['ja_end']}({first_last['duplicates_per_image_by_layer']})。"
         "適合率は重複も含めた確信ありの予測すべてで\n数えています。後から取り除くものはありません。",
     )
@@ -704,8 +713,8 @@ def claims(result: DemoResult) -> dict[str, bool]:
 
 FIG_TEXT = {
     "image": {
-        "en": "targets (solid), confident predictions (dashed)",
-        "ja": "正解(実線)と確信ありの予測(破線)",
+        "en": "targets (solid), confident predictions (dashed), last layer",
+        "ja": "正解(実線)と最終層の確信ありの予測(破線)",
     },
     "query": {"en": "query {q}: {verdict}", "ja": "クエリ {q}: {verdict}"},
     "weight": {"en": "cross-attention weight", "ja": "クロスアテンションの重み"},
