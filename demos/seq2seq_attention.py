@@ -40,7 +40,7 @@ SUMMARY = {
         "双方向 GRU のエンコーダが原文を両方向から 1 語ずつ読み(RNN の矢印)、GRU のデコーダは"
         "訳語を 1 つ出す前に、1 つ前の状態で原文の全位置を加法注意で採点します(注意の線)。"
         "注意を持たない同じ構成のモデルも並べて訓練します。訓練に出てこない 2 文を訳させ、"
-        "各訳語が対応するフランス語の単語を見ていること、語順が入れ替わる "
+        "内容を表す訳語がそれぞれ対応するフランス語の単語を見ていること、語順が入れ替わる"
         "「la voiture rouge」では対応が対角線から外れることをヒートマップで確かめます。"
     ),
     "en": (
@@ -49,7 +49,7 @@ SUMMARY = {
         "word in both directions (the RNN arrows); before each English word the GRU decoder "
         "scores every source position with its previous state through additive attention (the "
         "attention line). A twin without attention is trained beside it. On two held-out "
-        "sentences each English word looks at the French word it translates, and in "
+        "sentences each English content word looks at the French word it translates, and in "
         "'la voiture rouge' the alignment leaves the diagonal where the word order flips."
     ),
 }
@@ -760,7 +760,7 @@ def _strongest_words(m: dict, lang: str) -> str:
         weight = format_number(m[f"{word}_weight_on_{fr}"], 2)
         top = m[f"{word}_strongest_on_{fr}"]
         if lang == "ja":
-            how = "で、これが最大です" if top else "ですが、ほかの単語のほうが重いです"
+            how = " で、これが最大です" if top else " ですが、ほかの単語のほうが重いです"
             parts.append(f"'{word}' から '{fr}' への重みは {weight}{how}")
         else:
             how = "its strongest weight" if top else "though another word gets more"
@@ -792,9 +792,9 @@ def _alignment_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[
     acc = format_number(m["alignment_accuracy"], 2)
     alt = {
         "ja": (
-            "訓練に使っていない 2 文の対応づけ(注意の重み、0〜1 の共通の色尺度)。左の "
-            "「Jane · visite · l'Afrique · en · septembre」では明るいセルが対角線に並びます。右の "
-            "「la voiture rouge」では語順が入れ替わり、" + _strongest_words(m, "ja") + f" 新しい "
+            "訓練に使っていない 2 文の対応づけ(注意の重み、0〜1 の共通の色尺度)。左の"
+            "「Jane · visite · l'Afrique · en · septembre」では明るいセルが対角線に並びます。右の"
+            "「la voiture rouge」では語順が入れ替わり、" + _strongest_words(m, "ja") + f"新しい "
             f"{EVAL_SENTENCES} 文では、内容語の {acc} がいちばん強い重みを自分のフランス語の単語に"
             "置いています。"
         ),
