@@ -649,7 +649,7 @@ def _narrate(n: Narrator, m: dict, losses: dict, views: list) -> None:
             else:
                 n.say(
                     base + "   (free: not decided by the source)",
-                    base + "   (自由: 原文で決まらない語)",
+                    base + "   (自由: 原文を見なくても決まる語)",
                 )
         n.say(
             f"content words whose strongest weight is on their French word: {sum(hits)} of "
@@ -685,7 +685,7 @@ def _narrate(n: Narrator, m: dict, losses: dict, views: list) -> None:
         f"the {base} of the twin without it. Content words (teacher forcing) whose strongest\n"
         f"weight is on their own French word: {format_number(m['alignment_accuracy'], 3)}; mean "
         f"weight there: {format_number(m['gold_weight'], 3)}.",
-        f"1 語も間違えずに訳せた文の割合は、注意ありでは {acc} で、注意なしの双子の {base} {cmp['ja']}\n"
+        f"1 語も間違えずに訳せた文の割合は、注意ありでは {acc} で、注意なしの双子の {base} {cmp['ja']}。\n"
         f"正解の直前までの語を与えたとき(教師強制)、いちばん強い重みが自分のフランス語の単語にある内容語の割合は "
         f"{format_number(m['alignment_accuracy'], 3)}、\nその単語に置かれた重みの平均は "
         f"{format_number(m['gold_weight'], 3)} です。",
