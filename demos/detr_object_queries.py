@@ -442,6 +442,7 @@ def _run(device: str, seed: int) -> DemoResult:
     cost = match_cost(probs1[-1], boxes1[-1], classes, targets)
     rows, cols = hungarian_match(cost)
     verdicts = score_detections(probs1[-1], boxes1[-1], classes, targets)
+    first = score_detections(probs1[0], boxes1[0], classes, targets)
 
     metrics: dict[str, float | int | list] = {
         "final_loss": losses[-1],
@@ -490,6 +491,7 @@ def _run(device: str, seed: int) -> DemoResult:
         "hits": np.array(verdicts["hits"], dtype=int),
         "duplicates": np.array(verdicts["duplicates"], dtype=int),
         "false_alarms": np.array(verdicts["false_alarms"], dtype=int),
+        **{f"first_{k}": np.array(v, dtype=int) for k, v in first.items()},
     }
     return DemoResult(ID, device, seed, n.lines, arrays, metrics, explorer)
 
@@ -712,10 +714,8 @@ def claims(result: DemoResult) -> dict[str, bool]:
 
 
 FIG_TEXT = {
-    "image": {
-        "en": "targets (solid), confident predictions (dashed), last layer",
-        "ja": "正解(実線)と最終層の確信ありの予測(破線)",
-    },
+    "image": {"en": "confident predictions (dashed)", "ja": "確信ありの予測(破線)"},
+    "layer_n": {"en": "layer {n}", "ja": "第 {n} 層"},
     "query": {"en": "query {q}: {verdict}", "ja": "クエリ {q}: {verdict}"},
     "weight": {"en": "cross-attention weight", "ja": "クロスアテンションの重み"},
     "layer": {"en": "decoder layer", "ja": "デコーダの層"},
@@ -734,10 +734,18 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dic
     return [_queries_figure(result, lang), _layers_figure(result, lang)]
 
 
-def _confident(result: DemoResult) -> list[tuple[int, str]]:
+def _confident(result: DemoResult, prefix: str = "") -> list[tuple[int, str]]:
+    """``(query, verdict)`` of every confident prediction; ``prefix="first_"``: layer 1's."""
     a = result.arrays
-    out = [(int(q), key) for key in ("hits", "duplicates", "false_alarms") for q in a[key]]
-    return sorted(out)
+    keys = ("hits", "duplicates", "false_alarms")
+    return sorted((int(q), key) for key in keys for q in a[prefix + key])
+
+
+VERDICT_STYLE = {
+    "hits": {"ec": "0.15", "ls": "--"},
+    "duplicates": {"ec": "#b000b0", "ls": "--"},
+    "false_alarms": {"ec": "#e07000", "ls": "--"},
+}
 
 
 def _queries_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[str, str]]:
@@ -751,61 +759,75 @@ def _queries_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[st
     for k, rgb in CLASS_RGB.items():
         image[feats.argmax(-1) == k] = rgb
     confident = _confident(result)
-    boxes = a["pred_boxes"][-1]
     att = a["cross_attention"][-1].mean(0)  # (Q, P): last layer, mean of the heads
-    panels = 1 + max(len(confident), 1)
-    fig = new_figure(2.5 * panels + 0.8, 3.0)
+    panels = 2 + max(len(confident), 1)
+    fig = new_figure(2.4 * panels + 0.8, 3.1)
     axes = fig.subplots(1, panels, squeeze=False)[0]
-    ax = axes[0]
-    ax.imshow(image.reshape(GRID, GRID, 3), interpolation="nearest")
-
-    def outline(box: np.ndarray, **kw: object) -> None:
-        cx, cy, w, h = box * GRID
-        ax.add_patch(Rectangle((cx - w / 2 - 0.5, cy - h / 2 - 0.5), w, h, fill=False, **kw))
-
-    for box in a["showcase_boxes"]:
-        outline(box, ls="-", lw=1.5, ec="black")
-    for q, _ in confident:
-        outline(boxes[q], ls="--", lw=1.5, ec="0.25")
-        cx, cy, w, h = boxes[q] * GRID
-        ax.text(cx - w / 2 - 0.4, cy - h / 2 - 0.1, f"q{q}", fontsize=7, color="black")
-    ax.set_title(FIG_TEXT["image"][lang], fontsize=8)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    for ax, layer, prefix in ((axes[0], 0, "first_"), (axes[1], N_LAYERS - 1, "")):
+        ax.imshow(image.reshape(GRID, GRID, 3), interpolation="nearest")
+        boxes = a["pred_boxes"][layer]
+        for cx, cy, w, h in a["showcase_boxes"] * GRID:
+            ax.add_patch(
+                Rectangle((cx - w / 2 - 0.5, cy - h / 2 - 0.5), w, h, fill=False, lw=1.5, ec="k")
+            )
+        for q, key in _confident(result, prefix):
+            cx, cy, w, h = boxes[q] * GRID
+            ax.add_patch(
+                Rectangle(
+                    (cx - w / 2 - 0.5, cy - h / 2 - 0.5), w, h, fill=False, lw=1.5,
+                    **VERDICT_STYLE[key],
+                )
+            )  # fmt: skip
+            word = "" if key == "hits" else " " + VERDICTS[key][0 if lang == "en" else 1]
+            ax.text(
+                cx - w / 2 - 0.4, cy - h / 2 - 0.1, f"q{q}{word}", fontsize=7,
+                color=VERDICT_STYLE[key]["ec"],
+            )  # fmt: skip
+        title = FIG_TEXT["layer_n"][lang].format(n=layer + 1)
+        ax.set_title(title + "\n" + FIG_TEXT["image"][lang], fontsize=8)
+        ax.set_xticks([])
+        ax.set_yticks([])
     vmax = float(max((att[q].max() for q, _ in confident), default=1.0))
     image_artist = None
-    for ax, (q, key) in zip(axes[1:], confident, strict=False):
+    for ax, (q, key) in zip(axes[2:], confident, strict=False):
         image_artist = ax.imshow(
             att[q].reshape(GRID, GRID), cmap="Blues", vmin=0, vmax=vmax, interpolation="nearest"
         )
         verdict = VERDICTS[key][0 if lang == "en" else 1]
-        ax.set_title(FIG_TEXT["query"][lang].format(q=q, verdict=verdict), fontsize=8)
+        title = FIG_TEXT["layer_n"][lang].format(n=N_LAYERS)
+        ax.set_title(
+            title + "\n" + FIG_TEXT["query"][lang].format(q=q, verdict=verdict), fontsize=8
+        )
         ax.set_xticks([])
         ax.set_yticks([])
     if image_artist is not None:
-        fig.colorbar(image_artist, ax=list(axes[1:]), shrink=0.8, label=FIG_TEXT["weight"][lang])
+        fig.colorbar(image_artist, ax=list(axes[2:]), shrink=0.8, label=FIG_TEXT["weight"][lang])
     else:
-        axes[1].axis("off")
+        axes[2].axis("off")
     m = result.metrics
-    counts = {key: len(a[key]) for key in ("hits", "duplicates", "false_alarms")}
+    keys = ("hits", "duplicates", "false_alarms")
+    last = {key: len(a[key]) for key in keys}
+    first = {key: len(a["first_" + key]) for key in keys}
     inside, share = (format_number(m[k], 2) for k in ("attention_inside_box", "box_area_share"))
     alt = {
         "ja": (
-            f"左: 物体が 3 つある合成画像と、正解の箱(実線)、最終層の確信ありの予測 "
-            f"{len(confident)} 個すべての箱(破線)。的中 {counts['hits']}、重複 "
-            f"{counts['duplicates']}、誤検出 {counts['false_alarms']} です。右: それぞれの予測を"
-            "出したクエリのクロスアテンション(ヘッド平均、共通の色尺度)。テスト画像全体では、"
-            f"対応づけられたクエリの注意の {inside} が自分の物体の箱の中にあり、一様な注意なら "
-            f"{share} です。"
+            "物体が 3 つある合成画像と正解の箱(黒の実線)。左から、第 1 層と最終層(第 "
+            f"{N_LAYERS} 層)の確信ありの予測をすべて破線で描いています。第 1 層は的中 "
+            f"{first['hits']}、重複 {first['duplicates']}、誤検出 {first['false_alarms']}、"
+            f"最終層は的中 {last['hits']}、重複 {last['duplicates']}、誤検出 "
+            f"{last['false_alarms']} です。右: 最終層の予測を出したクエリのクロスアテンション"
+            "(ヘッド平均、共通の色尺度)。テスト画像全体では、対応づけられたクエリの注意の "
+            f"{inside} が自分の物体の箱の中にあり、一様な注意なら {share} です。"
         ),
         "en": (
-            "Left: a synthetic image with three objects, the target boxes (solid) and the boxes of "
-            f"all {len(confident)} confident predictions of the last layer (dashed): "
-            f"{counts['hits']} hits, {counts['duplicates']} duplicates, "
-            f"{counts['false_alarms']} false alarms. Right: the cross-attention of each of those "
-            "queries (mean of the heads, one shared colour scale). Over the test images, "
-            f"{inside} of a matched query's attention lies inside its object's box, against "
-            f"{share} for uniform attention."
+            "A synthetic image with three objects and their target boxes (black, solid). Left to "
+            f"right, every confident prediction of layer 1 and of the last layer ({N_LAYERS}), "
+            f"dashed: layer 1 has {first['hits']} hits, {first['duplicates']} duplicates, "
+            f"{first['false_alarms']} false alarms; the last layer {last['hits']} hits, "
+            f"{last['duplicates']} duplicates, {last['false_alarms']} false alarms. Right: the "
+            "cross-attention of each query behind a last-layer prediction (mean of the heads, one "
+            f"shared colour scale). Over the test images, {inside} of a matched query's attention "
+            f"lies inside its object's box, against {share} for uniform attention."
         ),
     }
     return "queries", fig, alt

@@ -150,13 +150,16 @@ def test_explorer_rows_are_queries_columns_patches(result: DemoResult) -> None:
 def test_the_figure_draws_every_confident_prediction(result: DemoResult) -> None:
     from matplotlib.patches import Rectangle
 
-    confident = sum(len(result.arrays[k]) for k in ("hits", "duplicates", "false_alarms"))
+    def count(prefix: str) -> int:
+        keys = ("hits", "duplicates", "false_alarms")
+        return sum(len(result.arrays[prefix + k]) for k in keys)
+
     for lang in ("en", "ja"):
         (_, fig, alt), (_, _, alt_layers) = demo.figures(result, lang)
-        image_ax = fig.axes[0]
-        dashed = [p for p in image_ax.patches if isinstance(p, Rectangle) and p.get_ls() == "--"]
-        assert len(dashed) == confident
-        assert f"{confident}" in alt[lang]
+        for ax, prefix in zip(fig.axes[:2], ("first_", ""), strict=True):
+            dashed = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_ls() == "--"]
+            assert len(dashed) == count(prefix)
+        assert f"{len(result.arrays['duplicates'])}" in alt[lang]
         for v in result.metrics["precision_by_layer"]:
             assert format_number(v, 2) in alt_layers[lang]
 
