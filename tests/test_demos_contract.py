@@ -19,8 +19,6 @@ IDS = registry.DEMO_IDS
 # Demos not yet narrating in Japanese with claims: each id leaves this set when its module does
 # (the strict xfail then reminds whoever forgets).
 PENDING = {
-    "seq2seq_attention",
-    "detr_object_queries",
 }
 KANA = re.compile(r"[\u3040-\u30ff]")
 
