@@ -373,7 +373,7 @@ def claims(result: DemoResult) -> dict[str, bool]:
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """One grid: for the query token, the weights of every compatibility x distribution pair."""
-    from demos.plotting import heatmap, new_figure
+    from demos.plotting import heatmap, mark_random_weights, new_figure
 
     rows, labels = [], []
     for g in DISTRIBUTIONS:
@@ -395,16 +395,19 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dic
         annotate=True,
         vmax=1.0,
     )
+    mark_random_weights(fig, lang)  # random embeddings; general and additive: random parameters
     zeros = result.metrics["sparsemax_zeros_query"]
     alt = {
         "ja": (
             f"クエリ {TOKENS[QUERY]!r} の注意重み。行は互換性関数と分布関数の組み合わせ 15 通り、"
-            f"列は 6 つのトークン。sparsemax の 5 行には正確なゼロが合わせて {zeros} 個あり、"
+            "列は 6 つのトークン(埋め込みと一般形・加法のパラメータはランダム)。"
+            f"sparsemax の 5 行には正確なゼロが合わせて {zeros} 個あり、"
             "sigmoid の行は合計が 1 になりません。"
         ),
         "en": (
             f"Attention weights of the query {TOKENS[QUERY]!r}: 15 rows, one per compatibility and "
-            f"distribution pair, 6 token columns. The five sparsemax rows hold {zeros} exact zeros "
+            "distribution pair, 6 token columns (random embeddings; random parameters for general "
+            f"and additive). The five sparsemax rows hold {zeros} exact zeros "
             "between them; sigmoid rows do not sum to one."
         ),
     }

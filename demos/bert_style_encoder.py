@@ -361,7 +361,7 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dic
 
     show = result.explorer[0].tokens
     fig = new_figure(4.4 * N_HEAD, 3.8 * N_LAYER)
-    axes, image = [], None
+    axes = []
     for i in range(N_LAYER):
         for h in range(N_HEAD):
             ax = fig.add_subplot(N_LAYER, N_HEAD, i * N_HEAD + h + 1)

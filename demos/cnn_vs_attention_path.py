@@ -88,8 +88,8 @@ class ConvStack(nn.Module):
     def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
         """Run ``x`` of shape ``(B, C, n)``; return the output of every layer, each ``(B, C, n)``."""
         outs = []
-        for conv in self.convs:
-            span = (self.k - 1) * conv.dilation[0]
+        for i, conv in enumerate(self.convs):
+            span = (self.k - 1) * dilation(self.kind, i, self.k)
             pad = (span, 0) if self.kind != "centred" else (span // 2, span // 2)
             x = torch.tanh(conv(nn.functional.pad(x, pad)))  # (B, C, n)
             outs.append(x)
@@ -118,16 +118,30 @@ def formula_layers(kind: str, n: int, k: int = KERNEL) -> int:
 def layers_to_connect(stack: ConvStack, n: int, device: str, dtype: torch.dtype) -> int:
     """Smallest depth whose output at n-1 has a non-zero derivative w.r.t. the input at 0.
 
+    Once a path exists it stays (every later layer keeps it), so the depth is found by
+    bisection: about log2(depth) backward passes instead of one per layer.
+
     Returns:
         The depth (1-based), or 0 when even the full stack does not connect them.
     """
     x = torch.randn(1, CHANNELS, n, device=device, dtype=dtype, requires_grad=True)
     outs = stack(x)
-    for depth, out in enumerate(outs, start=1):
+
+    def connected(depth: int) -> bool:
+        out = outs[depth - 1]  # (1, C, n)
         (grad,) = torch.autograd.grad(out[0, :, n - 1].sum(), x, retain_graph=True)
-        if bool((grad[0, :, 0] != 0).any()):
-            return depth
-    return 0
+        return bool((grad[0, :, 0] != 0).any())
+
+    lo, hi = 1, len(outs)
+    if not connected(hi):
+        return 0
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if connected(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 def jacobian_reach(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> np.ndarray:

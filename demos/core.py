@@ -100,9 +100,6 @@ class Explorer:
             )
 
 
-Metric = float | int | list[Any]
-
-
 @dataclass
 class DemoResult:
     """Everything a demo computed; printing and rendering read it, never the other way.
@@ -123,7 +120,7 @@ class DemoResult:
     seed: int
     lines: dict[str, list[str]]
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
-    metrics: dict[str, Metric] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)  # float | int | list, see metrics_json
     explorer: list[Explorer] = field(default_factory=list)
 
 

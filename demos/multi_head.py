@@ -229,7 +229,7 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dic
     fig = new_figure(10.5, 5.4)
     axes = fig.subplots(2, 4)
     top = float(att[0, :, :T, :T].max())  # one colour scale for all heads, so they compare
-    image = None
+
     for h, ax in enumerate(axes.flat):
         image = heatmap(
             ax,
