@@ -47,7 +47,8 @@ SUMMARY = {
         "どれになるかは自分の名詞の性で決まり、冠詞と名詞のあいだには 0〜2 語が入ります。"
         "その語が修飾語の名詞(the garden door = die Gartentür)のときは、合成語の性は最後の名詞で"
         "決まるので、修飾語の名詞は間違った冠詞を指します。単語の埋め込みと学習される位置の埋め込み、"
-        "1 層・1 ヘッドの自己注意だけのモデルを CPU で数秒訓練すると、訓練に使っていない文でも "
+        "1 層・1 ヘッドの自己注意、線形の出力層からなるモデルを CPU で数秒訓練すると、"
+        "訓練に使っていない文でも "
         "the の重みのほぼすべてが自分の名詞に乗ります。"
     ),
     "en": (
@@ -56,8 +57,9 @@ SUMMARY = {
         "German article der, die or das, decided by the gender of its own noun, with 0 to 2 "
         "words in between. When that word is a noun used as a modifier ('the garden door', "
         "German 'die Gartentür'), it points to the wrong article, because a German compound "
-        "takes the gender of its last noun. A model with word and learned position embeddings "
-        "and one self-attention layer with one head, trained for a few seconds on the CPU, "
+        "takes the gender of its last noun. A model with word and learned position embeddings, "
+        "one self-attention layer with one head and a linear read-out, trained for a few "
+        "seconds on the CPU, "
         "puts almost all of the article's weight on its own noun in sentences it never saw."
     ),
 }
