@@ -100,9 +100,6 @@ class Explorer:
             )
 
 
-Metric = float | int | list[Any]
-
-
 @dataclass
 class DemoResult:
     """Everything a demo computed; printing and rendering read it, never the other way.
@@ -123,7 +120,7 @@ class DemoResult:
     seed: int
     lines: dict[str, list[str]]
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
-    metrics: dict[str, Metric] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)  # float | int | list, see metrics_json
     explorer: list[Explorer] = field(default_factory=list)
 
 
@@ -344,3 +341,21 @@ def cpu_threads(n: int) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(previous)
+
+
+@contextmanager
+def tf32_off() -> Iterator[None]:
+    """Run the block with TF32 switched off for CUDA matmuls and cuDNN, then restore.
+
+    TF32 rounds float32 products to a 10-bit mantissa on Ampere and later GPUs; a demo whose
+    point is an exact value (an exact zero, a match to 1e-6) switches it off and says so.
+    """
+    import torch
+
+    previous = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    try:
+        yield
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = previous

@@ -19,18 +19,9 @@ IDS = registry.DEMO_IDS
 # Demos not yet narrating in Japanese with claims: each id leaves this set when its module does
 # (the strict xfail then reminds whoever forgets).
 PENDING = {
-    "word_vectors",
     "qkv_step_by_step",
-    "multi_head",
-    "masks",
-    "positional_encoding",
-    "bert_style_encoder",
     "learned_attention",
-    "similarity_vs_projection",
-    "cnn_vs_attention_path",
     "image_self_attention",
-    "attention_variants",
-    "attention_at_scale",
 }
 KANA = re.compile(r"[\u3040-\u30ff]")
 
