@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import Any, cast
 
 import numpy as np
 import torch
-from scipy.optimize import linear_sum_assignment
+from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 from torch import nn
 
 from demos.core import (
@@ -196,6 +197,8 @@ class MiniDETR(nn.Module):
     losses), so each layer's predictions can be trained, scored and compared.
     """
 
+    pos: torch.Tensor
+
     def __init__(self) -> None:
         super().__init__()
         # A 3 x 3 convolution stands in for DETR's CNN backbone: each patch learns about its
@@ -368,7 +371,9 @@ def train(model: MiniDETR, rng: np.random.Generator, device: str) -> list[float]
         colours = np.stack([c for c, _, _ in batch])  # (B, P)
         x = torch.tensor(patch_features(rng, colours), dtype=dtype, device=device)
         logits, boxes, _ = model(x)  # (L, B, Q, K+1), (L, B, Q, 4)
-        loss = sum(_layer_loss(logits[i], boxes[i], batch) for i in range(N_LAYERS))
+        loss = cast(
+            torch.Tensor, sum(_layer_loss(logits[i], boxes[i], batch) for i in range(N_LAYERS))
+        )
         opt.zero_grad()
         loss.backward()
         if GRAD_CLIP:
@@ -750,7 +755,7 @@ def _confident(result: DemoResult, prefix: str = "") -> list[tuple[int, str]]:
     return sorted((int(q), key) for key in keys for q in a[prefix + key])
 
 
-VERDICT_STYLE = {
+VERDICT_STYLE: dict[str, dict[str, Any]] = {
     "hits": {"ec": "0.15", "ls": "--"},
     "duplicates": {"ec": "#b000b0", "ls": "--"},
     "false_alarms": {"ec": "#e07000", "ls": "--"},
