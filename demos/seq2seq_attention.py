@@ -11,6 +11,8 @@ beside it. Two held-out sentences show the learned alignment: a diagonal one, an
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 import torch
 from torch import nn
@@ -129,7 +131,7 @@ def translate_by_rule(name: str, verb: str, obj: tuple[str, ...], month: str) ->
     is free and is not scored.
     """
     src = [name, verb, *obj, "en", month]
-    english = {**PLACES, **THINGS}[obj]
+    english = PLACES[obj] if obj in PLACES else THINGS[obj]  # type: ignore[index]
     verbs = PLACE_VERBS if obj in PLACES else THING_VERBS
     tgt = [name, verbs[verb], *english, "in", MONTHS[month]]
     o = 2  # where the object starts in the source
@@ -299,7 +301,7 @@ class Seq2Seq(nn.Module):
             step_logits, s, step_weights = self.decode_step(tgt_in[:, t], s, h, summary, mask)
             logits.append(step_logits)
             weights.append(step_weights)
-        att = torch.stack(weights, dim=1) if self.attention is not None else None
+        att = None if self.attention is None else torch.stack(cast(list, weights), dim=1)
         return torch.stack(logits, dim=1), att
 
     @torch.no_grad()
@@ -324,7 +326,7 @@ class Seq2Seq(nn.Module):
             prev = logits.argmax(-1)  # (B,)
             words.append(prev)
             rows.append(weights)
-        att = torch.stack(rows, dim=1) if self.attention is not None else None
+        att = None if self.attention is None else torch.stack(cast(list, rows), dim=1)
         return torch.stack(words, dim=1), att, torch.stack(queries, dim=1)
 
 
@@ -434,6 +436,7 @@ def _translate(
     ids, weights, queries = model.greedy(
         src, [src.shape[1]], tgt_vocab.index(BOS), len(t_words) + 3
     )
+    assert weights is not None, "translation needs the model with attention"
     words = [tgt_vocab[i] for i in ids[0].tolist()]
     end = words.index(EOS) + 1 if EOS in words else len(words)
     return words[:end], to_numpy(weights[0, :end]), src, queries[0, :end]
@@ -500,14 +503,15 @@ def _run(device: str, seed: int) -> DemoResult:
         metrics[f"{key}_alignment_accuracy"] = float(np.mean(hits)) if correct else 0.0
         arrays[f"{key}_weights"] = w
         h, _ = model.encoder(src, [src.shape[1]])
+        attn = cast(AdditiveAttention, model.attention)
         for q, row in zip(queries, w, strict=True):
             _, ref_w = reference.additive_attention(
                 to_numpy(q).astype(np.float64),
                 to_numpy(h[0]).astype(np.float64),
                 to_numpy(h[0]).astype(np.float64),
-                to_numpy(model.attention.W_s.weight).astype(np.float64),
-                to_numpy(model.attention.W_h.weight).astype(np.float64),
-                to_numpy(model.attention.v.weight)[0].astype(np.float64),
+                to_numpy(attn.W_s.weight).astype(np.float64),
+                to_numpy(attn.W_h.weight).astype(np.float64),
+                to_numpy(attn.v.weight)[0].astype(np.float64),
             )
             worst = max(worst, float(np.abs(ref_w - row).max()))
         views.append((key, [*s_words, EOS], out_words, w, scored, hits, correct))
@@ -787,7 +791,7 @@ def _alignment_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[
         )
         ax.set_xlabel(LABELS["source"][lang])
         ax.set_ylabel(LABELS["output"][lang])
-    fig.colorbar(image, ax=list(axes), shrink=0.8, label=LABELS["weight"][lang])
+    fig.colorbar(cast(Any, image), ax=list(axes), shrink=0.8, label=LABELS["weight"][lang])
     m = result.metrics
     acc = format_number(m["alignment_accuracy"], 2)
     alt = {
@@ -820,7 +824,7 @@ def _arrows_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[str
 
     tokens = list(SECOND_TOKENS)
     weights = result.arrays["reorder_weights"][ARROW_QUERY]  # (T_src,)
-    out_word = result.explorer[1].query_tokens[ARROW_QUERY]
+    out_word = (result.explorer[1].query_tokens or [])[ARROW_QUERY]
     T = len(tokens)
     fig = new_figure(9.0, 4.6)
     ax = fig.add_subplot(1, 1, 1)
@@ -848,7 +852,7 @@ def _arrows_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[str
             bbox={"boxstyle": "round,pad=0.3", "fc": face, "ec": "0.3"},
         )  # fmt: skip
 
-    def arrow(x0: float, y0: float, x1: float, y1: float, **kw: object) -> None:
+    def arrow(x0: float, y0: float, x1: float, y1: float, **kw: Any) -> None:
         ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=10, **kw))
 
     # Each column: the word, its forward state (left), its backward state (right), h_j on top.

@@ -6,6 +6,8 @@ class MiniDETR(nn.Module):
     losses), so each layer's predictions can be trained, scored and compared.
     """
 
+    pos: torch.Tensor
+
     def __init__(self) -> None:
         super().__init__()
         # A 3 x 3 convolution stands in for DETR's CNN backbone: each patch learns about its
