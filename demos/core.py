@@ -250,26 +250,6 @@ class Narrator:
 NOTICE = {"en": "What to notice", "ja": "ここに注目"}
 
 
-class EnglishOnlyNarrator(Narrator):
-    """Transitional: the one-language API for a demo not yet translated (Japanese lines repeat
-    the English). Remove once every demo narrates in both languages."""
-
-    def heading(self, en: str, ja: str | None = None) -> None:  # noqa: D102
-        super().heading(en, en if ja is None else ja)
-
-    def say(self, en: str = "", ja: str | None = None) -> None:  # noqa: D102
-        super().say(en, en if ja is None else ja)
-
-    def check(self, what_en: str, *args: Any) -> None:  # type: ignore[override]  # noqa: D102
-        what_ja, (difference, tolerance) = (
-            (args[0], args[1:]) if len(args) == 3 else (what_en, args)
-        )
-        super().check(what_en, what_ja, difference, tolerance)
-
-    def notice(self, en: str, ja: str | None = None) -> None:  # noqa: D102
-        super().notice(en, en if ja is None else ja)
-
-
 def available_devices() -> list[str]:
     """Return the devices torch can use here, CPU last: e.g. ``["cuda", "cpu"]``."""
     import torch

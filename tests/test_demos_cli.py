@@ -27,12 +27,11 @@ def demos(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_list_shows_the_14_demos_in_order():
+def test_list_shows_every_demo_in_order():
     proc = demos("list")
     assert proc.returncode == 0, proc.stderr
     rows = [line.split("\t") for line in proc.stdout.splitlines()]
     assert [r[0] for r in rows] == list(DEMO_IDS)
-    assert len(rows) == 14
     assert all(len(r) == 2 and r[1].strip() for r in rows)
 
 

@@ -16,15 +16,7 @@ from demos.core import LANGS, NOTICE, metrics_json
 from demos.plotting import svg_bytes
 
 IDS = registry.DEMO_IDS
-# Demos not yet narrating in Japanese with claims: each id leaves this set when its module does
-# (the strict xfail then reminds whoever forgets).
-PENDING = {
-}
 KANA = re.compile(r"[\u3040-\u30ff]")
-
-
-def pending(demo_id: str) -> list[pytest.MarkDecorator]:
-    return [pytest.mark.xfail(strict=True)] if demo_id in PENDING else []
 
 
 @pytest.mark.parametrize("demo_id", IDS)
@@ -50,7 +42,7 @@ def test_narration_in_both_languages_without_mismatch(demo_id: str) -> None:
         assert "(MISMATCH)" not in "\n".join(lines) and "(不一致)" not in "\n".join(lines)
 
 
-@pytest.mark.parametrize("demo_id", [pytest.param(d, marks=pending(d)) for d in IDS])
+@pytest.mark.parametrize("demo_id", IDS)
 def test_japanese_narration_is_written_in_japanese(demo_id: str) -> None:
     result = result_of(demo_id, 0)
     ja = result.lines["ja"]
@@ -92,7 +84,7 @@ def test_metrics_are_plain_json_numbers(demo_id: str) -> None:
     assert json.loads(metrics_json(result)) == result.metrics
 
 
-@pytest.mark.parametrize("demo_id", [pytest.param(d, marks=pending(d)) for d in IDS])
+@pytest.mark.parametrize("demo_id", IDS)
 def test_the_demo_makes_claims(demo_id: str) -> None:
     claims = getattr(registry.get(demo_id), "claims", None)
     assert callable(claims)

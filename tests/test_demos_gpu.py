@@ -50,6 +50,7 @@ FLOAT64 = {
     "detr_object_queries",
     "image_self_attention",
     "learned_attention",
+    "qkv_step_by_step",
     "seq2seq_attention",
 }
 FLOAT64_TOL = 1e-6

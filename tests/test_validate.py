@@ -1035,6 +1035,6 @@ def test_style_warnings_as_github_annotations(tmp_path, capsys) -> None:
 
 def test_real_catalogue_checks_well_within_a_second() -> None:
     check(REPO / "resources.yaml")  # warm: imports and the demo registry read once
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine must not fail the test
     check(REPO / "resources.yaml")
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1

@@ -176,14 +176,15 @@ def test_mutated_catalogues_give_a_verdict_never_a_crash(tmp_path_factory, mutat
     path = folder / "resources.yaml"
     path.write_bytes(_mutate(mutations, raw))
     out, err = io.StringIO(), io.StringIO()
-    started = time.perf_counter()
+    # CPU time of this process: what an input costs, whatever else the machine is running.
+    started = time.process_time()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main([str(path)])
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     _Tally.inputs += 1
     _Tally.slowest = max(_Tally.slowest, elapsed)
     _Tally.codes[code] = _Tally.codes.get(code, 0) + 1
-    assert elapsed <= SECONDS_PER_INPUT, f"{elapsed:.2f} s for one input"
+    assert elapsed <= SECONDS_PER_INPUT, f"{elapsed:.2f} CPU s for one input"
     assert code in (0, 1, 2)
     assert err.getvalue().strip(), "no summary or message on stderr"
     for line in out.getvalue().splitlines():
