@@ -517,3 +517,20 @@ def _search(page: Any, home: str, builder: str, query: str) -> list[str]:
     results.first.wait_for(state="visible", timeout=20_000)
     assert results.count() >= 1, "the payloads are in the search index, as text"
     return page.evaluate("() => Object.keys(window).filter((k) => k.startsWith('__pwned'))")
+
+
+def test_control_characters_and_lone_surrogates_build_and_vanish(
+    tmp_path: Path, clean_mkdocs: dict[str, Scan]
+) -> None:
+    """What the validator refuses (\\x7f breaks front matter, a lone surrogate cannot be encoded)
+    still never crashes the generator nor reaches a page."""
+    odd = ["a\ud800b", "t\x7fi\x00t\x1b[31ml\x85e", "\x02wzxhzdk:0\x03", "x\udfff`y`"]
+    src = _Source(odd, ["https://example.org/\ud800", "https://example.org/a\x7f"])
+    cat = fill(load(FIXTURE / "resources.yaml"), src)
+    site = _build(make_root(tmp_path), cat, link_states(cat, src))
+    pages = _pages(site)
+    _assert_no_live_markup(pages, clean_mkdocs)
+    for rel, page in pages.items():
+        assert not any(ch in page for ch in "\x00\x02\x03\x7f\x85\x1b"), rel
+    shown = html.unescape(pages["en/resources/first-guide/index.html"])
+    assert "ab" in shown and "title" in shown.replace("\ufffd", "")

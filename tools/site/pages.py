@@ -201,7 +201,7 @@ def filter_labels(ctx: Context) -> str:
         {
             "key": "topics",
             "label": t("facet_topics", lang),
-            "values": {tp.id: tp.label.get(lang) for tp in ctx.catalogue.topics},
+            "values": {tp.id: clean(tp.label.get(lang)) for tp in ctx.catalogue.topics},
         }
     )
     data["facets"].append(  # type: ignore[union-attr]
