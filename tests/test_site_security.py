@@ -75,7 +75,7 @@ BYPASSES: dict[str, dict[str, str]] = {
         "path_title": "```",
     },
     "hand-edited verdict breaking out of an attribute": {
-        "verdict": f"[x](/tabindex=1/autofocus/onfocus={run('verdict')}//)",
+        "verdict": f"[x](/autofocus/tabindex=1\tonfocus={run('verdict')}//)",
         "verdict3": f'ok" autofocus tabindex=1 onfocus="{run("verdict3")}" x="',
         "verdict2": f"ok` {img('verdict2')} `",
         "at": f'2026"><img src=x onerror="{run("at")}">',
