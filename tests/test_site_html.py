@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tools.site.html import escape, front_matter, href, link, safe_url, text
+from tools.site.html import escape, front_matter_value, href, link, safe_url, text
 
 
 @given(st.text())
@@ -69,9 +69,9 @@ def test_link_refuses_what_safe_url_refuses_and_shows_the_label() -> None:
 
 @given(st.text())
 def test_front_matter_reads_back_without_anything_a_template_could_trip_on(value: str) -> None:
-    shown = yaml.safe_load(f"title: {front_matter(value)}")["title"]
+    shown = yaml.safe_load(f"title: {front_matter_value(value)}")["title"]
     assert not set(shown) & set("<>&\"'\n\r\t\x00\x7f")
     assert shown == shown.strip()
-    assert front_matter("</title><script>x</script> & 'q'") == (
+    assert front_matter_value("</title><script>x</script> & 'q'") == (
         '"\uff1c/title\uff1e\uff1cscript\uff1ex\uff1c/script\uff1e \uff06 \uff07q\uff07"'
     )

@@ -60,7 +60,7 @@ _UNESCAPED_IN_THEMES = str.maketrans(
 )
 
 
-def front_matter(value: object) -> str:
+def front_matter_value(value: object) -> str:
     """A string for a page's YAML front matter (``title``, ``description``...), as JSON.
 
     MkDocs' theme templates are not autoescaped: Material writes ``page.title`` and

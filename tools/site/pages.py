@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tools.catalog import Catalogue, Resource, Text
 from tools.site import i18n
-from tools.site.html import clean, front_matter
+from tools.site.html import clean, front_matter_value
 from tools.site.i18n import label, t
 from tools.site.inputs import Demo, LinkInfo, LinkStatus
 from tools.site.markdown import attr, fenced, link, one_line, prose, safe_url, text
@@ -311,7 +311,7 @@ def resource_page(resource: Resource, ctx: Context) -> str:
     lang = ctx.lang
     r = resource
     cat = ctx.catalogue
-    out = ["---", f"title: {front_matter(r.full_title)}", "---", ""]
+    out = ["---", f"title: {front_matter_value(r.full_title)}", "---", ""]
     out += [f"# {text(r.full_title)}", "", badges(r, ctx), ""]
     if r.url and safe_url(r.url):
         out += [f"**{link(t('open_original', lang), r.url)}**", ""]
