@@ -14,6 +14,7 @@ there they fail, because CI must run them.
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import os
 import shutil
@@ -365,7 +366,7 @@ class Site:
             start = html.find('class="atlas-explorer" data-src="')
             if start < 0:
                 continue
-            src = html[start:].split('data-src="', 1)[1].split('"', 1)[0]
+            src = html_lib.unescape(html[start:].split('data-src="', 1)[1].split('"', 1)[0])
             data = (self.root / "resources" / rid / src).resolve()
             if data.is_file():
                 return f"resources/{rid}/", json.loads(data.read_text(encoding="utf-8"))

@@ -14,20 +14,21 @@ validator never sees them: the generator must be safe on its own):
 
 from __future__ import annotations
 
+import concurrent.futures
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from live_html import HAZARDS, Scan, problems, scan
 from site_fixture import FIXTURE, make_root
@@ -75,7 +76,7 @@ BYPASSES: dict[str, dict[str, str]] = {
         "path_title": "```",
     },
     "hand-edited verdict breaking out of an attribute": {
-        "verdict": f"[x](/tabindex=1/autofocus/onfocus={run('verdict')}//)",
+        "verdict": f"[x](/autofocus/tabindex=1\tonfocus={run('verdict')}//)",
         "verdict3": f'ok" autofocus tabindex=1 onfocus="{run("verdict3")}" x="',
         "verdict2": f"ok` {img('verdict2')} `",
         "at": f'2026"><img src=x onerror="{run("at")}">',
@@ -135,12 +136,19 @@ class _Source:
 
 
 def fill(cat: Catalogue, src: _Source) -> Catalogue:
-    """The fixture catalogue with a hostile value in every field a contributor can type."""
+    """The fixture catalogue with a hostile value in every field a contributor can type.
+
+    Ids stay as they are (they name files and anchors; the generator refuses resource ids that
+    are not slugs and reduces the others to safe anchors, so a hostile id only breaks its own
+    links, which the strict build reports); the values of the closed vocabularies (type, level,
+    kinds...) are hostile too.
+    """
     resources = []
     for r in cat.resources:
         url = None if r.url is None else src.url()
         alternates = tuple(
-            replace(a, url=src.url(), title=src.s(), note=src.text()) for a in r.alternates
+            replace(a, url=src.url(), title=src.s(), note=src.text(), kind=src.s(), lang=src.s())
+            for a in r.alternates
         ) or (replace_alt(src),)
         resources.append(
             replace(
@@ -157,14 +165,32 @@ def fill(cat: Catalogue, src: _Source) -> Catalogue:
                 highlights=src.texts(),
                 caveats=src.texts(),
                 status_note=src.text(),
+                type=src.s(),
+                lang=src.s(),
+                access=src.s(),
+                level=src.s(),
+                marks=(src.s(), "starred"),
             )
         )
     topics = tuple(replace(t, label=src.text()) for t in cat.topics)
-    extras = tuple(replace(e, title=src.s(), url=src.url(), note=src.text()) for e in cat.extras)
+    extras = tuple(
+        replace(
+            e,
+            id=src.s(),
+            title=src.s(),
+            url=src.url(),
+            note=src.text(),
+            kind=src.s(),
+            lang=src.s(),
+            authors=(src.s(),),
+        )
+        for e in cat.extras
+    )
     questions = tuple(replace(q, question=src.text(), answer=src.text()) for q in cat.questions)
     paths = tuple(
         replace(
             p,
+            level=src.s(),
             title=src.text(),
             description=src.text(),
             steps=tuple(replace(s, note=src.text()) for s in p.steps),
@@ -374,6 +400,7 @@ hostile_url = st.tuples(st.sampled_from(URL_HEADS), hostile_text).map("".join)
 
 @settings(
     max_examples=3,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),  # a shrink would cost minutes of builds
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -411,13 +438,12 @@ def test_bypass_table_builds_without_live_markup_with_zensical(
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    import os
-
-    from tools.site.screenshot import find_chromium, launch_chromium
+def chromium() -> str:
+    """The chromium executable (the browser itself is started per test, in its own thread)."""
+    from tools.site.screenshot import find_chromium
 
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         pytest.skip("playwright is not installed")
     path = find_chromium()
@@ -425,39 +451,33 @@ def chromium() -> Iterator[Any]:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("chromium is not installed; CI must run the browser tests")
         pytest.skip("chromium is not installed")
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw, path)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    return path
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
-def test_bypass_table_runs_nothing_in_the_browser(
-    builder: str, chromium: Any, request: pytest.FixtureRequest
-) -> None:
-    from tools.site.screenshot import guard_loopback, serve_directory
+def _visit_all(chromium: str, site: Path, builder: str) -> tuple[list[str], list[str], list[str]]:
+    """Load every page of ``site`` and search it: (payloads that ran, dialogs, refused URLs)."""
+    from playwright.sync_api import sync_playwright
 
-    site = request.getfixturevalue("bypass_site" if builder == "mkdocs" else "bypass_zensical_site")
-    context = chromium.new_context(viewport={"width": 1200, "height": 900})
-    refused: list[str] = []
-    guard_loopback(context, refused)
-    dialogs: list[str] = []
+    from tools.site.screenshot import guard_loopback, launch_chromium, serve_directory
+
     ran: list[str] = []
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-
-    def on_dialog(dialog: Any) -> None:
-        dialogs.append(page.url)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
+    dialogs: list[str] = []
+    refused: list[str] = []
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
     assert len(pages) > 20
-    try:
-        with serve_directory(site) as base:
+    with sync_playwright() as pw, serve_directory(site) as base:
+        browser = launch_chromium(pw, chromium)
+        try:
+            context = browser.new_context(viewport={"width": 1200, "height": 900})
+            guard_loopback(context, refused)
+            page = context.new_page()
+            page.set_default_timeout(20_000)
+
+            def on_dialog(dialog: Any) -> None:
+                dialogs.append(page.url)
+                dialog.dismiss()
+
+            page.on("dialog", on_dialog)
             for rel in pages:
                 page.goto(base + rel, wait_until="load")
                 page.keyboard.press("Tab")  # focus handlers need a focusable target
@@ -466,8 +486,21 @@ def test_bypass_table_runs_nothing_in_the_browser(
                 )
                 ran += [f"{rel}: {mark}" for mark in marks]
             ran += [f"search: {mark}" for mark in _search(page, base + "en/", builder, "onerror")]
-    finally:
-        context.close()
+        finally:
+            browser.close()
+    return ran, dialogs, refused
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_bypass_table_runs_nothing_in_the_browser(
+    builder: str, chromium: str, request: pytest.FixtureRequest
+) -> None:
+    site = request.getfixturevalue("bypass_site" if builder == "mkdocs" else "bypass_zensical_site")
+    # Playwright's sync API refuses to start where another one (the browser tests' session
+    # fixture) already runs an event loop: this one gets a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        ran, dialogs, refused = pool.submit(_visit_all, chromium, site, builder).result()
     assert not ran, "payloads ran:\n" + "\n".join(ran)
     assert not dialogs, f"dialogs opened on {dialogs}"
     assert not refused, f"requests tried to leave loopback: {refused}"
@@ -491,3 +524,20 @@ def _search(page: Any, home: str, builder: str, query: str) -> list[str]:
     results.first.wait_for(state="visible", timeout=20_000)
     assert results.count() >= 1, "the payloads are in the search index, as text"
     return page.evaluate("() => Object.keys(window).filter((k) => k.startsWith('__pwned'))")
+
+
+def test_control_characters_and_lone_surrogates_build_and_vanish(
+    tmp_path: Path, clean_mkdocs: dict[str, Scan]
+) -> None:
+    """What the validator refuses (\\x7f breaks front matter, a lone surrogate cannot be encoded)
+    still never crashes the generator nor reaches a page."""
+    odd = ["a\ud800b", "t\x7fi\x00t\x1b[31ml\x85e", "\x02wzxhzdk:0\x03", "x\udfff`y`"]
+    src = _Source(odd, ["https://example.org/\ud800", "https://example.org/a\x7f"])
+    cat = fill(load(FIXTURE / "resources.yaml"), src)
+    site = _build(make_root(tmp_path), cat, link_states(cat, src))
+    pages = _pages(site)
+    _assert_no_live_markup(pages, clean_mkdocs)
+    for rel, page in pages.items():
+        assert not any(ch in page for ch in "\x00\x02\x03\x7f\x85\x1b"), rel
+    shown = html.unescape(pages["en/resources/first-guide/index.html"])
+    assert "ab" in shown and "title" in shown.replace("\ufffd", "")

@@ -13,16 +13,13 @@ from dataclasses import dataclass
 
 from tools.catalog import Catalogue, Resource, Text
 from tools.site import i18n
-from tools.site.html import clean
+from tools.site.html import clean, front_matter_value
 from tools.site.i18n import label, t
 from tools.site.inputs import Demo, LinkInfo, LinkStatus
 from tools.site.markdown import attr, fenced, link, one_line, prose, safe_url, text
 
 GOOD_VERDICTS = ("ok", "redirected")
 RECENT_CHECKS = 10
-_HEAD_TITLE = str.maketrans(
-    {"<": "\uff1c", ">": "\uff1e", "&": "\uff06", '"': "\uff02", "'": "\uff07"}
-)
 
 
 @dataclass(frozen=True)
@@ -201,7 +198,7 @@ def filter_labels(ctx: Context) -> str:
         {
             "key": "topics",
             "label": t("facet_topics", lang),
-            "values": {tp.id: tp.label.get(lang) for tp in ctx.catalogue.topics},
+            "values": {tp.id: clean(tp.label.get(lang)) for tp in ctx.catalogue.topics},
         }
     )
     data["facets"].append(  # type: ignore[union-attr]
@@ -316,10 +313,7 @@ def resource_page(resource: Resource, ctx: Context) -> str:
     lang = ctx.lang
     r = resource
     cat = ctx.catalogue
-    # Themes write the page title unescaped, and `striptags` decodes entities first: a
-    # front-matter title without <, >, &, or quotes cannot end <title> or an attribute.
-    head_title = clean(r.full_title).translate(_HEAD_TITLE)
-    out = ["---", f"title: {json.dumps(head_title, ensure_ascii=False)}", "---", ""]
+    out = ["---", f"title: {front_matter_value(r.full_title)}", "---", ""]
     out += [f"# {text(r.full_title)}", "", badges(r, ctx), ""]
     if r.url and safe_url(r.url):
         out += [f"**{link(t('open_original', lang), r.url)}**", ""]
