@@ -219,7 +219,16 @@ def _check(
     # The history and JSON are needed only at the end: loaded while the first answers travel.
     later = ("json", "tempfile", "tools.linkcheck.history")
     results = asyncio.run(
-        check_links(links, settings, known, progress, preload=later, now=now, notes=notes)
+        check_links(
+            links,
+            settings,
+            known,
+            progress,
+            preload=later,
+            now=now,
+            notes=notes,
+            fingerprints=status is not None,
+        )
     )
     from tools.linkcheck import history
 

@@ -154,7 +154,9 @@ def _escape(value: str, prop: bool = False) -> str:
     return value.replace(":", "%3A").replace(",", "%2C") if prop else value
 
 
-def github_annotations(results: list[Result], file: str, newly_dead: set[str] | None = None) -> list[str]:
+def github_annotations(
+    results: list[Result], file: str, newly_dead: set[str] | None = None
+) -> list[str]:
     """GitHub workflow commands pointing at each problem's line in the catalogue."""
     out = []
     for r in results:
