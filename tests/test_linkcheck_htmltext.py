@@ -132,3 +132,6 @@ def test_ids_names_and_meta_refresh():
     assert p.ids == {"intro", "old-anchor", "bare"}
     assert p.refresh() == "/next"
     assert parse(b'<meta http-equiv="refresh" content="30">').refresh() is None
+    # A session timeout that sends the reader home after ten minutes is not a redirect.
+    assert parse(b'<meta http-equiv="refresh" content="600; url=/">').refresh() is None
+    assert parse(b'<meta http-equiv="refresh" content=".; url=/x">').refresh() == "/x"
