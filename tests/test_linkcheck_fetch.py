@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest_linkcheck import FakeClock, Reply, Seen, check, check_one, fast_settings, page
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tools.linkcheck.fetch import (
     MAX_HOST_INTERVAL,
@@ -656,3 +658,39 @@ def test_a_title_after_310_kb_of_inline_script_is_read_at_the_defaults(sites):
     settings.max_body = Settings().max_body  # the default bound: 512 KiB
     r = check_one(s.url("/app"), settings)
     assert (r.verdict, r.title) == ("ok", "Late title")
+
+
+_HEADS = st.one_of(
+    st.binary(max_size=400),
+    st.builds(
+        lambda status, lines, eol: b"HTTP/1.1 " + status + eol + eol.join(lines) + eol + eol,
+        st.sampled_from([b"200 OK", b"301", b"9999 x", b"abc", b"", "200 \u00e9".encode()]),
+        st.lists(st.binary(max_size=60), max_size=8),
+        st.sampled_from([b"\r\n", b"\n"]),
+    ),
+)
+_BODIES = st.binary(max_size=400).map(lambda b: b"5\r\nhello\r\n" + b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(head=_HEADS, body=_BODIES, chunked=st.booleans())
+def test_any_answer_gives_a_response_or_a_fetch_error(head, body, chunked):
+    from tools.linkcheck.fetch import _Stale
+
+    async def go() -> None:
+        reader = asyncio.StreamReader(limit=1024)
+        reader.feed_data(head + body)
+        reader.feed_eof()
+        client = Client(fast_settings(max_header_bytes=1024, max_body=256))
+        target = prepare("http://example.org/")
+        try:
+            _, status, reason, headers, _ = await client._read_head(reader, target, True)
+            assert 0 <= status and "\r" not in reason and "\n" not in reason
+            if chunked:
+                headers["transfer-encoding"] = "chunked"
+            data, _, _ = await client._read_body(reader, headers, target)
+            assert len(data) <= 256
+        except (FetchError, _Stale):
+            pass
+
+    asyncio.run(go())
