@@ -238,10 +238,11 @@ def _check(
         linkstatus.save(state_file, status)
     stamp = linkstatus.iso(now)
     if args.json:
-        linkstatus.write_atomic(args.json, report.json_document(results, stamp).encode("utf-8"))
+        document = report.json_document(results, stamp).encode("utf-8")
+        linkstatus.write_atomic(args.json, document, durable=False)
     if args.markdown:
         body = report.markdown(results, changes, stamp, notes)
-        linkstatus.write_atomic(args.markdown, body.encode("utf-8"))
+        linkstatus.write_atomic(args.markdown, body.encode("utf-8"), durable=False)
     for note in notes:
         _say(report.clean(note))
     print(
