@@ -121,3 +121,9 @@ def test_added_dates_in_every_form_give_the_best_snapshot_date():
     assert archive_date({"on_or_after": d}) is None  # a lower bound says nothing of the page
     assert archive_date(None) is None and archive_date("unknown") is None
     assert archive_date(type("Bound", (), {"on_or_before": d})()) == d
+    both = type("Added", (), {"exact": d, "on_or_before": dt.date(2021, 1, 1)})()
+    assert archive_date(both) == d  # the exact date wins
+    later = type("Added", (), {"exact": None, "on_or_after": d})()
+    assert archive_date(later) is None
+    recorded = type("Added", (), {"archive_date": lambda self: d})()
+    assert archive_date(recorded) == d

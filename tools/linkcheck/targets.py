@@ -35,10 +35,11 @@ def from_urls_file(path: str | Path) -> list[Link]:
 def archive_date(added: object) -> dt.date | None:
     """The date to look an archive copy up by, from a catalogue ``added`` value.
 
-    ``added`` is a date, null, or a bound ``{on_or_before: D}`` / ``{on_or_after: D}``
-    (a mapping or an object with those attributes). An exact date is best; a date the link
-    was added on or before is next (a snapshot from then shows the page as listed); a lower
-    bound says nothing about what the page was, so it gives None (the newest capture).
+    ``added`` is a date, null, a bound ``{on_or_before: D}`` / ``{on_or_after: D}`` (a
+    mapping), or the catalogue's record of it (``exact`` / ``on_or_before`` attributes, or an
+    ``archive_date()`` method). An exact date is best; a date the link was added on or before
+    is next (a snapshot from then shows the page as listed); a lower bound alone says nothing
+    about what the page was, so it gives None (the newest capture).
     """
     if isinstance(added, dt.datetime):
         return added.date()
@@ -49,10 +50,22 @@ def archive_date(added: object) -> dt.date | None:
             return dt.date.fromisoformat(added)
         except ValueError:
             return None
-    bound = added.get("on_or_before") if isinstance(added, dict) else None
-    if bound is None and added is not None and not isinstance(added, dict):
-        bound = getattr(added, "on_or_before", None)
-    return archive_date(bound) if bound is not None and bound is not added else None
+    if added is None:
+        return None
+    if isinstance(added, dict):
+        candidates = [added.get("exact"), added.get("on_or_before")]
+    else:
+        method = getattr(added, "archive_date", None)
+        if callable(method):
+            candidates = [method()]
+        else:
+            candidates = [getattr(added, "exact", None), getattr(added, "on_or_before", None)]
+    for value in candidates:
+        if value is not None and value is not added:
+            found = archive_date(value)
+            if found is not None:
+                return found
+    return None
 
 
 def from_catalogue(cat: Catalogue) -> list[Link]:
