@@ -453,9 +453,10 @@ def test_request_starts_to_one_host_keep_the_interval_on_a_real_server(sites, tm
     starts = sorted(r.at for r in s.requests)
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert len(starts) == 12
-    # 0.1 s when they leave; the server's threads note arrivals with jitter, up to ~20 ms on a
-    # busy 2-core machine. Without spacing the gaps would be ~0, so 0.08 still catches it.
-    assert min(gaps) >= 0.08, gaps
+    # The server's threads note arrivals late when the machine is busy (up to ~0.1 s was seen
+    # on 2 loaded cores), so single gaps prove little: judge the median and the span. The
+    # exact spacing is tested in virtual time (the _Gate tests above).
+    assert sorted(gaps)[len(gaps) // 2] >= 0.09, gaps
     # One every 0.1 s: 1.1 s from the first to the last; spacing "answer + interval" would
     # take 2.2 s.
     assert starts[-1] - starts[0] < 1.1 + 0.3, gaps
