@@ -457,9 +457,8 @@ def test_request_starts_to_one_host_keep_the_interval_on_a_real_server(sites, tm
     # on 2 loaded cores), so single gaps prove little: judge the median and the span. The
     # exact spacing is tested in virtual time (the _Gate tests above).
     assert sorted(gaps)[len(gaps) // 2] >= 0.09, gaps
-    # One every 0.1 s: 1.1 s from the first to the last; spacing "answer + interval" would
-    # take 2.2 s.
-    assert starts[-1] - starts[0] < 1.1 + 0.3, gaps
+    # That requests leave on a grid (one every 0.1 s, not "answer + interval") is a property
+    # of the schedule, tested in virtual time above: here a busy machine may stretch any gap.
 
 
 def test_kept_connections_are_reused_and_fully_read(sites):
