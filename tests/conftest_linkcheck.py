@@ -113,17 +113,25 @@ class Site:
                     site.requests.append(seen)
                     site.active += 1
                     site.max_active = max(site.max_active, site.active)
+                done = [False]
+
+                def finished() -> None:  # before the answer leaves: the client may send the
+                    if not done[0]:  # next request as soon as it has read this one
+                        done[0] = True
+                        with site._lock:
+                            site.active -= 1
+
                 try:
                     route = site.routes.get(self.path, site.default)
                     reply = route(seen) if callable(route) else route
-                    self._answer(reply)
+                    self._answer(reply, finished)
                 finally:
-                    with site._lock:
-                        site.active -= 1
+                    finished()
 
-            def _answer(self, r: Reply) -> None:
+            def _answer(self, r: Reply, finished: Callable[[], None] = lambda: None) -> None:
                 if r.delay:
                     time.sleep(r.delay)
+                finished()
                 if r.drop:
                     self.close_connection = True
                     return

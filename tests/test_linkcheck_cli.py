@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -270,3 +271,32 @@ def test_proxy_opt_in_tunnels_with_connect_and_warns_once(sites, tmp_path):
     p = linkcheck("--urls", str(urls), "--proxy", proxy.url, *FAST)
     assert p.returncode == 1 and "blocked" in p.stdout
     assert linkcheck("--urls", str(urls), "--proxy", "socks5://x:1").returncode == 2
+
+
+def test_a_hostile_server_cannot_forge_workflow_commands_or_markup(raw_sites, tmp_path):
+    def hostile(head: bytes, sock) -> None:
+        title = (
+            "Fine\u202e page\r\n::error file=x,line=1::forged <!-- @octocat ![i](http://e/i.png)"
+        )
+        body = f"<title>{title}</title><p>text</p>".encode()
+        sock.sendall(
+            b"HTTP/1.1 404 Not Found\r::error::forged in the reason " + b"x" * 60_000 + b"\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
+        )
+
+    s = raw_sites(hostile)
+    urls = tmp_path / "urls.txt"
+    urls.write_text(s.url("/a") + "\n")
+    out, md = tmp_path / "out.json", tmp_path / "issue.md"
+    p = linkcheck("--urls", str(urls), "--json", str(out), "--markdown", str(md),
+                  "--allow-private", *FAST, env={"GITHUB_ACTIONS": "true"})  # fmt: skip
+    assert p.returncode == 1, p.stderr
+    for line in (p.stdout + p.stderr).splitlines():
+        assert not line.startswith("::") or line.startswith(f"::error file={urls},line=1,"), line
+    assert "\r" not in p.stdout and "\u202e" not in p.stdout
+    row = json.loads(out.read_text())["results"][0]
+    assert row["verdict"] == "broken" and len(row["detail"]) <= 1000 and "\r" not in row["detail"]
+    body = md.read_text()
+    assert len(body) < 65_536 and "forged" in body
+    outside = re.sub(r"(`+)(?:(?!\1).)+?\1", "", body)
+    assert not any(bad in outside for bad in ("<!--", "@octocat", "![", "::error"))

@@ -132,3 +132,17 @@ def test_ids_names_and_meta_refresh():
     assert p.ids == {"intro", "old-anchor", "bare"}
     assert p.refresh() == "/next"
     assert parse(b'<meta http-equiv="refresh" content="30">').refresh() is None
+    # A session timeout that sends the reader home after ten minutes is not a redirect.
+    assert parse(b'<meta http-equiv="refresh" content="600; url=/">').refresh() is None
+    assert parse(b'<meta http-equiv="refresh" content=".; url=/x">').refresh() == "/x"
+
+
+_PIECES = [*"<>/=\"'!-?&#;ahtile12 \n", "<title>", "</title>", "<script>", "</script>", "<h1>",
+           "</h1>", "<!--", "-->", " id=", "<meta ", "&amp;", "&#x"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=200).map("".join))
+def test_any_markup_is_read_without_an_error(html):
+    p = parse(html.encode())
+    assert len(p.title) <= 300 and isinstance(p.text, str) and p.simhash >= 0

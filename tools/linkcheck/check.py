@@ -182,6 +182,7 @@ async def check_links(
     preload: Sequence[str] = (),
     now: dt.datetime | None = None,
     notes: list[str] | None = None,
+    fingerprints: bool = True,
 ) -> list[Result]:
     """Check every link; results come back in the order of ``links``.
 
@@ -195,6 +196,8 @@ async def check_links(
             first answers (as this module does with the classifier's).
         now: the run's time (archive cache ages); the clock when omitted.
         notes: where to add what the run learnt once (an unreachable archive).
+        fingerprints: compute each page's simhash for the history (a run that keeps no
+            history skips it; the sibling probe and drift still compute what they compare).
     """
     known = known or {}
     now = now or dt.datetime.now(dt.UTC)
@@ -244,7 +247,7 @@ async def check_links(
             else int((time.monotonic() - started) * 1000),
             resources=link.resources,
             line=link.line,
-            simhash=hex64(v.page.simhash) if v.page is not None else None,
+            simhash=hex64(v.page.simhash) if v.page is not None and fingerprints else None,
             archive_url=found[0] if isinstance(found, tuple) else None,
             archive_timestamp=found[1] if isinstance(found, tuple) else None,
             archive_checked=found is not False,

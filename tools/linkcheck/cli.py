@@ -219,7 +219,16 @@ def _check(
     # The history and JSON are needed only at the end: loaded while the first answers travel.
     later = ("json", "tempfile", "tools.linkcheck.history")
     results = asyncio.run(
-        check_links(links, settings, known, progress, preload=later, now=now, notes=notes)
+        check_links(
+            links,
+            settings,
+            known,
+            progress,
+            preload=later,
+            now=now,
+            notes=notes,
+            fingerprints=status is not None,
+        )
     )
     from tools.linkcheck import history
 
@@ -229,10 +238,11 @@ def _check(
         linkstatus.save(state_file, status)
     stamp = linkstatus.iso(now)
     if args.json:
-        linkstatus.write_atomic(args.json, report.json_document(results, stamp).encode("utf-8"))
+        document = report.json_document(results, stamp).encode("utf-8")
+        linkstatus.write_atomic(args.json, document, durable=False)
     if args.markdown:
         body = report.markdown(results, changes, stamp, notes)
-        linkstatus.write_atomic(args.markdown, body.encode("utf-8"))
+        linkstatus.write_atomic(args.markdown, body.encode("utf-8"), durable=False)
     for note in notes:
         _say(report.clean(note))
     print(

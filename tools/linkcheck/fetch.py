@@ -812,7 +812,11 @@ class Client:
             raw.append(line)
         lines = [_decode_header(b.rstrip(b"\r\n")) for b in raw]
         parts = lines[0].split(" ", 2)
-        if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+        if (
+            len(parts) < 2
+            or not parts[0].startswith("HTTP/")
+            or not (parts[1].isascii() and parts[1].isdigit())
+        ):
             raise FetchError("protocol", t.url, f"not an HTTP status line: {lines[0][:80]!r}")
         headers: dict[str, str] = {}
         cookies: list[str] = []

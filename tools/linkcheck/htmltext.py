@@ -203,16 +203,27 @@ class Page:
         return simhash(self.title + "\n" + self.text)
 
     def refresh(self) -> str | None:
-        """The URL of a ``<meta http-equiv="refresh" content="N; url=...">``, if any."""
+        """Where ``<meta http-equiv="refresh" content="N; url=...">`` sends a reader at once.
+
+        Only a refresh within ``MAX_REFRESH_DELAY`` seconds counts as a redirect: a page that
+        reloads itself or goes home after minutes (a session timeout) is the page itself.
+        """
         for meta in self.metas:
             if meta.get("http-equiv", "").lower() == "refresh":
                 m = _REFRESH.match(meta.get("content", ""))
-                if m and m.group(1).strip():
-                    return m.group(1).strip().strip("'\"")
+                if m is None or not m.group(2).strip():
+                    continue
+                try:
+                    delay = float(m.group(1) or 0)
+                except ValueError:  # "." alone
+                    delay = 0.0
+                if delay <= MAX_REFRESH_DELAY:
+                    return m.group(2).strip().strip("'\"")
         return None
 
 
-_REFRESH = re.compile(r"\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.I | re.S)
+MAX_REFRESH_DELAY = 5.0
+_REFRESH = re.compile(r"\s*(\d{0,6}(?:\.\d{0,6})?)\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.I | re.S)
 
 
 def parse(body: bytes, content_type: str | None = None) -> Page:

@@ -270,12 +270,13 @@ def save(path: str | Path, status: LinkStatus) -> None:
     write_atomic(path, dumps(status).encode("utf-8"))
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
+def write_atomic(path: str | Path, data: bytes, durable: bool = True) -> None:
     """Write a file so that readers see the old content or the new one, never a mix.
 
     The bytes go to a temporary file in the same folder, which gets the old file's mode
-    (0644 for a new file), is fsynced and renamed over ``path``; on any failure (full disk,
-    Ctrl-C) the temporary file is removed.
+    (0644 for a new file), is fsynced (when ``durable``: the history is, a report that the
+    next run rewrites need not survive a power cut) and renamed over ``path``; on any failure
+    (full disk, Ctrl-C) the temporary file is removed.
 
     Raises:
         StateError: when it cannot be written; the old file is then left as it was.
@@ -295,7 +296,8 @@ def write_atomic(path: str | Path, data: bytes) -> None:
             os.fchmod(fh.fileno(), mode)
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -303,6 +305,8 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise StateError(f"{path}: cannot write ({exc}); the old file is unchanged") from exc
         raise
+    if not durable:
+        return
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:
