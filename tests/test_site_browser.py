@@ -117,6 +117,12 @@ EXPLORER = {
             "tokens": ["a", "b"],
             "heads": [{"label": "h", "weights": [[1, 0], [0.25, 0.75]]}],
         },
+        {
+            "name": {"ja": "交差注意", "en": "cross " + "very long name " * 8},
+            "tokens": ["x", "y", "z"],
+            "query_tokens": ["p", "q"],
+            "heads": [{"label": "h", "weights": [[0.1, 0.2, 0.7], [0.6, 0.3, 0.1]]}],
+        },
     ]
 }
 
@@ -241,40 +247,89 @@ def test_filters_restore_from_query_string(watched: Watched, tiny_site: str) -> 
 
 def test_explorer_hover_shows_the_row_of_weights(watched: Watched, tiny_site: str) -> None:
     page = _tiny(watched, tiny_site)
-    tokens = page.locator("#good .atlas-token")
-    assert tokens.count() == 3
-    tokens.nth(2).hover()
+    queries = page.locator("#good .atlas-query")
+    assert queries.count() == 3
+    queries.nth(2).hover()
     assert _weights(page, "#good") == ["0.05", "0.80", "0.15"]
-    assert tokens.nth(2).get_attribute("aria-pressed") == "true"
-    strongest = tokens.nth(1).evaluate("e => getComputedStyle(e).getPropertyValue('--atlas-w')")
-    weakest = tokens.nth(0).evaluate("e => getComputedStyle(e).getPropertyValue('--atlas-w')")
-    assert float(strongest) == 1.0 and float(weakest) < 0.1
-    bg = [tokens.nth(i).evaluate("e => getComputedStyle(e).backgroundColor") for i in range(3)]
+    assert queries.nth(2).get_attribute("aria-pressed") == "true"
+    cells = page.locator("#good .atlas-token")
+    # One fixed 0..1 scale: the tint is the weight itself, not the weight over the row's maximum.
+    tints = [
+        float(cells.nth(i).evaluate("e => e.style.getPropertyValue('--atlas-w')")) for i in range(3)
+    ]
+    assert tints == [0.05, 0.8, 0.15]
+    bg = [cells.nth(i).evaluate("e => getComputedStyle(e).backgroundColor") for i in range(3)]
     assert bg[1] != bg[0], "the most attended token must look different"
     assert "cat 0.80" in page.locator("#good .atlas-explorer__status").text_content()
+    legend = page.locator("#good .atlas-explorer__legend").text_content()
+    assert "0.00" in legend and "1.00" in legend
+
+
+def test_explorer_tap_selects_a_query(browser: Any, tiny_site: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(tiny_site + "index.html")
+        page.wait_for_selector("#good.atlas-explorer--ready")
+        page.locator("#good .atlas-query").nth(1).tap()
+        assert _weights(page, "#good") == ["0.10", "0.60", "0.30"]
+    finally:
+        context.close()
 
 
 def test_explorer_keyboard_and_head_and_view_selectors(watched: Watched, tiny_site: str) -> None:
     page = _tiny(watched, tiny_site)
-    page.locator("#good .atlas-token").first.focus()
+    page.locator("#good .atlas-query").first.focus()
     assert _weights(page, "#good") == ["0.70", "0.20", "0.10"]
     page.keyboard.press("ArrowRight")
     assert page.evaluate("document.activeElement.dataset.index") == "1"
     assert _weights(page, "#good") == ["0.10", "0.60", "0.30"]
-    page.keyboard.press("Tab")
+    page.keyboard.press("End")
     assert page.evaluate("document.activeElement.dataset.index") == "2"
     page.keyboard.press("ArrowRight")  # wraps around
     assert page.evaluate("document.activeElement.dataset.index") == "0"
-    label = page.locator("#good .atlas-token").nth(1).get_attribute("aria-label")
-    assert label == "cat, weight 0.20"
+    # One tab stop for the whole row (roving tabindex): Tab leaves the query buttons.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('atlas-query')") is False
+    # Accessible names are the visible labels.
+    good = page.locator("#good")
+    assert good.get_by_role("button", name="cat", exact=True).count() == 1
+    assert good.locator("[aria-label]").count() == 0
     selects = page.locator("#good select")
     assert selects.count() == 2  # a view selector and a head selector
-    page.locator("#good .atlas-token").nth(2).focus()
+    page.locator("#good .atlas-query").nth(2).focus()
     selects.nth(1).select_option("1")  # head 2
     assert _weights(page, "#good") == ["0.90", "0.05", "0.05"]
     selects.nth(0).select_option("1")  # view "pair": one head, so no head selector
-    assert page.locator("#good .atlas-token").count() == 2
+    assert page.locator("#good .atlas-query").count() == 2
     assert page.locator("#good select").count() == 1
+
+
+def test_explorer_cross_attention_is_rectangular(watched: Watched, tiny_site: str) -> None:
+    page = _tiny(watched, tiny_site)
+    page.locator("#good select").first.select_option("2")
+    good = page.locator("#good")
+    assert good.locator(".atlas-query").all_text_contents() == ["p", "q"]
+    assert good.locator(".atlas-token__text").all_text_contents() == ["x", "y", "z"]
+    good.locator(".atlas-query").nth(1).hover()
+    assert _weights(page, "#good") == ["0.60", "0.30", "0.10"]
+    assert "q" in good.locator(".atlas-explorer__status").text_content()
+    # A bilingual view name is shown in the page's language (this page is English).
+    names = good.locator("select option").all_text_contents()
+    assert names[2].startswith("cross very long name")
+
+
+def test_explorer_fits_a_narrow_phone(browser: Any, tiny_site: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto(tiny_site + "index.html")
+        page.wait_for_selector("#good.atlas-explorer--ready")
+        page.locator("#good select").first.select_option("2")  # the long view name
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"the page scrolls sideways: {width} px"
+    finally:
+        context.close()
 
 
 def test_explorer_broken_data_degrades_to_the_figure(watched: Watched, tiny_site: str) -> None:
@@ -481,13 +536,13 @@ def test_explorer_reacts_to_hover_and_focus(watched: Watched, site: Site) -> Non
     root.wait_for()
     view = data["views"][0]
     weights = view["heads"][0]["weights"]
-    tokens = root.locator(".atlas-token")
-    assert tokens.count() == len(view["tokens"])
-    last = len(view["tokens"]) - 1
-    tokens.nth(last).hover()
+    queries = root.locator(".atlas-query")
+    assert queries.count() == len(view.get("query_tokens") or view["tokens"])
+    last = queries.count() - 1
+    queries.nth(last).hover()
     shown = root.locator(".atlas-token__weight").all_text_contents()
     assert shown == [f"{w:.2f}" for w in weights[last]]
-    tokens.nth(0).focus()
+    queries.nth(0).focus()
     page.keyboard.press("ArrowRight")
     assert page.evaluate("document.activeElement.dataset.index") == "1"
     shown = root.locator(".atlas-token__weight").all_text_contents()
@@ -498,6 +553,45 @@ def test_explorer_reacts_to_hover_and_focus(watched: Watched, site: Site) -> Non
         assert shown == [f"{w:.2f}" for w in view["heads"][1]["weights"][1]]
     # The static figure stays for readers without JavaScript.
     assert page.locator("article img, article svg").count() >= 1
+
+
+def _explorer_hooks(site: Site) -> dict[str, list[dict[str, Any]]]:
+    """Every page with explorer hooks, and the data each of its hooks points at."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for path in site.pages():
+        html = (site.root / path / "index.html").read_text(encoding="utf-8")
+        for chunk in html.split('class="atlas-explorer" data-src="')[1:]:
+            src = chunk.split('"', 1)[0]
+            data = json.loads((site.root / path / src).resolve().read_text(encoding="utf-8"))
+            found.setdefault(path, []).append(data)
+    return found
+
+
+def test_every_explorer_renders_its_tokens(watched: Watched, site: Site) -> None:
+    hooks = _explorer_hooks(site)
+    if not hooks and site.kind == "real":
+        pytest.skip("no demo rendering has explorer data yet")
+    assert any(p.startswith("en/") for p in hooks) and any(not p.startswith("en/") for p in hooks)
+    page = _open(watched, site.base)
+    for path, datas in sorted(hooks.items()):
+        page.goto(site.base + path, wait_until="load")
+        roots = page.locator(".atlas-explorer")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.atlas-explorer')].every(e =>"
+            " e.classList.contains('atlas-explorer--ready') ||"
+            " e.classList.contains('atlas-explorer--failed'))"
+        )
+        assert roots.count() == len(datas), path
+        for i, data in enumerate(datas):
+            root = roots.nth(i)
+            assert "atlas-explorer--failed" not in (root.get_attribute("class") or ""), (
+                f"{path}: explorer {i} failed: {root.get_attribute('data-error')}"
+            )
+            view = data["views"][0]
+            keys = root.locator(".atlas-token__text").all_text_contents()
+            assert keys == [str(x) for x in view["tokens"]], path
+            rows = view.get("query_tokens") or view["tokens"]
+            assert root.locator(".atlas-query").all_text_contents() == [str(x) for x in rows]
 
 
 def test_every_page_loads_cleanly(watched: Watched, site: Site) -> None:
@@ -562,13 +656,12 @@ def test_explorer_is_readable_in_both_palettes(watched: Watched, site: Site) -> 
     page = _open(watched, site.base + path)
     root = page.locator(".atlas-explorer.atlas-explorer--ready").first
     root.wait_for()
-    n = len(data["views"][0]["tokens"])
 
     def worst_contrast() -> float:
         worst = 99.0
-        for q in range(n):
-            root.locator(".atlas-token").nth(q).focus()
-            pairs = root.locator(".atlas-token").evaluate_all(
+        for q in range(len(data["views"][0].get("query_tokens") or data["views"][0]["tokens"])):
+            root.locator(".atlas-query").nth(q).focus()
+            pairs = root.locator(".atlas-token, .atlas-query").evaluate_all(
                 "els => els.map(e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor])"
             )
             worst = min([worst, *(_contrast(fg, bg) for fg, bg in pairs)])

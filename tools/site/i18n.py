@@ -179,6 +179,25 @@ UI = {
         "The resources, grouped by topic.",
     ),
     "no_resources": ("該当する資料はありません。", "No resource yet."),
+    "explorer_view": ("ビュー", "View"),
+    "explorer_head": ("ヘッド", "Head"),
+    "explorer_queries": ("クエリ(行)", "Query (row)"),
+    "explorer_keys": ("{q} が各トークンに与える重み", "Weights that {q} gives to each token"),
+    "explorer_hint": (
+        "クエリのトークンを選ぶ(カーソルを合わせる、タップする、Tab と矢印キーで移動する)と、"
+        "そのクエリが各トークンに与える重みが数値と色で表示されます。",
+        "Choose a query token (hover, tap, or Tab and the arrow keys) to see the weight it gives "
+        "to every token, as a number and as a colour.",
+    ),
+    "explorer_gives": ("{q} の重みが大きい順: ", "{q} gives the most weight to: "),
+    "explorer_legend": (
+        "重み(色の濃さは 0 から 1 の共通の目盛り。1 つのクエリの重みの合計は 1)",
+        "Weight (one shared 0 to 1 scale; each query's weights add up to 1)",
+    ),
+    "explorer_failed": (
+        "注意の重みを読み込めませんでした。下の図をご覧ください。",
+        "Could not load the attention weights; the figure below shows them.",
+    ),
     "data_export": (
         "カタログ全体とリンクの状態は JSON でも取得できます:",
         "The whole catalogue with link states is also available as JSON:",

@@ -243,6 +243,21 @@ def _since(info: LinkInfo) -> str | None:
     return start or info.first_seen
 
 
+EXPLORER_KEYS = ("view", "head", "queries", "keys", "hint", "gives", "legend", "failed")
+
+
+def explorer_text(lang: str) -> str:
+    """The explorer's interface words for ``explorer.js``, as a JSON block (one per page)."""
+    data = {k: t(f"explorer_{k}", lang) for k in EXPLORER_KEYS}
+    return f'<script type="application/json" id="atlas-explorer-text">{_json_html(data)}</script>'
+
+
+def _json_html(data: object) -> str:
+    """JSON that cannot end the surrounding ``<script>`` element."""
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def code_block(code: str) -> str:
     """A demo's code as it sits in its content tab (indented under the tab's title)."""
     return _indent(fenced(code, "python"))
@@ -269,8 +284,9 @@ def demo_blocks(demo: Demo) -> list[str]:
 def _demo_section(
     demo: Demo, ctx: Context, depth: int, level: str = "###", full: bool = True
 ) -> list[str]:
-    """A demo: title, summary, code tabs and real output (when ``full``), the explorer hook
-    right before the static figure, and the command."""
+    """A demo: title, summary, the explorer hook right before the static figure, then (when
+    ``full``) the code tabs and the real output, and the command. What the reader looks at
+    comes before the code that computes it."""
     lang = ctx.lang
     md_prefix = "../" * depth
     url_prefix = "../" * (depth + 1)  # raw HTML is resolved against the page URL (a folder)
@@ -279,20 +295,26 @@ def _demo_section(
         out += [prose(demo.summary[lang]), ""]
     if demo.folder is None:
         out += [t("not_rendered", lang), ""]
-    if full:
-        for tab_label, code in demo.code:
-            out += [f'=== "{text(tab_label).replace(chr(34), "&quot;")}"', ""]
-            out += [code_block(code), ""]
-        if demo.output is not None:
-            out += [f"**{t('output', lang)}**", "", output_block(demo.output), ""]
     if demo.explorer:
         src = f"{url_prefix}assets/demos/{demo.id}/{demo.explorer}"
         out += [f'<div class="atlas-explorer" data-src="{attr(src)}" data-view="0"></div>', ""]
     for fig in demo.figures:
         alt = text(fig.alt[lang])
         out += [f"![{alt}]({md_prefix}assets/demos/{demo.id}/{fig.file})", ""]
+    if full:
+        for tab_label, code in demo.code:
+            out += [f'=== "{text(tab_label).replace(chr(34), "&quot;")}"', ""]
+            out += [code_block(code), ""]
+        if demo.output is not None:
+            out += [f"**{t('output', lang)}**", "", output_block(demo.output), ""]
     out += [f"{t('run_it', lang)}", "", command_block(demo.command), ""]
     return out
+
+
+def _with_explorer_text(lines: list[str], demos: list[Demo], lang: str) -> list[str]:
+    if any(d.explorer for d in demos):
+        return lines + [explorer_text(lang), ""]
+    return lines
 
 
 def resource_page(resource: Resource, ctx: Context) -> str:
@@ -385,6 +407,7 @@ def resource_page(resource: Resource, ctx: Context) -> str:
         out += [f"## {t('demos_heading', lang)}", ""]
         for demo_id in r.demos:
             out += _demo_section(ctx.demos[demo_id], ctx, depth=1)
+    out = _with_explorer_text(out, [ctx.demos[d] for d in r.demos], lang)
     return "\n".join(out)
 
 
@@ -519,6 +542,7 @@ def demos_page(ctx: Context, demo_ids: list[str]) -> str:
         users = [r for r in ctx.catalogue.resources if demo_id in r.demos]
         if users:
             out += [f"{t('illustrates', lang)} " + ", ".join(res_link(r, "") for r in users), ""]
+    out = _with_explorer_text(out, [ctx.demos[d] for d in demo_ids], lang)
     return "\n".join(out)
 
 
