@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SITE_STAMP := $(VENV)/.stamp-site
 DEV_STAMP := $(VENV)/.stamp-dev
+# axe-core, injected into every page by the browser tests (package.json, package-lock.json).
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: help install install-dev serve site test lint format validate bench linkcheck demos demos-check screenshot clean
 
@@ -34,6 +36,9 @@ $(DEV_STAMP): pyproject.toml requirements-ci.txt $(SITE_STAMP)
 	$(PY) -m pip install -q -r requirements-ci.txt -e '.[demos,dev]' --config-settings editable_mode=compat
 	touch $@
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 install: $(SITE_STAMP)
 install-dev: $(DEV_STAMP)
 
@@ -46,7 +51,7 @@ site: $(SITE_STAMP)
 validate: $(SITE_STAMP)
 	$(PY) -m tools.validate resources.yaml
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
 lint: $(DEV_STAMP)

@@ -595,6 +595,8 @@ def test_every_explorer_renders_its_tokens(watched: Watched, site: Site) -> None
 
 
 def test_every_page_loads_cleanly(watched: Watched, site: Site) -> None:
+    if site.kind == "real":
+        pytest.skip("the real site's pages are walked by test_every_page_is_accessible...")
     pages = site.pages()
     assert f"resources/{site.resources()[0]}/" in pages
     assert f"en/resources/{site.resources()[0]}/" in pages
@@ -689,3 +691,67 @@ def test_without_javascript_the_static_figure_remains(browser: Any, site: Site) 
     finally:
         context.close()
     assert not refused
+
+
+# ---------------------------------------------------------------- every page of the real site
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = ("critical", "serious")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# In the dark palette only colours change: the colour rules are the ones worth running again.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+PHONE_WIDTH = 320
+
+
+def _axe(page: Any, run_only: dict[str, Any]) -> list[str]:
+    """Critical and serious axe-core violations on the page, one line per element."""
+    options = {"resultTypes": ["violations"], "runOnly": run_only}
+    found = page.evaluate("o => axe.run(document, o).then(r => r.violations)", options)
+    return [
+        f"{v['id']} ({v['impact']}): {' '.join(n['target'])}"
+        for v in found
+        if v["impact"] in SERIOUS
+        for n in v["nodes"]
+    ]
+
+
+def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site) -> None:
+    """One walk over every page of the real site (both languages): axe-core finds no critical or
+    serious violation in the light palette (WCAG A/AA rules) nor in the dark one (the colour
+    rules), and at 320 px no page scrolls sideways."""
+    if site.kind != "real":
+        pytest.skip("walked on the real catalogue's site, the one readers meet")
+    if not AXE.is_file():
+        _unavailable("axe-core is not installed (npm ci)")
+    script = AXE.read_text(encoding="utf-8")
+    page = _open(watched, site.base)
+    problems: dict[str, list[str]] = {}
+    for path in site.pages():
+        page.set_viewport_size({"width": 1200, "height": 900})
+        page.goto(site.base + path, wait_until="load")
+        assert page.locator("article").count() == 1, path
+        page.add_script_tag(content=script)
+        # Palette changes animate; without transitions the audit sees the final colours.
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        for scheme, run_only in (
+            ("default", {"type": "tag", "values": WCAG_TAGS}),
+            ("slate", {"type": "rule", "values": COLOUR_RULES}),
+        ):
+            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+            found = _axe(page, run_only)
+            if found:
+                problems[f"{path or '/'} [{scheme}]"] = found
+        page.set_viewport_size({"width": PHONE_WIDTH, "height": 640})
+        page.wait_for_function(f"window.innerWidth === {PHONE_WIDTH}")
+        page.wait_for_selector(".atlas-explorer:not(.atlas-explorer--ready)", state="detached")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE_WIDTH:
+            wide = page.evaluate(
+                f"""() => [...document.querySelectorAll('article *')]
+                .filter(e => e.getBoundingClientRect().right > {PHONE_WIDTH} + 1
+                    && getComputedStyle(e).position !== 'fixed'
+                    && !e.closest('pre, .md-typeset__scrollwrap, .tabbed-labels'))
+                .slice(0, 3).map(e => e.tagName + '.' + e.className)"""
+            )
+            problems[f"{path or '/'} [{PHONE_WIDTH} px]"] = [f"scrollWidth {width}", *wide]
+    assert not problems, "\n".join(f"{k}: {v[:5]}" for k, v in problems.items())
