@@ -755,3 +755,114 @@ def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site)
             )
             problems[f"{path or '/'} [{PHONE_WIDTH} px]"] = [f"scrollWidth {width}", *wide]
     assert not problems, "\n".join(f"{k}: {v[:5]}" for k, v in problems.items())
+
+
+# ---------------------------------------------------------------- search
+
+# (site language, query, a page that must be among the first three results). Katakana
+# loanwords, kanji compounds, mixed kana and kanji, the navigation's titles and every topic
+# label, in both languages, with and without spaces.
+SEARCH_TABLE = [
+    ("ja", "位置エンコーディング", "demos/"),
+    ("ja", "位置 エンコーディング", "demos/"),
+    ("ja", "アテンション", "topics/"),
+    ("ja", "クロスアテンション", "resources/kilcher-detr-explained/"),
+    ("ja", "ソフトマックス", "topics/"),
+    ("ja", "リンク切れ", "links/"),
+    ("ja", "注意機構", "resources/nishio-attention-scrapbox/"),
+    ("ja", "学習の道筋", "path/"),
+    ("ja", "未解決の疑問", "questions/"),
+    ("ja", "リンクの状態", "links/"),
+    ("ja", "カタログ", "catalogue/"),
+    ("ja", "このサイトについて", "about/"),
+    ("ja", "参加するには", "contributing/"),
+    ("ja", "デモ", "demos/"),
+    ("ja", "注意機構の基本", "topics/"),
+    ("ja", "自己注意", "topics/"),
+    ("ja", "クエリ・キー・バリュー", "topics/"),
+    ("ja", "系列変換", "topics/"),
+    ("ja", "マルチヘッド注意", "topics/"),
+    ("ja", "マスク", "topics/"),
+    ("ja", "単語埋め込み", "topics/"),
+    ("ja", "画像・視覚", "topics/"),
+    ("ja", "CNNとの比較", "topics/"),
+    ("ja", "サーベイ・俯瞰", "topics/"),
+    ("ja", "敵対的生成ネットワーク", "topics/"),
+    ("ja", "物体検出", "topics/"),
+    ("ja", "計算量と効率", "topics/"),
+    ("ja", "埋め込み", "topics/"),
+    ("ja", "Transformer", "topics/"),
+    ("ja", "self-attention", "resources/coursera-self-attention/"),
+    ("en", "self-attention", "resources/coursera-self-attention/"),
+    ("en", "cross-attention", "resources/kilcher-detr-explained/"),
+    ("en", "positional encoding", "demos/"),
+    ("en", "Learning paths", "en/path/"),
+    ("en", "Link health", "en/links/"),
+    ("en", "Open questions", "en/questions/"),
+    ("en", "broken link", "en/links/"),
+    ("en", "Multi-head attention", "en/topics/"),
+    ("en", "Query, key and value", "en/topics/"),
+    ("en", "Word embeddings", "en/topics/"),
+    ("en", "Object detection", "en/topics/"),
+]
+
+
+def _search_box(page: Any) -> Any:
+    toggle = page.locator("label.md-header__button[for=__search]")
+    if toggle.is_visible():  # narrow screens hide the box behind an icon
+        toggle.click()
+    box = page.locator("input.md-search__input")
+    box.wait_for(state="visible")
+    box.click()
+    page.wait_for_load_state("networkidle")  # the search worker and its index
+    return box
+
+
+def _search(page: Any, box: Any, base: str, query: str) -> list[str]:
+    """The pages the search lists for ``query``, best first (paths relative to ``base``)."""
+    items = page.locator(".md-search-result__item")
+    box.fill("")
+    box.press("End")
+    items.first.wait_for(state="detached", timeout=10_000)
+    box.fill(query)
+    # Material reads the query on keyup; typed kanji arrive as text input (as from an IME), so
+    # a key press after them is what a reader's keyboard also sends.
+    box.press("End")
+    try:
+        items.first.wait_for(state="visible", timeout=10_000)
+    except Exception:  # noqa: BLE001 - Playwright's timeout: no result at all
+        return []
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    pages: list[str] = []
+    for href in hrefs:
+        path = href.split("#", 1)[0].split("?", 1)[0].removeprefix(base)
+        if path not in pages:
+            pages.append(path)
+    return pages
+
+
+SEARCH_INDEX_LIMIT = 150_000  # bytes, uncompressed: the index loads with every page
+
+
+def test_search_table(watched: Watched, site: Site) -> None:
+    if site.kind != "real":
+        pytest.skip("the table is about the real catalogue's words")
+    assert len(SEARCH_TABLE) >= 30
+    for sub in ("", "en/"):
+        size = (site.root / sub / "search" / "search_index.json").stat().st_size
+        assert size < SEARCH_INDEX_LIMIT, f"{sub}search/search_index.json is {size} bytes"
+    failures = []
+    report = []
+    for lang in ("ja", "en"):
+        page = _open(watched, site.base + ("" if lang == "ja" else "en/"))
+        box = _search_box(page)
+        for qlang, query, want in SEARCH_TABLE:
+            if qlang != lang:
+                continue
+            want = want if lang == "ja" or want.startswith("en/") else "en/" + want
+            got = _search(page, box, site.base, query)
+            report.append(f"{lang} {query!r}: {got[:3]} ({len(got)} pages)")
+            if want not in got[:3]:
+                failures.append(f"{lang} {query!r}: {want} not in top 3 {got[:3]}")
+    print("\n".join(report))
+    assert not failures, "\n".join(failures)

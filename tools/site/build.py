@@ -11,6 +11,7 @@ from tools.site.codecache import CodeCache
 from tools.site.generate import Layout, Report, api_json, collect_demos, generate, write_if_changed
 from tools.site.inputs import SiteError, load_linkstatus
 from tools.site.pages import demo_blocks
+from tools.site.searchindex import compact
 
 CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
 SHARED_CONFIG = "mkdocs.base.yml"  # inherited by both; watched, never built on its own
@@ -78,6 +79,8 @@ def build_site(layout: Layout, catalogue: Catalogue | None = None) -> BuildResul
         mkdocs_build(layout.root / config, CodeCache(blocks))
         timings[config] = time.perf_counter() - step
     site = layout.root / "site"
+    for sub in (site, site / "en"):
+        compact(sub)
     data = api_json(catalogue, load_linkstatus(layout.linkstatus)).encode("utf-8")
     write_if_changed(site / API_PATH, data)
     timings["total"] = time.perf_counter() - start

@@ -68,7 +68,53 @@ ALTERNATE_KINDS = {
     "companion": ("関連資料", "Companion"),
 }
 
+# Other names a reader may search for, shown under each topic on the topics page (and so found
+# by the search): Japanese writes many of these terms in katakana or in kanji, as it likes.
+TOPIC_ALIASES = {
+    "attention-basics": (
+        ("アテンション", "注意", "Attention", "注意メカニズム"),
+        ("attention mechanism",),
+    ),
+    "self-attention": (
+        ("セルフアテンション", "自己注意機構", "Self-Attention"),
+        ("self attention", "intra-attention"),
+    ),
+    "query-key-value": (
+        ("クエリ", "キー", "バリュー", "QKV", "内積", "ソフトマックス", "softmax"),
+        ("QKV", "dot product", "softmax", "scaled dot-product attention"),
+    ),
+    "seq2seq": (
+        ("エンコーダ・デコーダ", "機械翻訳", "クロスアテンション", "seq2seq"),
+        ("encoder-decoder", "machine translation", "cross-attention"),
+    ),
+    "transformer": (
+        ("トランスフォーマー", "Attention Is All You Need"),
+        ("Attention Is All You Need",),
+    ),
+    "multi-head": (("マルチヘッドアテンション", "ヘッド"), ("heads",)),
+    "positional-encoding": (
+        ("位置符号化", "ポジショナルエンコーディング", "位置情報"),
+        ("position embeddings", "positional embeddings"),
+    ),
+    "masking": (("マスキング", "因果マスク", "パディングマスク"), ("causal mask", "padding mask")),
+    "bert": (("エンコーダ",), ("encoder-only",)),
+    "word-embeddings": (
+        ("埋め込み", "単語ベクトル", "エンベディング"),
+        ("word vectors", "embedding"),
+    ),
+    "vision": (("画像認識", "コンピュータビジョン"), ("images", "computer vision")),
+    "cnn-comparison": (
+        ("畳み込み", "畳み込みニューラルネットワーク"),
+        ("convolution", "path length"),
+    ),
+    "survey": (("総説", "分類"), ("taxonomy", "overview")),
+    "gan": (("画像生成", "SAGAN"), ("image generation", "SAGAN")),
+    "object-detection": (("DETR", "物体クエリ"), ("DETR", "object queries")),
+    "efficiency": (("計算コスト", "長い系列"), ("quadratic cost", "long sequences")),
+}
+
 UI = {
+    "also_called": ("別の呼び方", "Also called"),
     "site_name": ("Attention Atlas", "Attention Atlas"),
     "home": ("ホーム", "Home"),
     "catalogue": ("カタログ", "Catalogue"),

@@ -76,6 +76,16 @@ def res_link(resource: Resource, prefix: str) -> str:
     return f"[{text(resource.full_title)}]({_res_href(resource.id, prefix)})"
 
 
+def unsearched(block: str) -> str:
+    """Markdown kept out of the search index: what is already indexed on its own page (a
+    resource's summary in the catalogue, a demo's code on every page that embeds it).
+
+    A ``<section>``, not a ``<div>``: Material's search parser compares elements by tag name,
+    so the first nested ``</div>`` would end the exclusion early.
+    """
+    return f"<section data-search-exclude markdown>\n\n{block}\n\n</section>"
+
+
 def _indent(block: str, spaces: int = 4) -> str:
     pad = " " * spaces
     return "\n".join(pad + line if line.strip() else "" for line in block.split("\n"))
@@ -159,10 +169,11 @@ def home(ctx: Context, intro: str) -> str:
         out += [f"{t('start_with', lang)} **{res_link(first, '')}**", ""]
         out += [prose(ctx.tr(first.summary)), ""]
         out += [f"## {t('recommended_order', lang)}", "", t("order_note", lang), ""]
-        out += [_order_table(ranked, ctx, ranked=True), ""]
+        out += [unsearched(_order_table(ranked, ctx, ranked=True)), ""]
     rest = unranked(ctx.catalogue)
     if rest:
-        out += [f"## {t('unranked', lang)}", "", _order_table(rest, ctx, ranked=False), ""]
+        table = unsearched(_order_table(rest, ctx, ranked=False))
+        out += [f"## {t('unranked', lang)}", "", table, ""]
     return "\n".join(out)
 
 
@@ -209,7 +220,12 @@ def catalogue_page(ctx: Context) -> str:
     lang = ctx.lang
     api = "../api/resources.json" if lang == "ja" else "../../api/resources.json"
     out = [f"# {t('catalogue', lang)}", "", t("catalogue_intro", lang), ""]
-    out += [filter_labels(ctx), "", '<div class="atlas-catalogue" markdown>', ""]
+    out += [
+        filter_labels(ctx),
+        "",
+        '<section data-search-exclude markdown>\n\n<div class="atlas-catalogue" markdown>',
+        "",
+    ]
     for r in ctx.catalogue.ranked() + unranked(ctx.catalogue):
         item = (
             f'<div class="atlas-item" data-type="{attr(r.type)}" data-lang="{attr(r.lang)}" '
@@ -226,7 +242,14 @@ def catalogue_page(ctx: Context) -> str:
             one_line(ctx.tr(r.summary)),
         ]
         out += ["", "</div>", ""]
-    out += ["</div>", "", f'{t("data_export", lang)} <a href="{api}">resources.json</a>', ""]
+    out += [
+        "</div>",
+        "",
+        "</section>",
+        "",
+        f'{t("data_export", lang)} <a href="{api}">resources.json</a>',
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -291,24 +314,28 @@ def _demo_section(
     md_prefix = "../" * depth
     url_prefix = "../" * (depth + 1)  # raw HTML is resolved against the page URL (a folder)
     out = [f"{level} {text(demo.title[lang])} {{#demo-{anchor(demo.id)}}}", ""]
+    body: list[str] = []
     if demo.summary[lang]:
-        out += [prose(demo.summary[lang]), ""]
+        body += [prose(demo.summary[lang]), ""]
     if demo.folder is None:
-        out += [t("not_rendered", lang), ""]
+        body += [t("not_rendered", lang), ""]
     if demo.explorer:
         src = f"{url_prefix}assets/demos/{demo.id}/{demo.explorer}"
-        out += [f'<div class="atlas-explorer" data-src="{attr(src)}" data-view="0"></div>', ""]
+        body += [f'<div class="atlas-explorer" data-src="{attr(src)}" data-view="0"></div>', ""]
     for fig in demo.figures:
         alt = text(fig.alt[lang])
-        out += [f"![{alt}]({md_prefix}assets/demos/{demo.id}/{fig.file})", ""]
+        body += [f"![{alt}]({md_prefix}assets/demos/{demo.id}/{fig.file})", ""]
     if full:
         for tab_label, code in demo.code:
-            out += [f'=== "{text(tab_label).replace(chr(34), "&quot;")}"', ""]
-            out += [code_block(code), ""]
+            body += [f'=== "{text(tab_label).replace(chr(34), "&quot;")}"', ""]
+            body += [code_block(code), ""]
         if demo.output is not None:
-            out += [f"**{t('output', lang)}**", "", output_block(demo.output), ""]
-    out += [f"{t('run_it', lang)}", "", command_block(demo.command), ""]
-    return out
+            body += [f"**{t('output', lang)}**", "", output_block(demo.output), ""]
+    body += [f"{t('run_it', lang)}", "", command_block(demo.command), ""]
+    # The gallery is where a demo is indexed; a resource page embedding it adds only its title.
+    if full:
+        return out + [unsearched("\n".join(body).rstrip("\n")), ""]
+    return out + body
 
 
 def _with_explorer_text(lines: list[str], demos: list[Demo], lang: str) -> list[str]:
@@ -391,18 +418,21 @@ def resource_page(resource: Resource, ctx: Context) -> str:
     if topics:
         out += [f"## {t('topics_label', lang)}", ""]
         out += [
-            ", ".join(
-                f"[{text(tp.label.get(lang))}](../topics.md#topic-{anchor(tp.id)})" for tp in topics
+            unsearched(
+                ", ".join(
+                    f"[{text(tp.label.get(lang))}](../topics.md#topic-{anchor(tp.id)})"
+                    for tp in topics
+                )
             )
         ]
         out += [""]
     related = [cat.resource(rid) for rid in r.related]
     if related:
         out += [f"## {t('related', lang)}", ""]
-        out += [
+        items = [
             f"- [{text(o.full_title)}]({o.id}.md): {one_line(ctx.tr(o.summary))}" for o in related
         ]
-        out += [""]
+        out += [unsearched("\n".join(items)), ""]
     if r.demos:
         out += [f"## {t('demos_heading', lang)}", ""]
         for demo_id in r.demos:
@@ -517,7 +547,7 @@ def links_page(ctx: Context) -> str:
                 archive,
             ]
         )
-    out += [_table(header, rows), ""]
+    out += [unsearched(_table(header, rows)), ""]
     out += [f"## {t('lost_links', lang)}", ""]
     lost = [r for r in cat.resources if r.url is None]
     if not lost:
@@ -552,6 +582,10 @@ def topics_page(ctx: Context) -> str:
     out = [f"# {t('topics', lang)}", "", t("topics_intro", lang), ""]
     for tp in ctx.catalogue.topics:
         out += [f"## {text(tp.label.get(lang))} {{#topic-{anchor(tp.id)}}}", ""]
+        aliases = i18n.TOPIC_ALIASES.get(tp.id, ((), ()))[0 if lang == "ja" else 1]
+        if aliases:
+            sep = "、" if lang == "ja" else ", "
+            out += [f"{t('also_called', lang)}: {text(sep.join(aliases))}", ""]
         members = [r for r in ctx.catalogue.resources if tp.id in r.topics]
         if members:
             out += [f"- {res_link(r, '')}" for r in members]
