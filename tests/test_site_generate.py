@@ -6,6 +6,7 @@ diff before committing it.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -107,20 +108,22 @@ def test_without_linkstatus_or_renderings_everything_is_unchecked(tmp_path: Path
     assert "python -m demos run multi_head" in page
     assert "atlas-explorer" not in page and "=== " not in page
     masks = (root / "docs/en/resources/second-lecture.md").read_text(encoding="utf-8")
-    assert "Masks \\(fixture\\)" in masks, "title read from the demo module without importing it"
+    assert "Masks &#40;fixture&#41;" in masks, (
+        "title read from the demo module without importing it"
+    )
     assert not (root / "docs/en/assets/demos").exists()
 
 
 def test_resource_page_shows_state_archive_and_lost_link(root: Path) -> None:
     generate(load(root / "resources.yaml"), Layout.at(root))
-    gone = (root / "docs/en/resources/gone-paper.md").read_text(encoding="utf-8")
+    gone = html.unescape((root / "docs/en/resources/gone-paper.md").read_text(encoding="utf-8"))
     assert "https://web.archive.org/web/20201027000000/https://example.org/gone-paper" in gone
     assert 'data-state="dead"' in gone
     lost = (root / "docs/ja/resources/missing-notes.md").read_text(encoding="utf-8")
-    assert "!!! question" in lost and "見つけるのを手伝う" in lost
+    assert '<div class="admonition question">' in lost and "見つけるのを手伝う" in lost
     links = (root / "docs/en/links.md").read_text(encoding="utf-8")
     assert links.count('class="atlas-check"') == 1 + 3 + 4
-    assert "2026-11-05" in links, "dead link shows since when it fails"
+    assert "2026-11-05" in html.unescape(links), "dead link shows since when it fails"
 
 
 def test_hostile_text_never_reaches_markdown_as_html(root: Path) -> None:
@@ -138,9 +141,12 @@ def test_hostile_text_never_reaches_markdown_as_html(root: Path) -> None:
         assert "<i onmouseover" not in page and "<b onclick" not in page, rel
         assert not re.search(r"(?<!\\)\{:? *on", page), rel
     page = (root / "docs/en/resources/first-guide.md").read_text(encoding="utf-8")
-    assert "[ok](https://example.org/ok)" in page, "safe links survive"
-    assert "`<code>`" in page, "code spans are left to Markdown"
-    assert "&lt;img src=x onerror=alert" in page, "the text is still there, as text"
+    assert (
+        '<a href="https&#58;&#47;&#47;example&#46;org&#47;ok" rel="nofollow noopener noreferrer">'
+        "ok</a>" in page
+    ), "safe links survive"
+    assert "<code>&#60;code&#62;</code>" in page, "code spans are code"
+    assert "&#60;img src&#61;x onerror&#61;alert" in page, "the text is still there, as text"
 
 
 @pytest.mark.parametrize(
@@ -163,14 +169,34 @@ def test_safe_url(value: str | None, expected: str | None) -> None:
 
 
 def test_text_and_prose_escaping() -> None:
-    assert markdown.text("<b>*x*</b> [a](b)") == "&lt;b&gt;\\*x\\*&lt;/b&gt; \\[a\\]\\(b\\)"
-    assert markdown.prose("a [b](javascript:x) c") == "a [b](#) c"
-    assert markdown.prose("[b](mailto:a@example.org)") == "[b](mailto:a@example.org)"
-    assert markdown.prose("x `<y>` z <w>") == "x `<y>` z &lt;w&gt;"
-    assert markdown.prose("```\n<b>\n") == "```\n<b>\n```", "an open fence is closed"
-    assert markdown.prose('```{.x onclick="y"}\nz\n```') == "```\nz\n```"
-    assert markdown.prose("~~~python\nz\n~~~") == "~~~python\nz\n~~~"
-    assert markdown.prose("![img](https://t.example/p.png)") == "!\\[img](https://t.example/p.png)"
+    assert markdown.text("<b>*x*</b>\n [a](b)") == (
+        "&#60;b&#62;&#42;x&#42;&#60;&#47;b&#62; &#91;a&#93;&#40;b&#41;"
+    )
+    assert markdown.one_line("a [b](javascript:x) c") == (
+        "a &#91;b&#93;&#40;javascript&#58;x&#41; c"
+    ), "markdown-it refuses the link: it stays text"
+    assert markdown.one_line("[b](mailto:a@example.org)") == (
+        '<a href="mailto&#58;a&#64;example&#46;org" rel="nofollow noopener noreferrer">b</a>'
+    )
+    assert markdown.one_line("x `<y>` *z* <w>") == (
+        "x <code>&#60;y&#62;</code> <em>z</em> &#60;w&#62;"
+    )
+    assert markdown.prose("```\n<b>\n") == (
+        '<div class="atlas-md"><pre><code>&#60;b&#62;&#10;</code></pre></div>'
+    ), "an open fence ends with the field"
+    assert markdown.prose('```{.x onclick="y"}\nz\n```') == (
+        '<div class="atlas-md"><pre><code>z&#10;</code></pre></div>'
+    )
+    assert markdown.prose("~~~python\nz\n~~~") == (
+        '<div class="atlas-md"><pre><code class="language&#45;python">z&#10;</code></pre></div>'
+    )
+    assert markdown.one_line("![img](https://t.example/p.png)") == (
+        '&#33;<a href="https&#58;&#47;&#47;t&#46;example&#47;p&#46;png" '
+        'rel="nofollow noopener noreferrer">img</a>'
+    ), "no images: a link to it"
+    assert markdown.prose("# not a heading\n\n- a\n- b") == (
+        '<div class="atlas-md"><p>&#35; not a heading</p><ul><li>a</li><li>b</li></ul></div>'
+    )
     assert markdown.fenced("a ``` b").startswith("````\n")
     assert HOSTILE["author"] not in markdown.text(HOSTILE["author"])
 

@@ -70,3 +70,36 @@ def test_generated_pages_are_not_watched(tmp_path: Path) -> None:
     assert "resources.yaml" in names and "docs/ja/about.md" in names and "mkdocs.en.yml" in names
     assert "demos/renderings/multi_head/meta.json" in names
     assert not any(n.startswith("docs/ja/resources/") for n in names)
+
+
+def test_survives_invalid_utf8_and_an_invalid_catalogue_then_recovers(
+    server: SiteServer, capfd: pytest.CaptureFixture[str]
+) -> None:
+    page = server.url + "en/about/"
+    good = _get(page)[1]
+    assert good, "the first build serves the about page"
+    about = server.layout.docs("en") / "about.md"
+    original_about = about.read_bytes()
+    builds = server.builds
+
+    about.write_bytes(original_about + b"\n\xff\xfe not UTF-8\n")
+    assert _until(lambda: server.last_error is not None), "invalid UTF-8 must be reported"
+    assert "about.md" in (server.last_error or "") and "UTF-8" in (server.last_error or "")
+    assert _get(page) == (200, good), "the last good site is still served"
+
+    about.write_bytes(original_about)
+    assert _until(lambda: server.last_error is None and server.builds == builds + 1)
+
+    catalogue = server.layout.catalogue
+    original = catalogue.read_bytes()
+    for broken in (b"version: 1\ntopics: [\n", b"version: 1\n\xff\n", original + b"\t- x\n"):
+        catalogue.write_bytes(broken)
+        assert _until(lambda: server.last_error is not None), broken
+        assert "resources.yaml:" in (server.last_error or ""), server.last_error
+        assert _get(page) == (200, good)
+        catalogue.write_bytes(original)
+        assert _until(lambda: server.last_error is None), "a fixed catalogue builds again"
+    assert server.builds == builds + 4
+    err = capfd.readouterr().err
+    assert err.count("build failed (still serving the last good site)") == 4
+    assert "about.md: not valid UTF-8" in err

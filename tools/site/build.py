@@ -27,13 +27,17 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def mkdocs_build(config_file: Path, code_cache: CodeCache | None = None) -> None:
+def mkdocs_build(
+    config_file: Path, code_cache: CodeCache | None = None, site_root: Path | None = None
+) -> None:
     """Run one strict MkDocs build in this process.
 
     Args:
         config_file: the MkDocs configuration to build.
         code_cache: when given, added to the configuration's plugins so that each demo block is
             highlighted once and kept out of the search indexer's way (same pages, faster).
+        site_root: when given, the build goes there instead of ``site/`` next to the
+            configuration (``site/en`` becomes ``site_root/en``).
 
     Raises:
         SiteError: the configuration is invalid or the build produced warnings (strict mode).
@@ -48,17 +52,40 @@ def mkdocs_build(config_file: Path, code_cache: CodeCache | None = None) -> None
         config = load_config(str(config_file), strict=True)
         if code_cache is not None:
             config.plugins["atlas-codecache"] = code_cache
+        if site_root is not None:
+            default = config_file.parent.resolve() / "site"
+            inside = Path(config.site_dir).resolve().relative_to(default)
+            config.site_dir = str(site_root / inside)
         build(config)
     except MkDocsException as exc:
         raise SiteError(f"{config_file}: mkdocs build --strict failed: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SiteError(
+            f"{_undecodable(config_file.parent, exc)}: not valid UTF-8 ({exc})"
+        ) from exc
 
 
-def build_site(layout: Layout, catalogue: Catalogue | None = None) -> BuildResult:
+def _undecodable(root: Path, exc: UnicodeDecodeError) -> str:
+    """The page MkDocs could not read (its error does not say which), or the docs folder."""
+    for path in sorted((root / "docs").rglob("*.md")):
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            return str(path)
+        except OSError:
+            continue
+    return str(root / "docs")
+
+
+def build_site(
+    layout: Layout, catalogue: Catalogue | None = None, site: Path | None = None
+) -> BuildResult:
     """Generate the Markdown, build both languages strictly, and write ``site/api/resources.json``.
 
     Args:
         layout: the project layout (the MkDocs configurations are read from ``layout.root``).
         catalogue: an already loaded catalogue; loaded from ``layout.catalogue`` when omitted.
+        site: where the site goes (default: ``site/`` under the root).
 
     Returns:
         Where the site is, with the time each step took.
@@ -76,12 +103,12 @@ def build_site(layout: Layout, catalogue: Catalogue | None = None) -> BuildResul
     timings["generate"] = time.perf_counter() - start
     for config in CONFIGS:
         step = time.perf_counter()
-        mkdocs_build(layout.root / config, CodeCache(blocks))
+        mkdocs_build(layout.root / config, CodeCache(blocks), site_root=site)
         timings[config] = time.perf_counter() - step
-    site = layout.root / "site"
+    site = site if site is not None else layout.root / "site"
     for sub in (site, site / "en"):
         compact(sub)
-    data = api_json(catalogue, load_linkstatus(layout.linkstatus)).encode("utf-8")
+    data = api_json(catalogue, load_linkstatus(layout.linkstatus)).encode("utf-8", "replace")
     write_if_changed(site / API_PATH, data)
     timings["total"] = time.perf_counter() - start
     return BuildResult(site=site, report=report, timings=timings)

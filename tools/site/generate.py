@@ -259,7 +259,10 @@ def generate(catalogue: Catalogue, layout: Layout) -> Report:
     report = Report()
     for lang in LANGS:
         docs = layout.docs(lang)
-        wanted: dict[str, bytes] = {k: v.encode("utf-8") for k, v in rendered[lang].items()}
+        # "replace": a lone surrogate the validator did not see becomes "?", not a crash
+        wanted: dict[str, bytes] = {
+            k: v.encode("utf-8", "replace") for k, v in rendered[lang].items()
+        }
         wanted.update(assets)
         for rel, data in sorted(wanted.items()):
             if write_if_changed(docs / rel, data):

@@ -1,167 +1,179 @@
-"""Turning catalogue strings into Markdown that can never become live HTML.
+"""The one rendering path for contributor text: Markdown in, inert sanitised HTML out.
 
-Two kinds of strings reach the pages:
+Every string from the catalogue, the link states or a demo's metadata reaches a page through
+one of three functions:
 
-* plain text (titles, names, labels, tokens): :func:`text` makes every character literal;
-* contributor Markdown (summaries, answers, notes): :func:`prose` keeps Markdown formatting but
-  escapes HTML, kills attribute lists and images, and drops link targets that are not http(s),
-  mailto or relative.
+* :func:`text`: plain text (titles, names, labels); nothing in it is formatting;
+* :func:`one_line`: inline Markdown (one-line summaries, highlights, notes) as inline HTML;
+* :func:`prose`: block Markdown (why, answers, descriptions) as a ``<div class="atlas-md">``.
 
-The generator uses these on every catalogue string, whatever validation already refused.
+Markdown is rendered by ``markdown-it-py`` with raw HTML switched off, images and headings
+disabled; its output is sanitised by ``nh3`` (the binding of the Rust ``ammonia`` crate) with an
+allow-list of tags, attributes and URL schemes; the result is re-serialised with
+:func:`tools.site.html.escape` for every text node and attribute value. What comes out is one
+line of HTML in which no ASCII punctuation but the tag syntax is literal, so the Markdown that
+MkDocs or Zensical run over the generated page afterwards finds nothing to interpret: no code
+span, link, emphasis, attribute list, table pipe or placeholder.
 """
 
 from __future__ import annotations
 
-import html
 import re
+from functools import lru_cache
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import nh3
+from markdown_it import MarkdownIt
+
+from tools.site.html import clean, escape, link, safe_url, text
+
+__all__ = ["attr", "fenced", "link", "one_line", "prose", "safe_url", "text"]
+
 SAFE_SCHEMES = ("http", "https", "mailto")
-# Python-Markdown's escapable characters (with the tables extension's "|").
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|")
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
-_INLINE_LINK = re.compile(r"\]\(([^)]*)\)")
-_REF_DEF = re.compile(r"^([ ]{0,3}\[[^\]\n]+\]:[ \t]*)(\S+)(.*)$", re.M)
-_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+INLINE_TAGS = frozenset({"a", "br", "code", "em", "strong"})
+BLOCK_TAGS = frozenset({"blockquote", "hr", "li", "ol", "p", "pre", "ul"})
+ATTRIBUTES = {"a": {"href", "title"}, "code": {"class"}, "ol": {"start"}}
+VOID = frozenset({"br", "hr"})
+_CONTAINERS = frozenset({"blockquote", "li", "ol", "ul"})
+_LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+-]{1,40}")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def attr(value: object) -> str:
-    """Escape a value for a double-quoted HTML attribute."""
-    return html.escape(str(value), quote=True)
+    """Escape a value for a double-quoted HTML attribute (see :func:`tools.site.html.escape`)."""
+    return escape(value)
 
 
-def text(value: object) -> str:
-    """Return Markdown that shows ``value`` literally (no formatting, no HTML, no links).
-
-    Args:
-        value: any plain string (a title, a name, a label).
-
-    Returns:
-        The string with HTML escaped and every Markdown special character backslash-escaped,
-        safe in paragraphs, headings and table cells. Newlines become spaces.
-    """
-    escaped = html.escape(" ".join(str(value).split()), quote=True)
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in escaped)
+@lru_cache(maxsize=1)
+def _renderer() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # A contributor cannot add images (tracking pixels, layout) nor headings (page outline).
+    md.disable(["image", "heading", "lheading"])
+    return md
 
 
-def safe_url(url: str | None) -> str | None:
-    """Return ``url`` when it is an absolute http(s) URL, otherwise ``None``.
-
-    Control characters and whitespace are ignored when reading the scheme, as browsers do,
-    so ``"java\\tscript:"`` is refused too.
-    """
-    if not url:
-        return None
-    probe = _CONTROL.sub("", url)
-    try:
-        parts = urlsplit(probe)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url.strip()
-
-
-def _safe_target(target: str) -> bool:
-    """A link target inside contributor Markdown is safe if it has no scheme or a safe one.
-
-    Entities are decoded (twice, as the text was escaped once), control characters and
-    whitespace dropped, and anything with a colon before the first ``/``, ``?`` or ``#`` that is
-    not exactly a safe scheme counts as unsafe.
-    """
-    probe = _CONTROL.sub("", html.unescape(html.unescape(target))).lstrip("<").lower()
-    head = re.split(r"[/?#]", probe, maxsplit=1)[0]
-    if ":" not in head:
+def _safe_href(value: str) -> bool:
+    """http(s) with a host, mailto, or a relative reference (not scheme-relative)."""
+    if _URL_FORBIDDEN_IN_HREF.search(value):
+        return False
+    match = _SCHEME.match(value)
+    if match is None:
+        return not value.startswith(("//", "\\"))
+    scheme = match.group(1).lower()
+    if scheme == "mailto":
         return True
-    return head.split(":", 1)[0] in SAFE_SCHEMES
+    return safe_url(value) is not None and bool(urlsplit(value).hostname)
 
 
-def _escape_plain(segment: str) -> str:
-    segment = segment.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    segment = segment.replace("{", "\\{").replace("}", "\\}").replace("![", "!\\[")
-
-    def fix_inline(m: re.Match[str]) -> str:
-        return m.group(0) if _safe_target(m.group(1)) else "](#)"
-
-    def fix_ref(m: re.Match[str]) -> str:
-        return m.group(0) if _safe_target(m.group(2)) else m.group(1) + "#"
-
-    segment = _INLINE_LINK.sub(fix_inline, segment)
-    return _REF_DEF.sub(fix_ref, segment)
+_URL_FORBIDDEN_IN_HREF = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
 
 
-def _escape_inline(line_block: str) -> str:
-    out: list[str] = []
-    pos = 0
-    for m in _CODE_SPAN.finditer(line_block):
-        out.append(_escape_plain(line_block[pos : m.start()]))
-        out.append(m.group(0))  # Markdown escapes code spans itself
-        pos = m.end()
-    out.append(_escape_plain(line_block[pos:]))
-    return "".join(out)
+class _Inert(HTMLParser):
+    """Re-serialises sanitised HTML with every text and attribute value escaped."""
+
+    def __init__(self, tags: frozenset[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags = tags
+        self.out: list[str] = []
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.tags:
+            return
+        parts = [tag]
+        for name, value in attrs:
+            value = value or ""
+            if name not in ATTRIBUTES.get(tag, ()):
+                continue
+            if name == "href" and not _safe_href(value):
+                continue
+            if name == "class" and not _LANGUAGE_CLASS.fullmatch(value):
+                continue
+            if name == "start" and not value.isdigit():
+                continue
+            parts.append(f'{name}="{escape(value)}"')
+        if tag == "a":
+            parts.append('rel="nofollow noopener noreferrer"')
+        self.out.append("<" + " ".join(parts) + ">")
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID and self.open and self.open[-1] == tag:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID or tag not in self.open:
+            return
+        while self.open:
+            closing = self.open.pop()
+            self.out.append(f"</{closing}>")
+            if closing == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if "\n" in data and not data.strip() and (not self.open or self.open[-1] in _CONTAINERS):
+            return  # the renderer's line breaks between blocks
+        if "pre" not in self.open:
+            data = data.replace("\n", " ")  # outside <pre> a newline is just white space
+        self.out.append(escape(data))
+
+    def result(self) -> str:
+        self.close()
+        while self.open:
+            self.out.append(f"</{self.open.pop()}>")
+        return "".join(self.out)
 
 
-def prose(value: str) -> str:
-    """Return contributor Markdown made safe: formatting kept, HTML and unsafe links neutralised.
+def sanitise(html: str, tags: frozenset[str]) -> str:
+    """Clean rendered HTML with nh3, then write it back with every value escaped.
 
     Args:
-        value: Markdown written by a contributor (no raw HTML expected, but not trusted).
+        html: HTML from the Markdown renderer (or anything else: nothing in it is trusted).
+        tags: the tags that may remain; others are removed, their text kept.
 
     Returns:
-        Markdown in which ``<``, ``>`` and ``&`` are entities, ``{...}`` cannot form an attribute
-        list, images are plain text, and links whose target has a scheme other than http, https
-        or mailto point at ``#``. Code spans and fenced code blocks are left as they are, since
-        Markdown shows them literally.
+        One line of HTML with only ``tags``, only the allowed attributes, only safe link targets.
     """
-    lines = value.strip("\n").split("\n")
-    out: list[str] = []
-    pending: list[str] = []
-    fence: str | None = None
-    for line in lines:
-        m = _FENCE.match(line)
-        if fence is None and m:
-            if pending:
-                out.append(_escape_inline("\n".join(pending)))
-            pending = []
-            fence = m.group(1)
-            # Only a bare language name may follow the fence: superfences would turn
-            # `{.x onclick=...}` there into attributes of the code block.
-            info = line[m.end() :].strip()
-            lang = info if re.fullmatch(r"[A-Za-z0-9_+\-]*", info) else ""
-            out.append(line[: m.start(1)] + fence + lang)
-        elif fence is not None:
-            out.append(line)
-            if (
-                line.strip().startswith(fence[0] * len(fence))
-                and line.strip().strip(fence[0]) == ""
-            ):
-                fence = None
-        else:
-            pending.append(line)
-    if pending:
-        out.append(_escape_inline("\n".join(pending)))
-    if fence is not None:
-        out.append(fence)  # close an unterminated fence so it cannot swallow the page
-    return "\n".join(out)
+    cleaned = nh3.clean(
+        clean(html),
+        tags=set(tags),
+        attributes={k: set(v) for k, v in ATTRIBUTES.items() if k in tags},
+        url_schemes=set(SAFE_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
+    parser = _Inert(tags)
+    parser.feed(cleaned)
+    return parser.result()
 
 
 def one_line(value: str) -> str:
-    """Contributor Markdown that must stay on one line (table cells, list items)."""
-    return prose(" ".join(value.split())).replace("|", "\\|")
+    """Inline contributor Markdown (emphasis, code, links) as one line of inline HTML.
+
+    Line breaks in ``value`` become spaces; block syntax (lists, fences, quotes) stays text.
+    """
+    flat = " ".join(clean(value).split())
+    return sanitise(_renderer().renderInline(flat), INLINE_TAGS).strip()
 
 
-def link(label: str, url: str | None) -> str:
-    """An inline HTML link to an external http(s) URL, or the label as text when refused."""
-    safe = safe_url(url)
-    if safe is None:
-        return text(label)
-    href = attr(safe).replace("|", "%7C")
-    return f'<a href="{href}">{text(label)}</a>'
+def prose(value: str) -> str:
+    """Block contributor Markdown as one line of HTML inside ``<div class="atlas-md">``.
+
+    Place the result at the start of a line with blank lines around it: Python-Markdown and
+    Zensical then keep it as a raw HTML block.
+    """
+    body = sanitise(_renderer().render(clean(value)), INLINE_TAGS | BLOCK_TAGS)
+    return f'<div class="atlas-md">{body}</div>'
 
 
 def fenced(code: str, lang: str = "") -> str:
-    """A fenced code block whose fence is longer than any backtick run inside ``code``."""
+    """A fenced code block whose fence is longer than any backtick run inside ``code``.
+
+    Only for the project's own code (demo sources and outputs), never for contributor text.
+    """
     longest = max((len(r) for r in re.findall(r"`+", code)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{lang}\n{code.rstrip()}\n{fence}"

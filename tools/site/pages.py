@@ -1,7 +1,8 @@
 """The generated pages, one function per page, each returning Markdown for one language.
 
-Every catalogue string goes through :mod:`tools.site.markdown` (``text`` for plain strings,
-``prose`` for contributor Markdown); only markup written here is live.
+Every catalogue and link-state string goes through :mod:`tools.site.markdown` (``text`` for
+plain strings, ``one_line`` and ``prose`` for contributor Markdown, ``link`` and ``attr`` for
+attributes), which returns inert HTML; only markup written here is live.
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ from dataclasses import dataclass
 
 from tools.catalog import Catalogue, Resource, Text
 from tools.site import i18n
+from tools.site.html import clean
 from tools.site.i18n import label, t
 from tools.site.inputs import Demo, LinkInfo, LinkStatus
 from tools.site.markdown import attr, fenced, link, one_line, prose, safe_url, text
 
 GOOD_VERDICTS = ("ok", "redirected")
 RECENT_CHECKS = 10
+_HEAD_TITLE = str.maketrans(
+    {"<": "\uff1c", ">": "\uff1e", "&": "\uff06", '"': "\uff02", "'": "\uff07"}
+)
 
 
 @dataclass(frozen=True)
@@ -92,9 +97,18 @@ def _indent(block: str, spaces: int = 4) -> str:
 
 
 def admonition(kind: str, title: str, body: str) -> str:
-    """A Material admonition; ``title`` is plain text, ``body`` is Markdown already made safe."""
-    safe_title = title.replace('"', "&quot;")
-    return f'!!! {kind} "{text(safe_title)}"\n\n{_indent(body)}\n'
+    """A Material admonition written as one raw HTML block (what the ``admonition`` extension
+    would produce), so that ``body`` is never indented into Markdown that would re-read it.
+
+    Args:
+        kind: the admonition type (``warning``, ``info``, ``question``).
+        title: plain text.
+        body: inert HTML from :mod:`tools.site.markdown` (``prose``, ``one_line``, ``link``).
+    """
+    return (
+        f'<div class="admonition {attr(kind)}"><p class="admonition-title">{text(title)}</p>'
+        f"{body}</div>\n"
+    )
 
 
 def badges(resource: Resource, ctx: Context) -> str:
@@ -349,9 +363,9 @@ def resource_page(resource: Resource, ctx: Context) -> str:
     lang = ctx.lang
     r = resource
     cat = ctx.catalogue
-    # MkDocs puts the page title into <title> unescaped; a front-matter title without angle
-    # brackets keeps "</title><script>" in a contributor's title from ending that element.
-    head_title = r.full_title.replace("<", "\uff1c").replace(">", "\uff1e")
+    # Themes write the page title unescaped, and `striptags` decodes entities first: a
+    # front-matter title without <, >, &, or quotes cannot end <title> or an attribute.
+    head_title = clean(r.full_title).translate(_HEAD_TITLE)
     out = ["---", f"title: {json.dumps(head_title, ensure_ascii=False)}", "---", ""]
     out += [f"# {text(r.full_title)}", "", badges(r, ctx), ""]
     if r.url and safe_url(r.url):
@@ -371,11 +385,12 @@ def resource_page(resource: Resource, ctx: Context) -> str:
     if r.url is None:
         body = ""
         if r.url_reason:
-            body = prose(ctx.tr(r.url_reason)) + "\n\n"
-        body += f"**{t('how_to_help', lang)}:** {t('how_to_help_text', lang)}"
+            body = prose(ctx.tr(r.url_reason))
+        body += prose(f"**{t('how_to_help', lang)}:** {t('how_to_help_text', lang)}")
         out += [admonition("question", t("lost_title", lang), body), ""]
     elif state in ("failing", "dead") and info and info.archive_url and safe_url(info.archive_url):
-        body = t("archive_note", lang) + "\n\n" + link(t("archive_copy", lang), info.archive_url)
+        body = f"<p>{text(t('archive_note', lang))}</p>"
+        body += f"<p>{link(t('archive_copy', lang), info.archive_url)}</p>"
         out += [admonition("warning", t("archive_copy", lang), body), ""]
     if r.status_note:
         out += [admonition("info", t("status_note", lang), prose(ctx.tr(r.status_note))), ""]
@@ -506,7 +521,7 @@ def links_page(ctx: Context) -> str:
     cat = ctx.catalogue
     out = [f"# {t('links', lang)}", "", t("links_intro", lang), ""]
     if ctx.links.updated_at:
-        out += [t("links_updated", lang, date=_date(ctx.links.updated_at)), ""]
+        out += [text(t("links_updated", lang, date=_date(ctx.links.updated_at))), ""]
     else:
         out += [t("links_never", lang), ""]
     header = [
@@ -540,8 +555,8 @@ def links_page(ctx: Context) -> str:
                 who,
                 link(url, url),
                 state_badge(state, lang),
-                _date(_since(info)) if info else "—",
-                _date(info.last_checked) if info else "—",
+                text(_date(_since(info))) if info else "—",
+                text(_date(info.last_checked)) if info else "—",
                 str(info.http_status) if info and info.http_status is not None else "—",
                 _strip(info, lang) if info else "—",
                 archive,

@@ -1,16 +1,21 @@
-"""``python -m tools.site serve``: build, serve ``site/`` on loopback, rebuild when inputs change.
+"""``python -m tools.site serve``: build, serve the site on loopback, rebuild when inputs change.
 
 Watching is plain polling of modification times (no extra dependency, works on every platform).
-A failed rebuild is reported and the last good site keeps being served.
+Each build goes to a fresh folder that is served only once the build succeeded, so a failed
+rebuild (an invalid catalogue, a page that is not UTF-8) is reported and the last good site
+keeps being served whole, never half of a failed build.
 """
 
 from __future__ import annotations
 
-import functools
+import shutil
 import sys
+import tempfile
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from tools.errors import AtlasError
 from tools.site.build import CONFIGS, SHARED_CONFIG, build_site
@@ -58,6 +63,10 @@ def snapshot(layout: Layout) -> Snapshot:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        server = args[2]
+        super().__init__(*args, directory=str(server.atlas_site), **kwargs)
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         pass
 
@@ -80,10 +89,11 @@ class SiteServer:
         self.builds = 0
         self.last_error: str | None = None
         self._stop = threading.Event()
-        site = layout.root / "site"
-        site.mkdir(parents=True, exist_ok=True)
-        handler = functools.partial(_QuietHandler, directory=str(site))
-        self._httpd = ThreadingHTTPServer((host, port), handler)
+        self._builds_dir = Path(tempfile.mkdtemp(prefix="atlas-serve-"))
+        self._site = self._builds_dir / "empty"
+        self._site.mkdir()
+        self._httpd = ThreadingHTTPServer((host, port), _QuietHandler)
+        self._httpd.atlas_site = self._site  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
         self._serving = False
 
@@ -94,17 +104,32 @@ class SiteServer:
         return f"http://{host}:{port}/"
 
     def rebuild(self) -> bool:
-        """Build once; on failure keep the previous site and remember the error."""
+        """Build once; on failure keep the previous site and remember (and print) the error.
+
+        Any exception counts as a failed build: a watcher that died on an unexpected error
+        would leave the reader looking at a stale site with no word about it.
+        """
+        target = self._builds_dir / f"build-{self.builds + 1}-{time.monotonic_ns()}"
         try:
-            result = build_site(self.layout)
+            result = build_site(self.layout, site=target)
         except AtlasError as exc:
-            self.last_error = str(exc)
-            print(f"build failed (still serving the last good site):\n{exc}", file=sys.stderr)
-            return False
+            shutil.rmtree(target, ignore_errors=True)
+            return self._failed(str(exc))
+        except Exception as exc:  # reported; the last good site stays
+            shutil.rmtree(target, ignore_errors=True)
+            return self._failed(f"unexpected {type(exc).__name__}: {exc}")
         self.builds += 1
         self.last_error = None
+        previous, self._site = self._site, target
+        self._httpd.atlas_site = target  # type: ignore[attr-defined]
+        shutil.rmtree(previous, ignore_errors=True)
         print(f"built in {result.timings['total']:.2f} s; serving {self.url}", flush=True)
         return True
+
+    def _failed(self, message: str) -> bool:
+        self.last_error = message
+        print(f"build failed (still serving the last good site):\n{message}", file=sys.stderr)
+        return False
 
     def start(self) -> None:
         """Build, then serve in a background thread and watch for changes in another."""
@@ -118,7 +143,11 @@ class SiteServer:
 
     def _watch(self, seen: Snapshot) -> None:
         while not self._stop.wait(self.interval):
-            now = snapshot(self.layout)
+            try:
+                now = snapshot(self.layout)
+            except OSError as exc:  # a folder renamed or removed while it was walked
+                print(f"watching failed for a moment: {exc}", file=sys.stderr)
+                continue
             if now != seen:
                 seen = now
                 self.rebuild()
@@ -136,6 +165,7 @@ class SiteServer:
         if self._serving:
             self._httpd.shutdown()
         self._httpd.server_close()
+        shutil.rmtree(self._builds_dir, ignore_errors=True)
 
 
 def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, interval: float = 1.0) -> None:

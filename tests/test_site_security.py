@@ -1,0 +1,493 @@
+"""Contributor text and link states can never become markup on the built site.
+
+Three layers, all on real builds of a small fixture catalogue (records built directly, so the
+validator never sees them: the generator must be safe on its own):
+
+- Hypothesis fills every text-bearing field of the catalogue (resources, topics, extras,
+  questions, paths) and every ``linkstatus.json`` field the site shows with hostile strings and
+  URLs; a few real ``mkdocs build`` runs, many strings each; every page is parsed.
+- A fixed table of the bypasses once found against the site, built with MkDocs and with Zensical
+  and parsed;
+- the same table loaded page by page in headless chromium: no dialog opens, no payload runs (each
+  one sets ``window.__pwned``), no request leaves loopback.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from live_html import HAZARDS, Scan, problems, scan
+from site_fixture import FIXTURE, make_root
+
+from tools.catalog import Catalogue, Text, TextList, load
+from tools.site.build import build_site
+from tools.site.generate import Layout, generate
+from tools.site.inputs import LINK_STATES
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+
+
+def run(key: str) -> str:
+    """Script that marks which payload ran (``window.__pwned_<key>``) and opens a dialog."""
+    return f"window.__pwned_{key}=1;alert(1)"
+
+
+def img(key: str) -> str:
+    return f'<img src=x onerror="{run(key)}">'
+
+
+# The bypass classes found against the regex sanitiser: field -> hostile value, per class.
+BYPASSES: dict[str, dict[str, str]] = {
+    "backslash-escaped backtick in a summary": {
+        "summary": f"A \\` {img('summary')} ` b",
+        "summary2": f"\\`` {img('summary2')} ``",
+    },
+    "URL holding Markdown link syntax and autofocus onfocus": {
+        "url": f"https://example.org/[x](x/autofocus/onfocus={run('url')}//)",
+        "alternate_url": f'https://example.org/[x](y)"autofocus onfocus="{run("alternate_url")}"',
+        "extra_url": f"https://example.org/a?[b](c)tabindex=1/autofocus/onfocus={run('extra')}//",
+    },
+    "code span spanning a blank line": {
+        "why": f"`a\n\n{img('why')}\n\nb`",
+    },
+    "fence indented one to three spaces": {
+        "answer": f" ```\n{img('answer1')}\n ```\n\n  ```\n{img('answer2')}\n  ```\n\n"
+        f"   ~~~\n{img('answer3')}\n   ~~~",
+        "caveat": f"   ```\n{img('caveat')}\n",
+    },
+    "fence opened in one field and closed in another (learning paths)": {
+        "path_description": "Start here.\n\n   ~~~",
+        "step_note_1": f"`{img('step_note1')}` ~~~",
+        "step_note_2": f"~~~ `{img('step_note2')}`",
+        "path_title": "```",
+    },
+    "hand-edited verdict breaking out of an attribute": {
+        "verdict": f"[x](/tabindex=1/autofocus/onfocus={run('verdict')}//)",
+        "verdict3": f'ok" autofocus tabindex=1 onfocus="{run("verdict3")}" x="',
+        "verdict2": f"ok` {img('verdict2')} `",
+        "at": f'2026"><img src=x onerror="{run("at")}">',
+        "last_checked": f"`{img('last_checked')}",
+        "archive_url": f"javascript:{run('archive_url')}",
+    },
+    "img with a slash before its attributes": {
+        "title": f"<img/=x src=x onerror={run('title')}>",
+        "highlight": f"<img/=x src=x onerror={run('highlight')}>",
+    },
+    "other classic payloads": {
+        "author": f'"><script>{run("author")}</script>',
+        "publisher": f"&lt;/title&gt;&lt;script&gt;{run('publisher')}&lt;/script&gt;",
+        "series": f"</title><script>{run('series')}</script>",
+        "topic": f"</script><script>{run('topic')}</script>",
+        "status_note": f'[x](javascript:{run("status1")}) {{: onclick="{run("status2")}"}} '
+        f'<svg onload="{run("status3")}">',
+        "url_reason": f"[r]\n\n[r]: javascript:{run('reason1')}\n\n<javascript:{run('reason2')}>",
+        "extra_note": f"<iframe src=javascript:{run('extra_note')}></iframe>\x02wzxhzdk:0\x03",
+        "question": f'x{{: onmouseover="{run("q1")}" autofocus onfocus="{run("q2")}" tabindex=1}}',
+    },
+}
+IMG = img("note")
+
+
+def _table() -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for case in BYPASSES.values():
+        merged.update(case)
+    return merged
+
+
+# --------------------------------------------------------------------- filling the fixture
+
+
+class _Source:
+    """Hands out the next hostile string or URL, cycling."""
+
+    def __init__(self, strings: list[str], urls: list[str]) -> None:
+        self.strings = strings or [""]
+        self.urls = urls or ["https://example.org/"]
+        self.i = self.j = 0
+
+    def s(self) -> str:
+        self.i += 1
+        return self.strings[(self.i - 1) % len(self.strings)]
+
+    def url(self) -> str:
+        self.j += 1
+        return self.urls[(self.j - 1) % len(self.urls)]
+
+    def text(self) -> Text:
+        return Text(ja=self.s(), en=self.s())
+
+    def texts(self, n: int = 2) -> TextList:
+        return TextList(ja=tuple(self.s() for _ in range(n)), en=tuple(self.s() for _ in range(n)))
+
+
+def fill(cat: Catalogue, src: _Source) -> Catalogue:
+    """The fixture catalogue with a hostile value in every field a contributor can type."""
+    resources = []
+    for r in cat.resources:
+        url = None if r.url is None else src.url()
+        alternates = tuple(
+            replace(a, url=src.url(), title=src.s(), note=src.text()) for a in r.alternates
+        ) or (replace_alt(src),)
+        resources.append(
+            replace(
+                r,
+                title=src.s(),
+                series=src.s(),
+                url=url,
+                url_reason=src.text() if url is None else None,
+                alternates=alternates,
+                authors=(src.s(), src.s()),
+                publisher=src.s(),
+                summary=src.text(),
+                why=src.text(),
+                highlights=src.texts(),
+                caveats=src.texts(),
+                status_note=src.text(),
+            )
+        )
+    topics = tuple(replace(t, label=src.text()) for t in cat.topics)
+    extras = tuple(replace(e, title=src.s(), url=src.url(), note=src.text()) for e in cat.extras)
+    questions = tuple(replace(q, question=src.text(), answer=src.text()) for q in cat.questions)
+    paths = tuple(
+        replace(
+            p,
+            title=src.text(),
+            description=src.text(),
+            steps=tuple(replace(s, note=src.text()) for s in p.steps),
+        )
+        for p in cat.paths
+    )
+    return replace(
+        cat,
+        resources=tuple(resources),
+        topics=topics,
+        extras=extras,
+        questions=questions,
+        paths=paths,
+    )
+
+
+def replace_alt(src: _Source) -> Any:
+    from tools.catalog import Alternate
+
+    return Alternate(url=src.url(), kind="moved", lang="en", title=src.s(), note=src.text())
+
+
+def link_states(cat: Catalogue, src: _Source) -> dict[str, Any]:
+    """A ``linkstatus.json`` with a hostile value in every field the site shows, for every URL."""
+    links = {}
+    for n, (url, owner, _line) in enumerate(cat.all_urls()):
+        history = [
+            {"at": src.s(), "verdict": src.s(), "http_status": 200 + n, "elapsed_ms": 1}
+            for _ in range(3)
+        ]
+        links[url] = {
+            "resources": [owner],
+            "state": LINK_STATES[n % len(LINK_STATES)],
+            "verdict": src.s(),
+            "first_seen": src.s(),
+            "last_checked": src.s(),
+            "last_ok": src.s(),
+            "failing_since": src.s() if n % 2 else None,
+            "http_status": 404,
+            "final_url": src.url(),
+            "detail": src.s(),
+            "title": src.s(),
+            "history": history,
+            "archive_url": src.url(),
+        }
+    return {"version": 1, "updated_at": src.s(), "links": links}
+
+
+def bypass_inputs() -> tuple[Catalogue, dict[str, Any]]:
+    """The fixture catalogue and link states with the bypass table placed where each belongs."""
+    v = _table()
+    cat = load(FIXTURE / "resources.yaml")
+    both = lambda s: Text(ja=s, en=s)  # noqa: E731
+    first, second, lost, gone = cat.resources
+    from tools.catalog import Alternate
+
+    first = replace(
+        first,
+        title=v["title"],
+        series=v["series"],
+        url=v["url"],
+        authors=(v["author"],),
+        publisher=v["publisher"],
+        summary=both(v["summary"]),
+        why=both(v["why"]),
+        highlights=TextList(ja=(v["highlight"],), en=(v["highlight"],)),
+        caveats=TextList(ja=(v["caveat"],), en=(v["caveat"],)),
+        status_note=both(v["status_note"]),
+        alternates=(
+            Alternate(url=v["alternate_url"], kind="translation", lang="ja", title=v["title"]),
+            Alternate(url="https://example.org/alt", kind="moved", lang="en", note=both(IMG)),
+        ),
+    )
+    second = replace(second, summary=both(v["summary2"]), title=v["publisher"])
+    lost = replace(lost, url_reason=both(v["url_reason"]), title=v["series"])
+    topics = (replace(cat.topics[0], label=both(v["topic"])),) + cat.topics[1:]
+    extras = tuple(replace(e, url=v["extra_url"], note=both(v["extra_note"])) for e in cat.extras)
+    questions = tuple(
+        replace(q, question=both(v["question"]), answer=both(v["answer"])) for q in cat.questions
+    )
+    paths = []
+    for p in cat.paths:
+        notes = [v["step_note_1"], v["step_note_2"]]
+        steps = tuple(replace(s, note=both(notes[i % 2])) for i, s in enumerate(p.steps))
+        paths.append(
+            replace(
+                p, title=both(v["path_title"]), description=both(v["path_description"]), steps=steps
+            )
+        )
+    cat = replace(
+        cat,
+        resources=(first, second, lost, gone),
+        topics=topics,
+        extras=extras,
+        questions=questions,
+        paths=tuple(paths),
+    )
+    states = json.loads((FIXTURE / "linkstatus.json").read_text(encoding="utf-8"))
+    entry = states["links"]["https://example.org/gone-paper"]
+    entry["history"] += [
+        {"at": v["at"], "verdict": v["verdict"], "http_status": 404},
+        {"at": "2026-11-21T00:00:00Z", "verdict": v["verdict2"], "http_status": None},
+        {"at": "2026-11-22T00:00:00Z", "verdict": v["verdict3"], "http_status": None},
+    ]
+    entry["last_checked"] = v["last_checked"]
+    entry["failing_since"] = v["last_checked"]
+    entry["archive_url"] = v["archive_url"]
+    states["updated_at"] = v["at"]
+    for url in (v["url"], v["alternate_url"], v["extra_url"]):
+        states["links"][url] = dict(entry, archive_url=v["url"])
+    return cat, states
+
+
+# --------------------------------------------------------------------- building
+
+
+def _build(root: Path, cat: Catalogue, states: dict[str, Any] | None) -> Path:
+    if states is not None:
+        (root / "linkstatus.json").write_text(json.dumps(states), encoding="utf-8")
+    build_site(Layout.at(root), catalogue=cat)
+    return root / "site"
+
+
+def _zensical_build(root: Path, cat: Catalogue, states: dict[str, Any] | None) -> Path:
+    exe = Path(sys.executable).with_name("zensical")
+    found = str(exe) if exe.exists() else shutil.which("zensical")
+    if not found:
+        pytest.fail("zensical is not installed: pip install -e '.[dev]'")
+    if states is not None:
+        (root / "linkstatus.json").write_text(json.dumps(states), encoding="utf-8")
+    generate(cat, Layout.at(root))
+    for config in ("mkdocs.yml", "mkdocs.en.yml"):
+        done = subprocess.run(
+            [found, "build", "--config-file", config],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, f"zensical build {config}:\n{done.stdout}\n{done.stderr}"
+    return root / "site"
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(site.rglob("*.html"))
+    }
+
+
+def _baseline(pages: dict[str, str]) -> dict[str, Scan]:
+    return {rel: scan(page) for rel, page in pages.items()}
+
+
+def _assert_no_live_markup(pages: dict[str, str], baseline: dict[str, Scan]) -> None:
+    assert len(pages) > 20
+    found = []
+    for rel, page in pages.items():
+        found += [f"{rel}: {p}" for p in problems(page, baseline.get(rel, Scan()))]
+    assert not found, "\n".join(found[:20])
+
+
+@pytest.fixture(scope="module")
+def clean_mkdocs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scan]:
+    root = make_root(tmp_path_factory.mktemp("clean"))
+    return _baseline(_pages(_build(root, load(root / "resources.yaml"), None)))
+
+
+@pytest.fixture(scope="module")
+def clean_zensical(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scan]:
+    root = make_root(tmp_path_factory.mktemp("clean-zensical"))
+    return _baseline(_pages(_zensical_build(root, load(root / "resources.yaml"), None)))
+
+
+@pytest.fixture(scope="module")
+def bypass_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cat, states = bypass_inputs()
+    return _build(make_root(tmp_path_factory.mktemp("bypass")), cat, states)
+
+
+@pytest.fixture(scope="module")
+def bypass_zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cat, states = bypass_inputs()
+    return _zensical_build(make_root(tmp_path_factory.mktemp("bypass-zensical")), cat, states)
+
+
+# --------------------------------------------------------------------- the tests
+
+hostile_text = st.lists(st.one_of(st.sampled_from(HAZARDS), st.text(max_size=6)), max_size=16).map(
+    "".join
+)
+URL_HEADS = [
+    "https://example.org/",
+    "http://example.org/a?",
+    "javascript:",
+    "JaVa\tScRiPt:",
+    "data:text/html,",
+    "vbscript:",
+    "//example.org/",
+    " https://example.org/",
+    "https://example.org/[x](https://example.org/)",
+    'https://example.org/"',
+    "mailto:",
+]
+hostile_url = st.tuples(st.sampled_from(URL_HEADS), hostile_text).map("".join)
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    strings=st.lists(hostile_text.filter(lambda s: "\ud800" not in s), min_size=150, max_size=150),
+    urls=st.lists(hostile_url.filter(lambda s: "\ud800" not in s), min_size=30, max_size=30),
+)
+def test_random_hostile_text_everywhere_builds_without_live_markup(
+    clean_mkdocs: dict[str, Scan], strings: list[str], urls: list[str]
+) -> None:
+    src = _Source(strings, urls)
+    cat = fill(load(FIXTURE / "resources.yaml"), src)
+    states = link_states(cat, src)
+    with tempfile.TemporaryDirectory() as tmp:
+        site = _build(make_root(Path(tmp)), cat, states)
+        _assert_no_live_markup(_pages(site), clean_mkdocs)
+
+
+def test_bypass_table_builds_without_live_markup_with_mkdocs(
+    bypass_site: Path, clean_mkdocs: dict[str, Scan]
+) -> None:
+    pages = _pages(bypass_site)
+    _assert_no_live_markup(pages, clean_mkdocs)
+    shown = html.unescape(re.sub(r"<[^>]+>", "", pages["en/resources/first-guide/index.html"]))
+    assert img("summary") in shown, "the payloads are shown as text"
+
+
+def test_bypass_table_builds_without_live_markup_with_zensical(
+    bypass_zensical_site: Path, clean_zensical: dict[str, Scan]
+) -> None:
+    _assert_no_live_markup(_pages(bypass_zensical_site), clean_zensical)
+
+
+# --------------------------------------------------------------------- in the browser
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    import os
+
+    from tools.site.screenshot import find_chromium, launch_chromium
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed")
+    path = find_chromium()
+    if not path:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("chromium is not installed; CI must run the browser tests")
+        pytest.skip("chromium is not installed")
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw, path)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_bypass_table_runs_nothing_in_the_browser(
+    builder: str, chromium: Any, request: pytest.FixtureRequest
+) -> None:
+    from tools.site.screenshot import guard_loopback, serve_directory
+
+    site = request.getfixturevalue("bypass_site" if builder == "mkdocs" else "bypass_zensical_site")
+    context = chromium.new_context(viewport={"width": 1200, "height": 900})
+    refused: list[str] = []
+    guard_loopback(context, refused)
+    dialogs: list[str] = []
+    ran: list[str] = []
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(page.url)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    assert len(pages) > 20
+    try:
+        with serve_directory(site) as base:
+            for rel in pages:
+                page.goto(base + rel, wait_until="load")
+                page.keyboard.press("Tab")  # focus handlers need a focusable target
+                marks = page.evaluate(
+                    "() => Object.keys(window).filter((k) => k.startsWith('__pwned'))"
+                )
+                ran += [f"{rel}: {mark}" for mark in marks]
+            ran += [f"search: {mark}" for mark in _search(page, base + "en/", builder, "onerror")]
+    finally:
+        context.close()
+    assert not ran, "payloads ran:\n" + "\n".join(ran)
+    assert not dialogs, f"dialogs opened on {dialogs}"
+    assert not refused, f"requests tried to leave loopback: {refused}"
+
+
+def _search(page: Any, home: str, builder: str, query: str) -> list[str]:
+    """Search the hostile site for a word of the payloads; the result list renders them."""
+    page.goto(home, wait_until="load")
+    if builder == "zensical":
+        page.locator(".md-search__button").first.click()
+        box = page.locator("input[aria-controls$='-results']").first
+        results = page.locator("[id$='-results'] [role=option]")
+    else:
+        box = page.locator("input.md-search__input")
+        results = page.locator(".md-search-result__item")
+    box.wait_for(state="visible")
+    box.click()
+    page.wait_for_load_state("networkidle")
+    box.fill(query)
+    box.press("End")
+    results.first.wait_for(state="visible", timeout=20_000)
+    assert results.count() >= 1, "the payloads are in the search index, as text"
+    return page.evaluate("() => Object.keys(window).filter((k) => k.startsWith('__pwned'))")
