@@ -114,6 +114,10 @@ TOPIC_ALIASES = {
 }
 
 UI = {
+    "action_label": ("この資料について", "About this entry"),
+    "action_edit": ("この資料の記述を編集する", "Edit this resource"),
+    "action_report": ("リンク切れを報告する", "Report a broken link"),
+    "action_suggest": ("関連する資料を提案する", "Suggest a resource"),
     "also_called": ("別の呼び方", "Also called"),
     "site_name": ("Attention Atlas", "Attention Atlas"),
     "home": ("ホーム", "Home"),

@@ -42,6 +42,23 @@ class Context:
 # --- small pieces -------------------------------------------------------------------------------
 
 
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"[*_`#>|]+")
+
+
+def plain(markdown_text: str, limit: int = 300) -> str:
+    """One line of plain text from contributor Markdown (for meta descriptions); the theme
+    escapes it when it writes the attribute."""
+    value = _MD_MARKS.sub("", _MD_LINK.sub(r"\1", clean(markdown_text)))
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def front_matter(values: dict[str, object]) -> list[str]:
+    """YAML front matter lines; every value is written as JSON, which YAML reads as it is."""
+    return [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in values.items()]
+
+
 def state_of(resource: Resource, links: LinkStatus) -> str:
     """The link state of a resource's main URL, with ``lost`` and ``unchecked`` added."""
     if resource.url is None:
@@ -366,7 +383,18 @@ def resource_page(resource: Resource, ctx: Context) -> str:
     # Themes write the page title unescaped, and `striptags` decodes entities first: a
     # front-matter title without <, >, &, or quotes cannot end <title> or an attribute.
     head_title = clean(r.full_title).translate(_HEAD_TITLE)
-    out = ["---", f"title: {json.dumps(head_title, ensure_ascii=False)}", "---", ""]
+    front = {
+        "title": head_title,
+        "description": plain(ctx.tr(r.summary)),
+        "atlas_resource": r.id,
+        "atlas_line": r.line,
+        "atlas_url": clean(r.url) if r.url and safe_url(r.url) else "",
+        "atlas_card": f"assets/cards/{r.id}.png",
+        "atlas_actions": {
+            k: t(f"action_{k}", lang) for k in ("label", "edit", "report", "suggest")
+        },
+    }
+    out = ["---", *front_matter(front), "---", ""]
     out += [f"# {text(r.full_title)}", "", badges(r, ctx), ""]
     if r.url and safe_url(r.url):
         out += [f"**{link(t('open_original', lang), r.url)}**", ""]
