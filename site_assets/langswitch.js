@@ -28,6 +28,9 @@
     var base = currentBase();
     var path = window.location.pathname;
     if (path.indexOf(base.pathname) !== 0) return;
+    // A "not found" page stands at an address that exists in no language: keep its links to
+    // each language's home.
+    if (document.querySelector("meta[name='robots'][content~='noindex']")) return;
     var rel = path.slice(base.pathname.length);
     var links = document.querySelectorAll("a.md-select__link[hreflang]");
     Array.prototype.forEach.call(links, function (a) {

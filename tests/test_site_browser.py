@@ -14,18 +14,23 @@ there they fail, because CI must run them.
 
 from __future__ import annotations
 
+import functools
+import http.server
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
-from site_fixture import make_root
+from site_fixture import FIXTURE, make_root
 
 from tools.site.screenshot import find_chromium, guard_loopback, launch_chromium, serve_directory
 
@@ -561,7 +566,7 @@ def _explorer_hooks(site: Site) -> dict[str, list[dict[str, Any]]]:
     for path in site.pages():
         html = (site.root / path / "index.html").read_text(encoding="utf-8")
         for chunk in html.split('class="atlas-explorer" data-src="')[1:]:
-            src = chunk.split('"', 1)[0]
+            src = unescape(chunk.split('"', 1)[0])  # Zensical keeps the entities in the source
             data = json.loads((site.root / path / src).resolve().read_text(encoding="utf-8"))
             found.setdefault(path, []).append(data)
     return found
@@ -866,3 +871,166 @@ def test_search_table(watched: Watched, site: Site) -> None:
                 failures.append(f"{lang} {query!r}: {want} not in top 3 {got[:3]}")
     print("\n".join(report))
     assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------- 404 under a project sub-path
+
+PROJECT = "/attention-atlas/"
+FIXTURE_CATALOGUE = FIXTURE / "resources.yaml"
+SITE_URL = "https://example.github.io" + PROJECT
+REPO_URL = "https://github.com/example/attention-atlas"
+
+
+class _PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """GitHub Pages for a project site: the site lives under PROJECT, and any missing address
+    gets the site's root 404.html with status 404."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def send_head(self) -> Any:
+        path = self.path.split("?", 1)[0]
+        if path.startswith(PROJECT):
+            self.path = "/" + path[len(PROJECT) :]
+            local = Path(self.translate_path(self.path))
+            if local.is_file() or (local / "index.html").is_file():
+                return super().send_head()
+        page = Path(self.directory) / "404.html"
+        data = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
+
+
+@pytest.fixture(scope="module")
+def project_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProjectSite]:
+    """The fixture catalogue built for https://example.github.io/attention-atlas/ and served
+    at http://127.0.0.1:PORT/attention-atlas/ (the path is what the pages use)."""
+    root = make_root(tmp_path_factory.mktemp("project-site"))
+    saved = {k: os.environ.get(k) for k in ("SITE_URL", "SITE_URL_EN", "REPO_URL")}
+    os.environ["SITE_URL"] = SITE_URL
+    os.environ["REPO_URL"] = REPO_URL
+    os.environ.pop("SITE_URL_EN", None)
+    try:
+        built = _build(root)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    handler = functools.partial(_PagesHandler, directory=str(built))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield ProjectSite(f"http://127.0.0.1:{server.server_address[1]}", built)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class ProjectSite:
+    origin: str
+    root: Path
+
+
+@pytest.mark.parametrize(
+    ("missing", "lang", "home", "catalogue"),
+    [
+        ("no/such/page/", "ja", PROJECT, PROJECT + "catalogue/"),
+        ("en/404.html", "en", PROJECT + "en/", PROJECT + "en/catalogue/"),
+    ],
+)
+def test_404_works_under_a_project_path(
+    watched: Watched, project_site: ProjectSite, missing: str, lang: str, home: str, catalogue: str
+) -> None:
+    origin = project_site.origin
+    page = watched.page
+    watched.expected.append(PROJECT + missing)  # the missing page itself answers 404
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on(
+        "response",
+        lambda r: (
+            failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith(missing)
+            else None
+        ),
+    )
+    response = page.goto(origin + PROJECT + missing, wait_until="load")
+    if missing != "en/404.html":
+        assert response.status == 404
+    assert page.get_attribute("html", "lang") == lang
+    assert not failed, f"assets that did not load: {failed}"
+    # The theme's stylesheet applied: the header is laid out, not a bare list.
+    assert page.locator(".md-header").evaluate("e => getComputedStyle(e).position") != "static"
+    links = page.eval_on_selector_all(
+        "article a[href]", "els => els.map(e => new URL(e.href).pathname)"
+    )
+    assert home in links and catalogue in links, links
+    for target in (home, catalogue):
+        assert page.request.get(origin + target).status == 200
+    # A search box: the label opens Material's search field.
+    page.locator("article label[for=__search]").click()
+    assert page.locator("input.md-search__input").is_visible()
+    # The language links lead to each language's home, not to a path that does not exist.
+    switch = page.eval_on_selector_all(
+        "a.md-select__link[hreflang]", "els => els.map(e => new URL(e.href).pathname)"
+    )
+    assert sorted(switch) == sorted([PROJECT, PROJECT + "en/"]), switch
+
+
+def _head(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("link", "meta", "a"):
+                found.append((tag, dict(attrs)))
+
+    Collect().feed(html)
+    return found
+
+
+def test_sharing_and_bilingual_links_on_a_resource_page(project_site: ProjectSite) -> None:
+    from tools.catalog import load
+
+    cat = load(FIXTURE_CATALOGUE)
+    r = cat.resources[0]
+    for prefix in ("", "en/"):
+        html = (project_site.root / prefix / "resources" / r.id / "index.html").read_text("utf-8")
+        tags = _head(html)
+        links = {(a.get("rel"), a.get("hreflang")): a.get("href") for t, a in tags if t == "link"}
+        here = f"{SITE_URL}{prefix}resources/{r.id}/"
+        assert links[("canonical", None)] == here
+        assert links[("alternate", "ja")] == f"{SITE_URL}resources/{r.id}/"
+        assert links[("alternate", "en")] == f"{SITE_URL}en/resources/{r.id}/"
+        assert links[("alternate", "x-default")] == f"{SITE_URL}resources/{r.id}/"
+        meta = {
+            a.get("property") or a.get("name"): a.get("content") for t, a in tags if t == "meta"
+        }
+        lang = "en" if prefix else "ja"
+        assert meta["description"] and meta["description"] in " ".join(r.summary.get(lang).split())
+        assert meta["og:url"] == here and meta["twitter:card"] == "summary_large_image"
+        card = meta["og:image"]
+        assert card == f"{SITE_URL}assets/cards/{r.id}.png"
+        png = (project_site.root / card.removeprefix(SITE_URL)).read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        hrefs = [a.get("href") or "" for t, a in tags if t == "a"]
+        assert f"{REPO_URL}/blob/main/resources.yaml#L{r.line}" in hrefs
+        issue = [h for h in hrefs if "template=report-a-broken-link.yml" in h]
+        assert issue and f"resource={r.id}" in issue[0]
+        assert any("template=suggest-a-resource.yml" in h for h in hrefs)
+        assert REPO_URL in hrefs  # the header's repository link
+    for sitemap in ("sitemap.xml", "en/sitemap.xml"):
+        xml = (project_site.root / sitemap).read_text("utf-8")
+        assert xml.count("<loc>") >= len(cat.resources) and SITE_URL in xml
+    robots = (project_site.root / "robots.txt").read_text("utf-8")
+    assert f"Sitemap: {SITE_URL}sitemap.xml" in robots
+    assert f"Sitemap: {SITE_URL}en/sitemap.xml" in robots
