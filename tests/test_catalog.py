@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,11 +13,13 @@ from catalogue_helpers import VALID, edited, line_of, valid_text
 
 from tools.catalog import (
     DEFAULT_PATH,
+    Added,
     AtlasError,
     CatalogueError,
     CatalogueReadError,
     Text,
     TextList,
+    Year,
     load,
 )
 
@@ -25,8 +29,8 @@ def test_load_builds_typed_records() -> None:
     assert [t.id for t in cat.topics] == ["self-attention", "transformer", "seq2seq"]
     assert cat.topic("seq2seq").label == Text("系列変換", "Sequence to sequence")
     first = cat.resource("illustrated-transformer")
-    assert first.number == 12 and first.rank == 2 and first.year == 2018
-    assert first.added == dt.date(2020, 10, 27)
+    assert first.number == 12 and first.rank == 2 and first.year == Year(2018)
+    assert first.added == Added(exact=dt.date(2020, 10, 27))
     assert first.authors == ("Jay Alammar",)
     assert first.topics == ("transformer", "self-attention")
     assert first.marks == ("starred", "celebrated")
@@ -46,7 +50,7 @@ def test_load_builds_typed_records() -> None:
 
 def test_nulls_and_optional_fields() -> None:
     lost = load(VALID).resource("ydc-nlp-ai-column")
-    assert lost.url is None and lost.year is None and lost.rank is None
+    assert lost.url is None and lost.year == Year() and lost.rank is None
     assert lost.url_reason is not None and lost.url_reason.en.startswith("We do not know")
     assert lost.marks == () and lost.related == () and lost.alternates == ()
     assert lost.publisher == "YDC"
@@ -76,7 +80,7 @@ def test_lines_point_at_the_file() -> None:
 def test_extras_questions_paths() -> None:
     cat = load(VALID)
     source, translation = cat.extras
-    assert source.kind == "source" and source.added == dt.date(2020, 10, 27)
+    assert source.kind == "source" and source.added == Added(dt.date(2020, 10, 27))
     assert source.authors == ("enoughspacefor",) and source.resource is None
     assert translation.resource == "visualizing-nmt" and translation.authors == ()
     (question,) = cat.questions
@@ -162,4 +166,107 @@ def test_demo_ids_come_from_the_registry() -> None:
     from tools.rules import known_demo_ids
 
     assert known_demo_ids() == tuple(DEMO_IDS)
-    assert len(DEMO_IDS) == 14
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["", "DEMO_IDS = make()\n", "DEMO_IDS = (1, 2)\n", "def broken(:\n"],
+    ids=["absent", "computed", "not-strings", "syntax-error"],
+)
+def test_unreadable_demo_registry_is_a_clear_error(tmp_path, source) -> None:
+    from tools.rules import known_demo_ids
+
+    registry = tmp_path / "registry.py"
+    registry.write_text(source, encoding="utf-8")
+    with pytest.raises(AtlasError, match="registry.py"):
+        known_demo_ids(registry)
+
+
+def test_annotated_demo_registry_is_read(tmp_path) -> None:
+    from tools.rules import known_demo_ids
+
+    registry = tmp_path / "registry.py"
+    registry.write_text('X = 1\nDEMO_IDS: tuple[str, ...] = ("a", "b_c")\n', encoding="utf-8")
+    assert known_demo_ids(registry) == ("a", "b_c")
+
+
+def test_validating_imports_neither_numpy_nor_torch_nor_the_demos() -> None:
+    code = (
+        "import sys, tools.validate, tools.catalog; "
+        "from tools.rules import known_demo_ids; known_demo_ids(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'torch', 'demos')))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_unknown_and_approximate_facts_load(tmp_path) -> None:
+    path = edited(
+        tmp_path,
+        ("    year: null\n", "    year: {approx: 2019}\n"),
+        ("    lang: ja\n    access: free\n", "    lang: ja\n    access: unknown\n"),
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: {on_or_before: 2022-09-24}\n    summary: {ja: 自然言語",
+        ),
+        ("    added: 2020-10-27\n    note", "    added: null\n    note"),
+    )
+    cat = load(path)
+    column = cat.resource("ydc-nlp-ai-column")
+    assert column.year_value == 2019 and column.year_approximate
+    assert column.access == "unknown"
+    assert column.added == Added(on_or_before=dt.date(2022, 9, 24))
+    assert column.archive_date() == dt.date(2022, 9, 24)
+    assert cat.extras[0].added == Added() and cat.extras[0].archive_date() is None
+    exact = cat.resource("illustrated-transformer")
+    assert exact.year_value == 2018 and not exact.year_approximate
+    assert exact.archive_date() == dt.date(2020, 10, 27)
+
+
+@pytest.mark.parametrize(
+    ("year", "ja", "en"),
+    [
+        (Year(2018), "2018", "2018"),
+        (Year(2019, approximate=True), "2019年ごろ", "c. 2019"),
+        (Year(), "不明", "unknown"),
+    ],
+)
+def test_year_display(year, ja, en) -> None:
+    assert (year.text("ja"), year.text("en")) == (ja, en)
+
+
+def test_exports_repeat_the_yaml_forms() -> None:
+    assert [Year(2018).plain(), Year(2019, True).plain(), Year().plain()] == [
+        2018,
+        {"approx": 2019},
+        None,
+    ]
+    assert Added(dt.date(2020, 10, 27)).plain() == "2020-10-27"
+    assert Added(on_or_before=dt.date(2022, 9, 24)).plain() == {"on_or_before": "2022-09-24"}
+    assert Added().plain() is None
+
+
+D1, D2 = dt.date(2020, 10, 27), dt.date(2022, 9, 24)
+
+
+@pytest.mark.parametrize(
+    ("added", "archive", "ja", "en"),
+    [
+        (Added(exact=D1), D1, "2020-10-27", "2020-10-27"),
+        (Added(on_or_before=D2), D2, "2022-09-24 以前", "on or before 2022-09-24"),
+        (Added(on_or_after=D1), None, "2020-10-27 以降", "on or after 2020-10-27"),
+        (
+            Added(on_or_before=D2, on_or_after=D1),
+            D2,
+            "2020-10-27 から 2022-09-24 の間",
+            "between 2020-10-27 and 2022-09-24",
+        ),
+        (Added(), None, "不明", "unknown"),
+    ],
+)
+def test_added_archive_date_and_display(added, archive, ja, en) -> None:
+    assert added.archive_date() == archive
+    assert (added.text("ja"), added.text("en")) == (ja, en)

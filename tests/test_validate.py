@@ -14,7 +14,8 @@ import pytest
 from catalogue_helpers import TODAY, VALID, edited, line_of, valid_text
 
 from tools.catalog import CatalogueReadError
-from tools.rules import check, html_problem, link_problem, normalise_url, url_problem
+from tools.rules import check, normalise_url, url_problem
+from tools.textrules import html_problem, link_problem
 from tools.validate import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,7 +66,7 @@ RULES = [
         [
             (
                 'year: "2019"',
-                "resource 'ydc-nlp-ai-column' year must be an integer or null, not a string '2019'",
+                "resource 'ydc-nlp-ai-column' year must be an integer, null or {approx: YEAR}, not a string '2019'",
             )
         ],
     ),
@@ -125,7 +126,7 @@ RULES = [
         [
             (
                 "access: paid",
-                "resource 'ydc-nlp-ai-column' access must be one of free, registration, paywall, "
+                "resource 'ydc-nlp-ai-column' access must be one of free, registration, paywall, unknown, "
                 "not 'paid'",
             )
         ],
@@ -565,6 +566,193 @@ RULES = [
         ],
     ),
     (
+        "year-approx-not-int",
+        ("    year: null\n", "    year: {approx: soon}\n"),
+        [
+            (
+                "approx: soon",
+                "resource 'ydc-nlp-ai-column' year approx must be an integer, not a string 'soon'",
+            )
+        ],
+    ),
+    (
+        "year-approx-misspelt",
+        ("    year: null\n", "    year: {about: 2019}\n"),
+        [
+            (
+                "about: 2019",
+                "resource 'ydc-nlp-ai-column' year: unknown key 'about'",
+            ),
+            ("about: 2019", "resource 'ydc-nlp-ai-column' year: missing required field 'approx'"),
+        ],
+    ),
+    (
+        "year-approx-future",
+        ("    year: null\n", "    year: {approx: 2030}\n"),
+        [("approx: 2030", "resource 'ydc-nlp-ai-column' year approx 2030 is in the future")],
+    ),
+    (
+        "year-too-early",
+        ("    year: null\n", "    year: 1850\n"),
+        [("year: 1850", "resource 'ydc-nlp-ai-column' year must be 1900 or more, not 1850")],
+    ),
+    (
+        "added-bounds-reversed",
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: {on_or_before: 2020-01-01, on_or_after: 2021-01-01}\n    summary: {ja: 自然言語",
+        ),
+        [
+            (
+                "on_or_before: 2020-01-01",
+                "resource 'ydc-nlp-ai-column' added: on_or_after 2021-01-01 is later than "
+                "on_or_before 2020-01-01",
+            )
+        ],
+    ),
+    (
+        "added-empty-bounds",
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: {}\n    summary: {ja: 自然言語",
+        ),
+        [
+            (
+                "added: {}",
+                "resource 'ydc-nlp-ai-column' added needs on_or_before and/or on_or_after (or use null)",
+            )
+        ],
+    ),
+    (
+        "added-misspelt-bound",
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: {before: 2020-01-01}\n    summary: {ja: 自然言語",
+        ),
+        [
+            (
+                "before: 2020-01-01",
+                "resource 'ydc-nlp-ai-column' added: unknown key 'before' (did you mean 'on_or_before'?)",
+            )
+        ],
+    ),
+    (
+        "added-bound-invalid",
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: {on_or_before: 2020-02-30}\n    summary: {ja: 自然言語",
+        ),
+        [
+            (
+                "on_or_before: 2020-02-30",
+                "invalid date '2020-02-30' in resource 'ydc-nlp-ai-column' added on_or_before "
+                "(expected YYYY-MM-DD)",
+            )
+        ],
+    ),
+    (
+        "added-bound-future",
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: {on_or_after: 2027-01-01}\n    summary: {ja: 自然言語",
+        ),
+        [
+            (
+                "on_or_after: 2027-01-01",
+                "resource 'ydc-nlp-ai-column' added on_or_after 2027-01-01 is in the future",
+            )
+        ],
+    ),
+    (
+        "added-list",
+        (
+            "    added: 2020-10-27\n    summary: {ja: 自然言語",
+            "    added: [2020-10-27]\n    summary: {ja: 自然言語",
+        ),
+        [
+            (
+                "added: [2020-10-27]",
+                "resource 'ydc-nlp-ai-column' added must be a date, null or a mapping with "
+                "on_or_before and/or on_or_after, not a list",
+            )
+        ],
+    ),
+    (
+        "one-line-field",
+        (
+            "en: A column giving an overview of language AI.",
+            'en: "A column giving\\nan overview."',
+        ),
+        [
+            (
+                "an overview.",
+                "resource 'ydc-nlp-ai-column' summary.en must be one line (no line breaks)",
+            )
+        ],
+    ),
+    (
+        "tab-in-title",
+        (
+            "    title: (YDC Labコラム)分かった気になる自然言語AIの仕組み",
+            '    title: "\\t(YDC Labコラム)"',
+        ),
+        [("(YDC Lab", "resource 'ydc-nlp-ai-column' title must not contain a tab")],
+    ),
+    (
+        "title-too-long",
+        ("    title: (YDC Labコラム)分かった気になる自然言語AIの仕組み", "    title: " + "x" * 301),
+        [
+            (
+                "x" * 301,
+                "resource 'ydc-nlp-ai-column' title is 301 characters long; the limit is 300",
+            )
+        ],
+    ),
+    (
+        "id-too-long",
+        ("  - id: ydc-nlp-ai-column", "  - id: " + "a" * 65),
+        [
+            (
+                "a" * 65,
+                f"resource '{'a' * 65}' id is 65 characters long; the limit is 64",
+            )
+        ],
+    ),
+    (
+        "control-character",
+        ("en: It works as a rough map of the field.", 'en: "It works\\x7f as a map."'),
+        [("It works", "a control character U+007F in 'It works\\x7f as a map.'")],
+    ),
+    (
+        "lone-surrogate",
+        ("en: It works as a rough map of the field.", 'en: "It works\\ud800 as a map."'),
+        [
+            (
+                "It works",
+                "a lone surrogate U+D800 (not a Unicode character) in 'It works\\ud800 as a map.'",
+            )
+        ],
+    ),
+    (
+        "html-entities",
+        (
+            "en: It works as a rough map of the field.",
+            "en: It works &lt;img src=x onerror=alert(1)&gt;.",
+        ),
+        [
+            (
+                "It works",
+                "raw HTML in resource 'ydc-nlp-ai-column' why.en ('<img src=x onerror=alert(1)>, "
+                "spelt with character references'): write Markdown instead",
+            )
+        ],
+    ),
+    (
+        "alias",
+        ("    publisher: YDC\n", "    publisher: &p YDC\n    series: *p\n"),
+        [("publisher: &p", "anchors (&p) are not allowed in the catalogue")],
+    ),
+    (
         "placeholder",
         ("en: A column giving an overview of language AI.", "en: 'TODO: one line'"),
         [("TODO", "placeholder text left in resource 'ydc-nlp-ai-column' summary.en")],
@@ -676,7 +864,7 @@ def test_unreadable_file_raises_read_error(tmp_path) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["a < b", "<3 attention", "x<y and y>z", "if n<10 then", "`<div>` in a code span", "1 <= 2"],
+    ["a < b", "<3 attention", "x < y and y > z", "if n<10 then", "1 <= 2", "a <- b", "<<"],
 )
 def test_prose_with_angle_brackets_is_not_html(text) -> None:
     assert html_problem(text) is None
@@ -693,6 +881,20 @@ def test_prose_with_angle_brackets_is_not_html(text) -> None:
         ("<details open>", "<details open>"),
         ("<iframe src='//evil'", "<iframe src="),
         ("<!DOCTYPE html>", "<!DOCTYPE"),
+        # Markdown reads these as HTML (CommonMark: "<y and y>" is an open tag), so do we.
+        ("x<y and y>z", "<y and y>"),
+        ("`<div>` in a code span", "<div>"),
+        ("<img/=x src=x onerror=alert(1)>", "<img/=x src=x onerror=alert(1)>"),
+        ("a\\`<img src=x onerror=alert(1)>`", "<img src=x onerror=alert(1)>"),
+        ("<?php x ?>", "<?php"),
+        ("<![CDATA[x]]>", "<![CDATA["),
+        ("</ script>", "</"),
+        (
+            "&lt;img src=x onerror=alert(1)&gt;",
+            "<img src=x onerror=alert(1)>, spelt with character references",
+        ),
+        ("&#60;script&#62;", "<script>, spelt with character references"),
+        ("&LT;svg", "<svg, spelt with character references"),
     ],
 )
 def test_html_is_found(text, found) -> None:
@@ -866,32 +1068,44 @@ def test_real_catalogue_validates() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def _tree(node) -> object:
-    """A node tree as plain data: tag, value and start/end marks of every node."""
-    import yaml
-
-    marks = (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
-    if isinstance(node, yaml.MappingNode):
-        return (node.tag, marks, [(_tree(k), _tree(v)) for k, v in node.value])
-    if isinstance(node, yaml.SequenceNode):
-        return (node.tag, marks, [_tree(v) for v in node.value])
-    return (node.tag, marks, node.value, node.style or None)  # libyaml says "" for plain
-
-
 @pytest.mark.parametrize(
-    "text",
+    ("data", "code", "out", "err"),
     [
-        pytest.param(VALID.read_text(encoding="utf-8"), id="fixture"),
-        pytest.param((REPO / "resources.yaml").read_text(encoding="utf-8"), id="real"),
+        pytest.param(b"version: 1\n" + b"#" * 6_000_000, 2, "", "larger than", id="5-MB"),
+        pytest.param(b"\x00\x01\x02binary", 1, ":1: a NUL byte", "1 problem found", id="binary"),
+        pytest.param(b"", 1, ":1: the catalogue is empty", "1 problem found", id="empty"),
         pytest.param(
-            "a: 1\nb: [x, 'y', \"z\"]\nc: |\n  block\n  text\nd: >-\n  folded\n", id="styles"
+            b"version: 1\n\xff\n", 1, ":2: not valid UTF-8", "1 problem found", id="latin-1"
         ),
-        pytest.param("a: 1\na: 2\n", id="duplicate-keys"),
+        pytest.param(
+            b'"\\ud800": 1\n',
+            1,
+            ":1: a lone surrogate U+D800",
+            "problems found",
+            id="surrogate-key",
+        ),
+        pytest.param(
+            b'"\\u202e\\x1b[31m": 1\n', 1, "in '\\u202e\\x1b[31m'", "problems found", id="bidi-key"
+        ),
+        pytest.param(b"[" * 100_000, 1, ":1: nesting deeper than", "1 problem found", id="deep"),
     ],
 )
-def test_fast_composer_gives_the_pure_python_tree(text: str) -> None:
-    import yaml
+def test_cli_hostile_files_give_a_message_not_a_traceback(tmp_path, data, code, out, err) -> None:
+    path = tmp_path / "resources.yaml"
+    path.write_bytes(data)
+    done = _cli(str(path))
+    assert done.returncode == code, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert out in done.stdout and err in done.stderr
+    for line in done.stdout.splitlines():
+        assert line.startswith(f"{path}:") and line.isprintable()
 
-    from tools.rules import _compose
 
-    assert _tree(_compose(text)) == _tree(yaml.compose(text, Loader=yaml.SafeLoader))
+def test_printed_messages_escape_what_the_file_smuggles(tmp_path, capsys) -> None:
+    path = tmp_path / "resources.yaml"
+    path.write_bytes(b'"\\ud800\\u202e": 1\n')
+    assert main([str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.isprintable() or out.endswith("\n")
+    assert "\ud800" not in out and "\u202e" not in out
+    assert "unknown key '\\ud800\\u202e'" in out

@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.errors import AtlasError
+from tools.vocab import Access, AlternateKind, ExtraKind, Lang, Level, Mark, ResourceType, unknown
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources.yaml"
 
-RESOURCE_TYPES = ("article", "blog", "video", "paper", "course", "slides", "wiki")
-ACCESS = ("free", "registration", "paywall")
-LEVELS = ("beginner", "intermediate", "advanced")
-MARKS = ("starred", "celebrated", "new", "niche")
-LANGS = ("ja", "en")
-ALTERNATE_KINDS = ("translation", "moved", "archive", "companion")
-EXTRA_KINDS = ("source", "translation", "explanation", "related-article")
+RESOURCE_TYPES = ResourceType.values()
+ACCESS = Access.values()
+LEVELS = Level.values()
+MARKS = Mark.values()
+LANGS = Lang.values()
+ALTERNATE_KINDS = AlternateKind.values()
+EXTRA_KINDS = ExtraKind.values()
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,71 @@ class TextList:
 
 
 @dataclass(frozen=True)
+class Year:
+    """The year a resource was published: exact, approximate (``{approx: 2019}``) or unknown."""
+
+    value: int | None = None
+    approximate: bool = False
+
+    def plain(self) -> int | dict[str, int] | None:
+        """The value as ``resources.yaml`` writes it (and the JSON export repeats it)."""
+        if self.value is None or not self.approximate:
+            return self.value
+        return {"approx": self.value}
+
+    def text(self, lang: str) -> str:
+        """``"2018"``; ``"2019年ごろ"`` / ``"c. 2019"`` when approximate; ``"不明"`` / ``"unknown"``."""
+        if self.value is None:
+            return unknown(lang)
+        if not self.approximate:
+            return str(self.value)
+        return f"{self.value}年ごろ" if lang == Lang.JA else f"c. {self.value}"
+
+
+@dataclass(frozen=True)
+class Added:
+    """When a link entered the list: an exact date, bounds on it, or nothing known.
+
+    ``exact`` excludes the bounds; either bound may be given alone. All None means unknown.
+    """
+
+    exact: dt.date | None = None
+    on_or_before: dt.date | None = None
+    on_or_after: dt.date | None = None
+
+    def plain(self) -> str | dict[str, str] | None:
+        """The value as ``resources.yaml`` writes it, dates in ISO form (for the JSON export)."""
+        if self.exact:
+            return self.exact.isoformat()
+        bounds = {"on_or_before": self.on_or_before, "on_or_after": self.on_or_after}
+        return {k: v.isoformat() for k, v in bounds.items() if v} or None
+
+    @property
+    def known(self) -> bool:
+        """Whether anything at all is known about the date."""
+        return any((self.exact, self.on_or_before, self.on_or_after))
+
+    def archive_date(self) -> dt.date | None:
+        """The best date to look an archive copy up at: the exact date, else the upper bound."""
+        return self.exact or self.on_or_before
+
+    def text(self, lang: str) -> str:
+        """The date for display: ``"2022-09-24 以前"`` / ``"on or before 2022-09-24"``, etc."""
+        ja = lang == Lang.JA
+        if self.exact:
+            return self.exact.isoformat()
+        after = self.on_or_after.isoformat() if self.on_or_after else None
+        before = self.on_or_before.isoformat() if self.on_or_before else None
+        if after and before:
+            return f"{after} から {before} の間" if ja else f"between {after} and {before}"
+        if before:
+            return f"{before} 以前" if ja else f"on or before {before}"
+        if after:
+            return f"{after} 以降" if ja else f"on or after {after}"
+        return unknown(lang)
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     label: Text
@@ -100,14 +166,14 @@ class Resource:
     alternates: tuple[Alternate, ...]
     authors: tuple[str, ...]
     publisher: str | None
-    year: int | None
+    year: Year
     type: str
     lang: str
     access: str
     level: str
     topics: tuple[str, ...]
     marks: tuple[str, ...]
-    added: dt.date
+    added: Added
     summary: Text
     why: Text
     highlights: TextList
@@ -118,6 +184,28 @@ class Resource:
     series: str | None = None  # a video or post series the title belongs to (shown after it)
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def year_value(self) -> int | None:
+        """The publication year (exact or approximate), None when unknown."""
+        return self.year.value
+
+    @property
+    def year_approximate(self) -> bool:
+        """Whether ``year_value`` is only approximate."""
+        return self.year.approximate
+
+    def year_text(self, lang: str) -> str:
+        """The year for display in ``lang`` (see :meth:`Year.text`)."""
+        return self.year.text(lang)
+
+    def added_text(self, lang: str) -> str:
+        """When it entered the list, for display in ``lang`` (see :meth:`Added.text`)."""
+        return self.added.text(lang)
+
+    def archive_date(self) -> dt.date | None:
+        """The date to pick an archive snapshot at (exact, else on-or-before), or None."""
+        return self.added.archive_date()
 
     @property
     def full_title(self) -> str:
@@ -145,9 +233,13 @@ class Extra:
     authors: tuple[str, ...]
     note: Text
     resource: str | None = None  # the resource it accompanies, if any
-    added: dt.date | None = None
+    added: Added = Added()
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def archive_date(self) -> dt.date | None:
+        """The date to pick an archive snapshot at (exact, else on-or-before), or None."""
+        return self.added.archive_date()
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ for bad content: every problem becomes a :class:`~tools.catalog.Problem`.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import difflib
-import html
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from tools.catalog import (
     LEVELS,
     MARKS,
     RESOURCE_TYPES,
+    Added,
     Alternate,
     Catalogue,
     CatalogueReadError,
@@ -42,7 +44,22 @@ from tools.catalog import (
     Text,
     TextList,
     Topic,
+    Year,
 )
+from tools.errors import AtlasError
+from tools.textrules import (
+    ID_MAX,
+    LINE_MAX,
+    NAME_MAX,
+    PARAGRAPHS_MAX,
+    URL_MAX,
+    has_placeholder,
+    html_problem,
+    layout_problem,
+    length_problem,
+    link_problem,
+)
+from tools.yamlsource import MAX_FILE_BYTES, parse
 
 SUPPORTED_VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -94,37 +111,13 @@ QUESTION_REQUIRED = (
 PATH_REQUIRED = ("id", "title", "description", "level", "steps")
 STEP_REQUIRED = ("resource", "note")
 STEP_OPTIONAL = ("demo",)
+ADDED_BOUNDS = ("on_or_before", "on_or_after")
 
 TRACKING_PARAMS = frozenset(
     {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid"}
     | {"mc_eid", "_ga", "_gl", "ref_src", "ref_url", "si", "spm", "share", "sharing"}
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
-
-# Tags of real HTML elements (and a few dangerous legacy ones). Prose such as "x<y and y>z" must
-# not read as a tag, so an unknown name only counts when it carries an attribute with a value.
-HTML_ELEMENTS = frozenset(
-    "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas "
-    "caption cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed "
-    "fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr "
-    "html i iframe img input ins kbd label legend li link main map mark math menu meta meter nav "
-    "noscript object ol optgroup option output p param picture pre progress q rp rt ruby s samp "
-    "script search section select slot small source span strong style sub summary sup svg table "
-    "tbody td template textarea tfoot th thead time title tr track u ul var video wbr applet "
-    "marquee blink base basefont center font xmp listing plaintext image".split()
-)
-_TAG = re.compile(
-    r"<\s*/?\s*([A-Za-z][A-Za-z0-9:-]*)((?:[\s/]+[^\s<>=/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s<>]+))?)*)"
-    r"\s*/?\s*>"
-)
-_TAG_OPEN_ATTR = re.compile(r"<\s*[A-Za-z][A-Za-z0-9:-]*\s+[^<>]*?\b[\w:-]+\s*=")
-_HTML_SPECIAL = re.compile(r"<!--|<!\[CDATA\[|<!doctype|<\?", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
-_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*)>")
-_SAFE_LINK_SCHEMES = ("http", "https", "mailto")
-_PLACEHOLDER = re.compile(r"\bTODO\b")
 
 _PLAIN_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
@@ -142,12 +135,38 @@ _TAG_NAMES = {
 }
 
 
-def known_demo_ids() -> tuple[str, ...]:
-    """Demo ids the catalogue may name: the demos registry's (which imports no torch)."""
-    # Imported here: the demos package imports tools.catalog, so a module-level import would cycle.
-    from demos.registry import DEMO_IDS
+DEMO_REGISTRY = Path(__file__).resolve().parent.parent / "demos" / "registry.py"
 
-    return tuple(DEMO_IDS)
+
+@functools.cache
+def known_demo_ids(registry: Path = DEMO_REGISTRY) -> tuple[str, ...]:
+    """The demo ids the catalogue may name: ``DEMO_IDS`` in the demos registry, read with ``ast``.
+
+    Reading the source instead of importing it keeps the validator free of the demo framework
+    (and of NumPy and torch).
+
+    Raises:
+        AtlasError: the registry cannot be read or does not assign a literal ``DEMO_IDS``.
+    """
+    try:
+        tree = ast.parse(registry.read_text(encoding="utf-8"), filename=str(registry))
+    except (OSError, SyntaxError, ValueError) as err:
+        raise AtlasError(f"{registry}: cannot read the demo ids: {err}") from err
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+        value = getattr(stmt, "value", None)
+        if value is None or not any(
+            isinstance(t, ast.Name) and t.id == "DEMO_IDS" for t in targets
+        ):
+            continue
+        try:
+            ids = ast.literal_eval(value)
+        except ValueError:
+            break
+        if isinstance(ids, (tuple, list)) and all(isinstance(i, str) for i in ids):
+            return tuple(ids)
+        break
+    raise AtlasError(f"{registry}: DEMO_IDS must be assigned a literal tuple of strings")
 
 
 def normalise_url(url: str) -> str:
@@ -200,32 +219,6 @@ def url_problem(url: str) -> str | None:
         return f"its scheme is '{parts.scheme}:'"
     if not parts.hostname:
         return "it has no host"
-    return None
-
-
-def html_problem(text: str) -> str | None:
-    """The first raw-HTML construct in Markdown ``text`` (code spans ignored), or None."""
-    prose = _CODE_SPAN.sub(" ", text)
-    found = [
-        m for m in _TAG.finditer(prose) if m.group(1).lower() in HTML_ELEMENTS or "=" in m.group(2)
-    ]
-    found += [m for m in (_HTML_SPECIAL.search(prose), _TAG_OPEN_ATTR.search(prose)) if m]
-    if not found:
-        return None
-    return min(found, key=lambda m: m.start()).group(0)
-
-
-def link_problem(text: str) -> str | None:
-    """The first Markdown link target whose scheme is not http(s)/mailto (javascript:...), or None."""
-    prose = _CODE_SPAN.sub(" ", text)
-    targets = [m.group(1) for m in _INLINE_LINK.finditer(prose)]
-    targets += [m.group(1) for m in _REF_DEF.finditer(prose)]
-    targets += [m.group(1) for m in _AUTOLINK.finditer(prose)]
-    for target in targets:
-        cleaned = re.sub(r"[\s\x00-\x1f]", "", html.unescape(unquote(target))).lower()
-        scheme = re.match(r"^([a-z][a-z0-9+.\-]*):", cleaned)
-        if scheme and scheme.group(1) not in _SAFE_LINK_SCHEMES:
-            return target
     return None
 
 
@@ -402,9 +395,19 @@ class _Reader:
         return list(node.value)
 
     def string(
-        self, node: Node | None, where: str, *, display: bool = True, empty_ok: bool = False
+        self,
+        node: Node | None,
+        where: str,
+        *,
+        display: bool = True,
+        empty_ok: bool = False,
+        multiline: bool = False,
+        limit: int = NAME_MAX,
     ) -> str | None:
-        """A required string; display strings are also checked for HTML and placeholders."""
+        """A required string: one line unless ``multiline``, at most ``limit`` characters.
+
+        Display strings are also checked for raw HTML, unsafe links and placeholders.
+        """
         if node is None:
             return None
         value = self.scalar(node)
@@ -418,6 +421,9 @@ class _Reader:
         if not value.strip() and not empty_ok:
             self.report(_line(node), f"{where} is empty")
             return value
+        for problem in (layout_problem(value, multiline=multiline), length_problem(value, limit)):
+            if problem:
+                self.report(_line(node), f"{where} {problem}")
         if display:
             self.check_prose(value, node, where)
         return value
@@ -429,11 +435,11 @@ class _Reader:
         link = link_problem(value)
         if link:
             self.report(_line(node), f"unsafe link {link!r} in {where}: only http(s) and mailto")
-        if _PLACEHOLDER.search(value):
+        if has_placeholder(value):
             self.report(_line(node), f"placeholder text left in {where}")
 
     def slug(self, node: Node | None, where: str) -> str | None:
-        value = self.string(node, where, display=False)
+        value = self.string(node, where, display=False, limit=ID_MAX)
         if value is not None and not SLUG.match(value):
             self.report(
                 _line(node), f"{where} {value!r} must be a slug (a-z, 0-9 and single hyphens)"
@@ -478,7 +484,7 @@ class _Reader:
         return value
 
     def choice(self, node: Node | None, where: str, allowed: tuple[str, ...]) -> str:
-        value = self.string(node, where, display=False)
+        value = self.string(node, where, display=False, limit=ID_MAX)
         if value is None:
             return ""
         if value not in allowed:
@@ -513,15 +519,75 @@ class _Reader:
             self.report(_line(node), f"{where} {value.isoformat()} is in the future")
         return value
 
-    def text(self, node: Node | None, where: str) -> Text | None:
+    def year(self, node: Node | None, where: str) -> Year:
+        """A year: an integer, null (unknown) or ``{approx: YEAR}`` (approximate)."""
+        if node is None or self.is_null(node):
+            return Year()
+        approximate = isinstance(node, MappingNode)
+        if approximate:
+            found = self.entries(node, where, ("approx",))
+            node = found.value("approx") if found else None
+            if node is None:
+                return Year()
+            where = f"{where} approx"
+        elif not isinstance(node, ScalarNode):
+            self.report(
+                _line(node),
+                f"{where} must be an integer, null or {{approx: YEAR}}, not {_describe(node)}",
+            )
+            return Year()
+        value = self.scalar(node)
+        if isinstance(value, bool) or not isinstance(value, int):
+            if value is not BAD:
+                allowed = "an integer" if approximate else "an integer, null or {approx: YEAR}"
+                self.report(_line(node), f"{where} must be {allowed}, not {_describe(node)}")
+            return Year()
+        if value < 1900:
+            self.report(_line(node), f"{where} must be 1900 or more, not {value}")
+        elif value > self.today.year:
+            self.report(_line(node), f"{where} {value} is in the future")
+        return Year(value, approximate)
+
+    def added(self, node: Node | None, where: str) -> Added:
+        """A date, null (unknown) or bounds ``{on_or_before: DATE, on_or_after: DATE}``."""
+        if node is None or self.is_null(node):
+            return Added()
+        if isinstance(node, SequenceNode):
+            self.report(
+                _line(node),
+                f"{where} must be a date, null or a mapping with on_or_before and/or "
+                f"on_or_after, not {_describe(node)}",
+            )
+            return Added()
+        if isinstance(node, ScalarNode):
+            return Added(exact=self.date(node, where))
+        found = self.entries(node, where, (), ADDED_BOUNDS)
+        if found is None:
+            return Added()
+        if not found.items:
+            self.report(_line(node), f"{where} needs on_or_before and/or on_or_after (or use null)")
+            return Added()
+        before = self.date(found.value("on_or_before"), f"{where} on_or_before")
+        after = self.date(found.value("on_or_after"), f"{where} on_or_after")
+        if before and after and after > before:
+            self.report(
+                _line(node),
+                f"{where}: on_or_after {after.isoformat()} is later than on_or_before "
+                f"{before.isoformat()}",
+            )
+        return Added(on_or_before=before, on_or_after=after)
+
+    def text(
+        self, node: Node | None, where: str, *, multiline: bool = False, limit: int = LINE_MAX
+    ) -> Text | None:
         """A bilingual text ``{ja: ..., en: ...}``, both present and non-empty."""
         if node is None:
             return None
         found = self.entries(node, where, LANGS)
         if found is None:
             return None
-        ja = self.string(found.value("ja"), f"{where}.ja")
-        en = self.string(found.value("en"), f"{where}.en")
+        ja = self.string(found.value("ja"), f"{where}.ja", multiline=multiline, limit=limit)
+        en = self.string(found.value("en"), f"{where}.en", multiline=multiline, limit=limit)
         return Text(ja or "", en or "")
 
     def optional_text(self, node: Node | None, where: str) -> Text | None:
@@ -539,7 +605,10 @@ class _Reader:
         by_lang: dict[str, tuple[str, ...]] = {}
         for lang in LANGS:
             items = self.sequence(found.value(lang), f"{where}.{lang}")
-            texts = [self.string(item, f"{where}.{lang}[{i}]") for i, item in enumerate(items)]
+            texts = [
+                self.string(item, f"{where}.{lang}[{i}]", limit=LINE_MAX)
+                for i, item in enumerate(items)
+            ]
             by_lang[lang] = tuple(t or "" for t in texts)
         ja, en = by_lang["ja"], by_lang["en"]
         if found.has("ja") and found.has("en") and len(ja) != len(en):
@@ -567,7 +636,7 @@ class _Reader:
     ) -> str | None:
         if node is None or (nullable and self.is_null(node)):
             return None
-        value = self.string(node, where, display=False)
+        value = self.string(node, where, display=False, limit=URL_MAX)
         if value is None:
             return None
         problem = url_problem(value)
@@ -642,9 +711,7 @@ class _Reader:
         authors = self.strings(get("authors"), f"{where} authors")
         publisher = self.optional_string(get("publisher"), f"{where} publisher")
         series = self.optional_string(get("series"), f"{where} series")
-        year = self.integer(get("year"), f"{where} year", nullable=True, minimum=1900)
-        if year is not None and year > self.today.year:
-            self.report(found.key_line("year"), f"{where} year {year} is in the future")
+        year = self.year(get("year"), f"{where} year")
         type_ = self.choice(get("type"), f"{where} type", RESOURCE_TYPES)
         lang = self.choice(get("lang"), f"{where} lang", LANGS)
         access = self.choice(get("access"), f"{where} access", ACCESS)
@@ -658,9 +725,7 @@ class _Reader:
             mark = self.choice(item, f"{where} marks[{i}]", MARKS)
             if mark:
                 marks.append(mark)
-        added = self.date(get("added"), f"{where} added")
-        if found.has("added") and get("added") is not None and self.is_null(get("added")):
-            self.report(found.key_line("added"), f"{where} added must be a date, not null")
+        added = self.added(get("added"), f"{where} added")
         summary = self.text(get("summary"), f"{where} summary")
         why = self.text(get("why"), f"{where} why")
         highlights = self.text_list(get("highlights"), f"{where} highlights")
@@ -690,7 +755,7 @@ class _Reader:
             level=level,
             topics=tuple(t for t, _ in topics),
             marks=tuple(marks),
-            added=added or dt.date.min,
+            added=added,
             summary=summary or Text("", ""),
             why=why or Text("", ""),
             highlights=highlights,
@@ -732,7 +797,7 @@ class _Reader:
             resource = self.string(get("resource"), f"{where} resource", display=False)
             if resource is not None:
                 self.refs_to("resource", [(resource, _line(get("resource")))], f"{where} resource")
-        added = self.date(get("added"), f"{where} added")
+        added = self.added(get("added"), f"{where} added")
         return Extra(
             id=eid or "",
             title=title or "",
@@ -760,7 +825,7 @@ class _Reader:
         about = self.strings(get("about"), f"{where} about")
         self.refs_to("resource", about, f"{where} about")
         question = self.text(get("question"), f"{where} question")
-        answer = self.text(get("answer"), f"{where} answer")
+        answer = self.text(get("answer"), f"{where} answer", multiline=True, limit=PARAGRAPHS_MAX)
         answered = self.boolean(get("answered_in_article"), f"{where} answered_in_article")
         demos = self.strings(get("demos"), f"{where} demos")
         self.refs_to("demo", demos, f"{where} demos")
@@ -860,33 +925,20 @@ class _Reader:
                 first[key] = (url, line, owner)
 
 
-def _decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        return None, [Problem(path, line, f"not valid UTF-8 (byte 0x{data[err.start]:02x})")]
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, reading no more than one byte past the size limit.
 
-
-_EXOTIC_BREAKS = ("\x85", "\u2028", "\u2029")
-
-
-def _compose(text: str) -> Node | None:
-    """The YAML node tree of ``text``, with the same nodes and marks as PyYAML's safe loader.
-
-    libyaml (``CSafeLoader``) composes four times faster and gives the same tree, lines and
-    columns. Anything it refuses, any character the pure-Python reader refuses, and the
-    line-break characters the two might count differently all go through the pure-Python
-    loader, so every error message and line number is the one it gives.
+    Raises:
+        CatalogueReadError: the file cannot be read (missing, a folder, no permission).
     """
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None and not any(ch in text for ch in _EXOTIC_BREAKS):
-        try:
-            yaml.reader.Reader(text)  # the pure-Python check for unacceptable characters
-            return yaml.compose(text, Loader=fast)
-        except yaml.YAMLError:
-            pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise CatalogueReadError(
+            [Problem(str(path), 0, f"cannot read the catalogue: {reason}")]
+        ) from err
 
 
 def analyse(
@@ -904,34 +956,19 @@ def analyse(
         problems; tools that want to look at a half-edited file (``tools.new --check``) use it.
 
     Raises:
-        CatalogueReadError: the file cannot be read at all (missing, a folder, no permission).
+        CatalogueReadError: the file cannot be read at all (missing, a folder, no permission,
+            larger than a catalogue can be).
     """
     shown = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as err:
-        reason = err.strerror or str(err)
-        raise CatalogueReadError(
-            [Problem(shown, 0, f"cannot read the catalogue: {reason}")]
-        ) from err
-    text, problems = _decode(shown, data)
-    if text is None:
-        return problems, None
-    try:
-        root = _compose(text)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 1
-        detail = re.sub(r"^but ", "", err.problem or err.context or "not valid YAML")
-        if err.context and err.problem:
-            started = f" started at line {err.context_mark.line + 1}" if err.context_mark else ""
-            detail += f" ({err.context}{started})"
-        return [Problem(shown, line, f"YAML syntax error: {detail}")], None
-    except yaml.YAMLError as err:
-        return [Problem(shown, 1, f"YAML syntax error: {err}")], None
+    data = read_bytes(path)
+    root, source_problems = parse(data)
+    problems = [Problem(shown, p.line, p.message) for p in source_problems]
+    if any(p.line == 0 for p in problems):  # the file as a whole: too large to be a catalogue
+        raise CatalogueReadError(problems)
     if root is None:
-        return [Problem(shown, 1, "the catalogue is empty")], None
+        return problems, None
     reader = _Reader(shown, today or dt.date.today(), known_demo_ids())
+    reader.problems.extend(problems)
     top = reader.entries(root, "the catalogue", TOP_KEYS)
     if top is None:
         return sorted(reader.problems, key=lambda p: p.line), None

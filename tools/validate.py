@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,9 +34,23 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
+)
+
+
+def printable(text: str) -> str:
+    """``text`` with control, bidi and lone-surrogate characters shown as ``\\uXXXX`` escapes.
+
+    Messages quote the file's content; this keeps them one line on any terminal and encodable.
+    """
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _github(problem: Problem) -> str:
-    message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::error file={problem.path},line={max(problem.line, 1)}::{message}"
+    message = printable(problem.message).replace("%", "%25")
+    path = printable(problem.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+    return f"::error file={path},line={max(problem.line, 1)}::{message}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -77,10 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         except CatalogueReadError as err:
             unreadable += 1
             for problem in err.problems:
-                print(f"{problem.path}: {problem.message}", file=sys.stderr)
+                print(printable(f"{problem.path}: {problem.message}"), file=sys.stderr)
             continue
         for problem in problems:
-            print(_github(problem) if args.format == "github" else str(problem))
+            print(_github(problem) if args.format == "github" else printable(str(problem)))
         if problems:
             invalid += 1
             problems_total += len(problems)

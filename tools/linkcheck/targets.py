@@ -34,8 +34,8 @@ def from_urls_file(path: str | Path) -> list[Link]:
 
 def from_catalogue(cat: Catalogue) -> list[Link]:
     """Every URL of the catalogue (resources, alternates, extras), each once, in file order."""
-    added: dict[str, dt.date | None] = {r.id: r.added for r in cat.resources}
-    added.update({e.id: e.added for e in cat.extras})
+    added: dict[str, dt.date | None] = {r.id: r.archive_date() for r in cat.resources}
+    added.update({e.id: e.archive_date() for e in cat.extras})
     links: dict[str, Link] = {}
     for url, owner, line in cat.all_urls():
         link = links.setdefault(url, Link(url, line=line))

@@ -158,6 +158,8 @@ def render(
 
 def _plain(value: Any) -> Any:
     """A JSON-ready copy of catalogue records, without the line bookkeeping."""
+    if hasattr(value, "plain"):  # a fact that may be unknown or approximate (Year, Added)
+        return value.plain()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
             f.name: _plain(getattr(value, f.name))

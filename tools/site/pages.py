@@ -131,12 +131,12 @@ def admonition(kind: str, title: str, body: str) -> str:
 def badges(resource: Resource, ctx: Context) -> str:
     """Type, language, level, year, access and link state (with the last check's date)."""
     lang = ctx.lang
-    year = str(resource.year) if resource.year else t("year_unknown", lang)
+    year = resource.year_text(lang) if resource.year_value else t("year_unknown", lang)
     parts = [
         _badge("type", resource.type, label(i18n.TYPES, resource.type, lang)),
         _badge("lang", resource.lang, label(i18n.LANGUAGES, resource.lang, lang)),
         _badge("level", resource.level, label(i18n.LEVELS, resource.level, lang)),
-        _badge("year", str(resource.year or ""), year),
+        _badge("year", str(resource.year_value or ""), year),
         _badge("access", resource.access, label(i18n.ACCESS, resource.access, lang)),
     ]
     state = state_of(resource, ctx.links)
