@@ -120,7 +120,7 @@ def test_resource_page_shows_state_archive_and_lost_link(root: Path) -> None:
     assert "https://web.archive.org/web/20201027000000/https://example.org/gone-paper" in gone
     assert 'data-state="dead"' in gone
     lost = (root / "docs/ja/resources/missing-notes.md").read_text(encoding="utf-8")
-    assert '<div class="admonition question">' in lost and "見つけるのを手伝う" in lost
+    assert '<div class="admonition lostlink">' in lost and "見つけるのを手伝う" in lost
     links = (root / "docs/en/links.md").read_text(encoding="utf-8")
     assert links.count('class="atlas-check"') == 1 + 3 + 4
     assert "2026-11-05" in html.unescape(links), "dead link shows since when it fails"

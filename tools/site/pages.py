@@ -93,9 +93,24 @@ def _res_href(rid: str, prefix: str) -> str:
     return f"{prefix}resources/{rid}.md"
 
 
-def res_link(resource: Resource, prefix: str) -> str:
-    """A Markdown link to a resource page; ``prefix`` leads from the current file to docs root."""
-    return f"[{text(resource.full_title)}]({_res_href(resource.id, prefix)})"
+def title_html(resource: Resource, lang: str) -> str:
+    """A resource's title, marked with its own language when it differs from the page's (so a
+    screen reader reads a Japanese title in Japanese on an English page)."""
+    if resource.lang != lang:
+        return f'<span lang="{attr(resource.lang)}">{text(resource.full_title)}</span>'
+    return text(resource.full_title)
+
+
+def res_link(resource: Resource, prefix: str, lang: str | None = None) -> str:
+    """A Markdown link to a resource page; ``prefix`` leads from the current file to docs root.
+    With ``lang`` (the page's language), a title in another language carries ``lang``."""
+    shown = title_html(resource, lang) if lang else text(resource.full_title)
+    return f"[{shown}]({_res_href(resource.id, prefix)})"
+
+
+def reading_order(catalogue: Catalogue) -> list[Resource]:
+    """Every resource in the order the site recommends: ranked first, then the others."""
+    return catalogue.ranked() + unranked(catalogue)
 
 
 def unsearched(block: str) -> str:
@@ -139,6 +154,10 @@ def badges(resource: Resource, ctx: Context) -> str:
         _badge("year", str(resource.year_value or ""), year),
         _badge("access", resource.access, label(i18n.ACCESS, resource.access, lang)),
     ]
+    if resource.number is not None:
+        parts.append(_badge("source", "listed", t("source_listed", lang, n=str(resource.number))))
+    else:
+        parts.append(_badge("source", "added", t("source_added", lang)))
     state = state_of(resource, ctx.links)
     info = ctx.links.get(resource.url)
     checked = (
@@ -168,7 +187,7 @@ def _order_table(resources: list[Resource], ctx: Context, ranked: bool) -> str:
     rows = []
     for r in resources:
         row = [
-            res_link(r, ""),
+            res_link(r, "", lang),
             text(label(i18n.TYPES, r.type, lang)),
             text(label(i18n.LANGUAGES, r.lang, lang)),
             text(label(i18n.LEVELS, r.level, lang)),
@@ -193,11 +212,15 @@ def home(ctx: Context, intro: str) -> str:
     """The home page: the hand-written ``intro``, where to start, and the recommended order."""
     lang = ctx.lang
     out = [intro.rstrip(), ""]
+    if ctx.links.updated_at:
+        out += [t("links_home_checked", lang, date=text(_date(ctx.links.updated_at))), ""]
+    else:
+        out += [t("links_home_never", lang), ""]
     ranked = ctx.catalogue.ranked()
     if ranked:
         first = ranked[0]
         out += [f"## {t('where_to_start', lang)}", ""]
-        out += [f"{t('start_with', lang)} **{res_link(first, '')}**", ""]
+        out += [f"{t('start_with', lang)} **{res_link(first, '', lang)}**", ""]
         out += [prose(ctx.tr(first.summary)), ""]
         out += [f"## {t('recommended_order', lang)}", "", t("order_note", lang), ""]
         out += [unsearched(_order_table(ranked, ctx, ranked=True)), ""]
@@ -266,7 +289,7 @@ def catalogue_page(ctx: Context) -> str:
         out += [
             item,
             "",
-            f"**{res_link(r, '')}**",
+            f"**{res_link(r, '', lang)}**",
             "",
             badges(r, ctx),
             "",
@@ -395,7 +418,12 @@ def resource_page(resource: Resource, ctx: Context) -> str:
         },
     }
     out = ["---", *front_matter(front), "---", ""]
-    out += [f"# {text(r.full_title)}", "", badges(r, ctx), ""]
+    crumbs = (
+        f"[{text(t('home', lang))}](../index.md) › [{text(t('catalogue', lang))}](../catalogue.md)"
+    )
+    out += [f"{crumbs}\n{{ .atlas-crumbs }}", ""]
+    heading_lang = f' {{ lang="{attr(r.lang)}" }}' if r.lang != lang else ""
+    out += [f"# {text(r.full_title)}{heading_lang}", "", badges(r, ctx), ""]
     if r.url and safe_url(r.url):
         out += [f"**{link(t('open_original', lang), r.url)}**", ""]
     who = []
@@ -415,7 +443,7 @@ def resource_page(resource: Resource, ctx: Context) -> str:
         if r.url_reason:
             body = prose(ctx.tr(r.url_reason))
         body += prose(f"**{t('how_to_help', lang)}:** {t('how_to_help_text', lang)}")
-        out += [admonition("question", t("lost_title", lang), body), ""]
+        out += [admonition("lostlink", t("lost_title", lang), body), ""]
     elif state in ("failing", "dead") and info and info.archive_url and safe_url(info.archive_url):
         body = f"<p>{text(t('archive_note', lang))}</p>"
         body += f"<p>{link(t('archive_copy', lang), info.archive_url)}</p>"
@@ -480,8 +508,26 @@ def resource_page(resource: Resource, ctx: Context) -> str:
         out += [f"## {t('demos_heading', lang)}", ""]
         for demo_id in r.demos:
             out += _demo_section(ctx.demos[demo_id], ctx, depth=1)
+    out += pager(r, ctx)
     out = _with_explorer_text(out, [ctx.demos[d] for d in r.demos], lang)
     return "\n".join(out)
+
+
+def pager(resource: Resource, ctx: Context) -> list[str]:
+    """Previous and next resource along the recommended reading order."""
+    lang = ctx.lang
+    order = reading_order(ctx.catalogue)
+    i = next(k for k, o in enumerate(order) if o.id == resource.id)
+    parts = []
+    if i > 0:
+        prev = order[i - 1]
+        parts.append(f"← {t('previous', lang)}: [{title_html(prev, lang)}]({prev.id}.md)")
+    if i + 1 < len(order):
+        nxt = order[i + 1]
+        parts.append(f"{t('next', lang)}: [{title_html(nxt, lang)}]({nxt.id}.md) →")
+    if not parts:
+        return []
+    return [unsearched(" · ".join(parts) + "\n{ .atlas-pager }"), ""]
 
 
 def path_page(ctx: Context) -> str:
@@ -494,7 +540,7 @@ def path_page(ctx: Context) -> str:
         out += [prose(p.description.get(lang)), ""]
         for i, step in enumerate(p.steps, start=1):
             r = ctx.catalogue.resource(step.resource)
-            line = f"{i}. **{res_link(r, '')}**: {one_line(step.note.get(lang))}"
+            line = f"{i}. **{res_link(r, '', lang)}**: {one_line(step.note.get(lang))}"
             if step.demo:
                 demo = ctx.demos[step.demo]
                 line += f" {t('path_demo', lang)} [{text(demo.title[lang])}](demos.md#demo-{anchor(demo.id)})"
@@ -516,7 +562,7 @@ def questions_page(ctx: Context) -> str:
         about = [ctx.catalogue.resource(rid) for rid in q.about]
         if about:
             out += [
-                f"{t('about_resources', lang)} " + ", ".join(res_link(r, "") for r in about),
+                f"{t('about_resources', lang)} " + ", ".join(res_link(r, "", lang) for r in about),
                 "",
             ]
         out += [f"### {t('our_answer', lang)}", "", prose(q.answer.get(lang)), ""]
@@ -596,7 +642,12 @@ def links_page(ctx: Context) -> str:
     if not lost:
         out += [t("no_lost_links", lang), ""]
     for r in lost:
-        out += [f"### {text(r.full_title)} {{#lost-{anchor(r.id)}}}", "", f"{res_link(r, '')}", ""]
+        out += [
+            f"### {text(r.full_title)} {{#lost-{anchor(r.id)}}}",
+            "",
+            f"{res_link(r, '', lang)}",
+            "",
+        ]
         if r.url_reason:
             out += [prose(ctx.tr(r.url_reason)), ""]
     if lost:
@@ -604,17 +655,35 @@ def links_page(ctx: Context) -> str:
     return "\n".join(out)
 
 
+def learning_order(catalogue: Catalogue, demo_ids: list[str]) -> list[str]:
+    """Demos in the order a learner meets them: along the learning paths (beginner first), then
+    through the resources in reading order, then any left."""
+    levels = {"beginner": 0, "intermediate": 1, "advanced": 2}
+    seen: list[str] = []
+    for p in sorted(catalogue.paths, key=lambda p: levels.get(p.level, 3)):
+        for step in p.steps:
+            found = [step.demo] if step.demo else []
+            found += list(catalogue.resource(step.resource).demos)
+            seen += [d for d in found if d in demo_ids and d not in seen]
+    for r in reading_order(catalogue):
+        seen += [d for d in r.demos if d in demo_ids and d not in seen]
+    return seen + [d for d in demo_ids if d not in seen]
+
+
 def demos_page(ctx: Context, demo_ids: list[str]) -> str:
     """The demo gallery: each demo with its figure and the resources it illustrates."""
     lang = ctx.lang
     out = [f"# {t('demos', lang)}", "", t("demos_intro", lang), ""]
-    for demo_id in demo_ids:
+    for demo_id in learning_order(ctx.catalogue, demo_ids):
         demo = ctx.demos[demo_id]
         section = _demo_section(demo, ctx, depth=0, level="##", full=False)
         out += section
         users = [r for r in ctx.catalogue.resources if demo_id in r.demos]
         if users:
-            out += [f"{t('illustrates', lang)} " + ", ".join(res_link(r, "") for r in users), ""]
+            out += [
+                f"{t('illustrates', lang)} " + ", ".join(res_link(r, "", lang) for r in users),
+                "",
+            ]
     out = _with_explorer_text(out, [ctx.demos[d] for d in demo_ids], lang)
     return "\n".join(out)
 
@@ -631,7 +700,7 @@ def topics_page(ctx: Context) -> str:
             out += [f"{t('also_called', lang)}: {text(sep.join(aliases))}", ""]
         members = [r for r in ctx.catalogue.resources if tp.id in r.topics]
         if members:
-            out += [f"- {res_link(r, '')}" for r in members]
+            out += [f"- {res_link(r, '', lang)}" for r in members]
         else:
             out.append(t("no_resources", lang))
         out.append("")
