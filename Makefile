@@ -78,5 +78,4 @@ screenshot: site $(DEV_STAMP)
 	$(PY) -m tools.site.screenshot --out docs/assets/screenshot-resource.png
 
 clean:
-	rm -rf site .pytest_cache .ruff_cache
-	git clean -fqX docs/
+	rm -rf site build .pytest_cache .ruff_cache
