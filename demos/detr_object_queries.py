@@ -18,8 +18,8 @@ from torch import nn
 
 from demos.core import (
     DemoResult,
+    EnglishOnlyNarrator,
     Explorer,
-    Narrator,
     cpu_threads,
     format_number,
     generator,
@@ -229,6 +229,10 @@ def _loss(
     return ce + BOX_WEIGHT * box_loss / count
 
 
+def _both(text: str) -> dict[str, str]:
+    return {"en": text, "ja": text}
+
+
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Train the miniature DETR; match, score and read the attention of a showcase image."""
     with cpu_threads(1):
@@ -286,7 +290,7 @@ def _run(device: str, seed: int) -> DemoResult:
     cost = match_cost(probs1, boxes1, classes, targets)
     rows, cols = hungarian_match(cost)
 
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     n.heading("Set prediction with object queries")
     n.say(
         f"Images are {GRID} x {GRID} patches; each patch is a colour one-hot (red, green, blue,\n"
@@ -361,7 +365,7 @@ def _run(device: str, seed: int) -> DemoResult:
     patch_tokens = [f"r{p // GRID}c{p % GRID}" for p in range(GRID * GRID)]
     explorer = [
         Explorer(
-            name="object queries -> image patches (cross-attention)",
+            name=_both("object queries -> image patches (cross-attention)"),
             tokens=patch_tokens,
             heads={f"head {h + 1}": att1[h] for h in range(N_HEAD)},
             query_tokens=[f"query {q}" for q in range(N_QUERIES)],
@@ -393,7 +397,7 @@ def _mass_inside(weights: np.ndarray, box: np.ndarray) -> float:
     return float(grid[r0:r1, c0:c1].sum())
 
 
-def figures(result: DemoResult) -> list[tuple[str, object, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """The showcase image with target and predicted boxes, and each matched query's attention."""
     from matplotlib.patches import Rectangle
 

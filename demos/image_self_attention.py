@@ -16,7 +16,7 @@ from torch import nn
 
 from demos.core import (
     DemoResult,
-    Narrator,
+    EnglishOnlyNarrator,
     format_number,
     generator,
     precise_dtype,
@@ -160,7 +160,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     m_random, m_tied = region_masses(w_random, labels), region_masses(w_tied, labels)
     share = float((labels == labels[QUERY]).mean())
 
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     n.heading("Pixels as tokens")
     n.say(
         f"A synthetic {SIZE} x {SIZE} image: two red squares far apart, blue, yellow and green\n"
@@ -214,7 +214,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     return DemoResult(ID, device, seed, n.lines, arrays, metrics, [])
 
 
-def figures(result: DemoResult) -> list[tuple[str, object, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """The image, the noisy input, and the query pixel's attention map both ways."""
     from demos.plotting import new_figure
 

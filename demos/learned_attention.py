@@ -16,8 +16,8 @@ from torch import nn
 
 from demos.core import (
     DemoResult,
+    EnglishOnlyNarrator,
     Explorer,
-    Narrator,
     cpu_threads,
     format_array,
     format_number,
@@ -173,6 +173,10 @@ def _decompose(model: PronounModel, words: list[str], device: str) -> np.ndarray
         return to_numpy(q[0, PRON] @ k[0].T / N_EMBD**0.5)
 
 
+def _both(text: str) -> dict[str, str]:
+    return {"en": text, "ja": text}
+
+
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Train the one-layer model and compare the pronoun's attention before and after."""
     with cpu_threads(1):
@@ -208,7 +212,7 @@ def _run(device: str, seed: int) -> DemoResult:
     att_swapped, probs_swapped = pronoun_row(swapped_ids)
     scores_after = _decompose(model, showcase, device)
 
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     n.heading("The task")
     n.say(
         "Sentences follow one template; the model must say which noun the pronoun means:\n"
@@ -293,14 +297,14 @@ def _run(device: str, seed: int) -> DemoResult:
         "losses": np.array(losses),
     }
     explorer = [
-        Explorer("before training", list(showcase), {"head 1": att_before}),
-        Explorer("after training", list(showcase), {"head 1": att_after}),
-        Explorer("after training, nouns swapped", list(swapped), {"head 1": att_swapped}),
+        Explorer(_both("before training"), list(showcase), {"head 1": att_before}),
+        Explorer(_both("after training"), list(showcase), {"head 1": att_after}),
+        Explorer(_both("after training, nouns swapped"), list(swapped), {"head 1": att_swapped}),
     ]
     return DemoResult(ID, device, seed, n.lines, arrays, metrics, explorer)
 
 
-def figures(result: DemoResult) -> list[tuple[str, object, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """The showcase sentence's attention map before and after training."""
     from demos.plotting import heatmap, new_figure
 

@@ -10,7 +10,14 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from demos import reference
-from demos.core import DemoResult, Explorer, Narrator, format_number, seed_everything, to_numpy
+from demos.core import (
+    DemoResult,
+    EnglishOnlyNarrator,
+    Explorer,
+    format_number,
+    seed_everything,
+    to_numpy,
+)
 from demos.plotting import heatmap, new_figure
 
 ID = "qkv_step_by_step"
@@ -51,6 +58,10 @@ def _small_numbers(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarr
     return np.round(rng.uniform(-1.0, 1.0, size=shape), 1)
 
 
+def _both(text: str) -> dict[str, str]:
+    return {"en": text, "ja": text}
+
+
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Compute self-attention step by step for three tokens."""
     seed_everything(seed)
@@ -78,7 +89,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     diff_ref = float(np.abs(to_numpy(out) - ref_out).max())
     w_n = to_numpy(weights)
 
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     n.heading("Inputs")
     n.say(f"Three tokens {TOKENS}, each a vector of d_model = {D_MODEL} numbers (one row each).")
     n.show("X", x, precision=1)
@@ -141,11 +152,11 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
             "max_diff_reference": diff_ref,
             "max_row_sum_error": float(np.abs(w_n.sum(axis=1) - 1).max()),
         },
-        explorer=[Explorer("self-attention", list(TOKENS), {"single head": w_n})],
+        explorer=[Explorer(_both("self-attention"), list(TOKENS), {"single head": w_n})],
     )
 
 
-def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """Scores beside the softmax weights they turn into."""
     fig = new_figure(8.0, 3.4)
     left, right = fig.subplots(1, 2)

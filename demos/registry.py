@@ -44,8 +44,3 @@ def get(demo_id: str) -> ModuleType:
         raise DemoError(
             f"demo {demo_id!r} is registered but demos/{demo_id}.py is missing"
         ) from exc
-
-
-def all_demos() -> list[ModuleType]:
-    """Return every demo module, in :data:`DEMO_IDS` order."""
-    return [get(demo_id) for demo_id in DEMO_IDS]

@@ -19,8 +19,8 @@ from torch import nn
 from demos import reference
 from demos.core import (
     DemoResult,
+    EnglishOnlyNarrator,
     Explorer,
-    Narrator,
     cpu_threads,
     format_number,
     generator,
@@ -335,6 +335,10 @@ def evaluate(
     return float(right.mean()), float(np.mean(hits)), float(np.mean(gold_weight))
 
 
+def _both(text: str) -> dict[str, str]:
+    return {"en": text, "ja": text}
+
+
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Train the encoder-decoder, translate the held-out sentences, read the alignments."""
     with cpu_threads(1):
@@ -372,7 +376,7 @@ def _run(device: str, seed: int) -> DemoResult:
     model.eval()
     test_acc, test_align, test_gold = evaluate(model, generator(seed + 1), src_vocab, tgt_vocab)
 
-    n = Narrator()
+    n = EnglishOnlyNarrator()
     n.heading("The toy translation task")
     n.say(
         f"A small grammar (name, verb, object, 'en' + month) gives {corpus_size()} sentence pairs.\n"
@@ -445,7 +449,7 @@ def _run(device: str, seed: int) -> DemoResult:
         )
         explorer.append(
             Explorer(
-                name=f"decoder -> encoder attention: {WORD_SEP.join(s_words)}",
+                name=_both(f"decoder -> encoder attention: {WORD_SEP.join(s_words)}"),
                 tokens=src_tokens,
                 heads={"additive": w},
                 query_tokens=out_words,
@@ -471,7 +475,7 @@ def _run(device: str, seed: int) -> DemoResult:
     return DemoResult(ID, device, seed, n.lines, arrays, metrics, explorer)
 
 
-def figures(result: DemoResult) -> list[tuple[str, object, dict[str, str]]]:
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """Alignment heatmaps of the two held-out translations."""
     from demos.plotting import heatmap, new_figure
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from demo_helpers import assert_narration_figures_and_explorer, assert_same_result_twice
 
 from demos import image_self_attention as demo
 from demos.core import DemoResult
@@ -14,14 +13,6 @@ from demos.core import DemoResult
 @pytest.fixture(scope="module")
 def result() -> DemoResult:
     return demo.run(device="cpu", seed=0)
-
-
-def test_same_seed_same_result(result: DemoResult) -> None:
-    assert_same_result_twice(demo, result)
-
-
-def test_narration_figures_and_explorer(result: DemoResult) -> None:
-    assert_narration_figures_and_explorer(demo, result)
 
 
 def test_tied_projections_find_the_same_colour_far_away(result: DemoResult) -> None:

@@ -118,7 +118,7 @@ EXPLORER = {
             ],
         },
         {
-            "name": "pair",
+            "name": {"ja": "ペア", "en": "pair"},  # per language; "sentence" is the older form
             "tokens": ["a", "b"],
             "heads": [{"label": "h", "weights": [[1, 0], [0.25, 0.75]]}],
         },
@@ -302,6 +302,7 @@ def test_explorer_keyboard_and_head_and_view_selectors(watched: Watched, tiny_si
     assert good.locator("[aria-label]").count() == 0
     selects = page.locator("#good select")
     assert selects.count() == 2  # a view selector and a head selector
+    assert selects.nth(0).locator("option").all_text_contents()[:2] == ["sentence", "pair"]
     page.locator("#good .atlas-query").nth(2).focus()
     selects.nth(1).select_option("1")  # head 2
     assert _weights(page, "#good") == ["0.90", "0.05", "0.05"]

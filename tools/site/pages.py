@@ -350,11 +350,13 @@ def command_block(command: str) -> str:
     return fenced(command, "bash")
 
 
-def demo_blocks(demo: Demo) -> list[str]:
-    """Every fenced block a page can show for ``demo``, exactly as the pages write it."""
+def demo_blocks(demo: Demo, lang: str | None = None) -> list[str]:
+    """Every fenced block a page in ``lang`` (None: either language) can show for ``demo``,
+    exactly as the pages write it."""
     blocks = [code_block(code) for _, code in demo.code]
     if demo.output is not None:
-        blocks.append(output_block(demo.output))
+        texts = demo.output.values() if lang is None else [demo.output[lang]]
+        blocks += [output_block(text) for text in dict.fromkeys(texts)]
     return blocks + [command_block(demo.command)]
 
 
@@ -378,13 +380,13 @@ def _demo_section(
         body += [f'<div class="atlas-explorer" data-src="{attr(src)}" data-view="0"></div>', ""]
     for fig in demo.figures:
         alt = text(fig.alt[lang])
-        body += [f"![{alt}]({md_prefix}assets/demos/{demo.id}/{fig.file})", ""]
+        body += [f"![{alt}]({md_prefix}assets/demos/{demo.id}/{fig.file[lang]})", ""]
     if full:
         for tab_label, code in demo.code:
             body += [f'=== "{text(tab_label).replace(chr(34), "&quot;")}"', ""]
             body += [code_block(code), ""]
         if demo.output is not None:
-            body += [f"**{t('output', lang)}**", "", output_block(demo.output), ""]
+            body += [f"**{t('output', lang)}**", "", output_block(demo.output[lang]), ""]
     body += [f"{t('run_it', lang)}", "", command_block(demo.command), ""]
     # The gallery is where a demo is indexed; a resource page embedding it adds only its title.
     if full:
