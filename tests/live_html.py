@@ -108,6 +108,8 @@ HAZARDS = [
     "[x]: javascript:alert(1)",
     "<a href=x>",
     "<b>",
+    "[x](/autofocus/tabindex=1\tonfocus=alert(1)//)",
+    "[x](x/autofocus/onfocus=alert(1)//)",
 ]
 
 

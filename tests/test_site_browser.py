@@ -15,6 +15,7 @@ there they fail, because CI must run them.
 from __future__ import annotations
 
 import functools
+import html as html_lib
 import http.server
 import io
 import json
@@ -425,7 +426,7 @@ class Site:
             start = html.find('class="atlas-explorer" data-src="')
             if start < 0:
                 continue
-            src = html[start:].split('data-src="', 1)[1].split('"', 1)[0]
+            src = html_lib.unescape(html[start:].split('data-src="', 1)[1].split('"', 1)[0])
             data = (self.root / "resources" / rid / src).resolve()
             if data.is_file():
                 return f"resources/{rid}/", json.loads(data.read_text(encoding="utf-8"))

@@ -228,6 +228,11 @@ def test_ids_that_are_not_slugs_are_refused(root: Path) -> None:
         generate(replace(catalogue, resources=(evil,) + catalogue.resources[1:]), Layout.at(root))
     assert not (root / "docs" / "escape.md").exists()
     assert not (root / "build" / "docs" / "escape.md").exists()
+    path = catalogue.paths[0]
+    step = replace(path.steps[0], demo="../../../outside")
+    evil_path = replace(path, steps=(step,) + path.steps[1:])
+    with pytest.raises(SiteError, match=r"demo id '\.\./\.\./\.\./outside' is not"):
+        generate(replace(catalogue, paths=(evil_path,) + catalogue.paths[1:]), Layout.at(root))
 
 
 def test_missing_home_intro_is_a_clear_error(root: Path) -> None:

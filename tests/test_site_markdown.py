@@ -13,14 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import markdown as python_markdown
-import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from live_html import HAZARDS, problems
 
 from tools.site import markdown
-from tools.site.html import escape, href, link, safe_url
+from tools.site.html import link
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -32,7 +31,12 @@ hostile = st.lists(st.one_of(st.sampled_from(HAZARDS), st.text(max_size=4)), max
 @lru_cache(maxsize=1)
 def _extensions() -> tuple[list, dict]:
     """The Markdown extensions and their settings, read from the project's MkDocs config."""
-    config = yaml.safe_load((REPO / "mkdocs.base.yml").read_text(encoding="utf-8"))
+
+    class Loader(yaml.SafeLoader):  # mkdocs.base.yml reads settings from the environment
+        pass
+
+    Loader.add_constructor("!ENV", lambda loader, node: None)
+    config = yaml.load((REPO / "mkdocs.base.yml").read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
     names: list[str] = []
     settings_: dict = {}
     for item in config["markdown_extensions"]:
@@ -104,49 +108,6 @@ def test_attributes_and_links_stay_in_their_attribute(label: str, url: str) -> N
         _assert_inert(fragment, _contexts(fragment))
         parsed = problems(fragment)
         assert not parsed
-
-
-@given(st.text())
-def test_escape_leaves_only_letters_digits_and_entities(value: str) -> None:
-    out = escape(value)
-    ascii_punct = {ch for ch in out if ch.isascii() and not ch.isalnum() and ch != " "}
-    assert ascii_punct <= set("&#;")
-    kept = "".join(
-        ch
-        for ch in value
-        if not (ord(ch) < 32 and ch not in "\t\n")
-        and not 0x7F <= ord(ch) <= 0x9F
-        and not 0xD800 <= ord(ch) <= 0xDFFF
-    )
-    assert html_lib.unescape(out) == kept
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("https://example.org/a", "https://example.org/a"),
-        ("http://example.org", "http://example.org"),
-        ("https://例え.jp/パス", "https://例え.jp/パス"),
-        ("javascript:alert(1)", None),
-        ("JAVASCRIPT:alert(1)", None),
-        ("java\tscript:alert(1)", None),
-        (" https://example.org/", None),
-        ("https://example.org/ x", None),
-        ('https://example.org/" onfocus="alert(1)', None),
-        ("https://example.org/`x`", None),
-        ("https://example.org/<x>", None),
-        ("data:text/html,x", None),
-        ("//example.org/x", None),
-        ("/relative", None),
-        ("https:///nohost", None),
-        ("http://[::1", None),
-        (None, None),
-        (42, None),
-    ],
-)
-def test_safe_url(value: object, expected: str | None) -> None:
-    assert safe_url(value) == expected
-    assert (href(value) is None) == (expected is None)
 
 
 def test_link_to_a_markdown_link_in_a_url_is_one_inert_link() -> None:

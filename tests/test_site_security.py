@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from live_html import HAZARDS, Scan, problems, scan
 from site_fixture import FIXTURE, make_root
@@ -75,7 +75,7 @@ BYPASSES: dict[str, dict[str, str]] = {
         "path_title": "```",
     },
     "hand-edited verdict breaking out of an attribute": {
-        "verdict": f"[x](/tabindex=1/autofocus/onfocus={run('verdict')}//)",
+        "verdict": f"[x](/autofocus/tabindex=1\tonfocus={run('verdict')}//)",
         "verdict3": f'ok" autofocus tabindex=1 onfocus="{run("verdict3")}" x="',
         "verdict2": f"ok` {img('verdict2')} `",
         "at": f'2026"><img src=x onerror="{run("at")}">',
@@ -135,12 +135,19 @@ class _Source:
 
 
 def fill(cat: Catalogue, src: _Source) -> Catalogue:
-    """The fixture catalogue with a hostile value in every field a contributor can type."""
+    """The fixture catalogue with a hostile value in every field a contributor can type.
+
+    Ids stay as they are (they name files and anchors; the generator refuses resource ids that
+    are not slugs and reduces the others to safe anchors, so a hostile id only breaks its own
+    links, which the strict build reports); the values of the closed vocabularies (type, level,
+    kinds...) are hostile too.
+    """
     resources = []
     for r in cat.resources:
         url = None if r.url is None else src.url()
         alternates = tuple(
-            replace(a, url=src.url(), title=src.s(), note=src.text()) for a in r.alternates
+            replace(a, url=src.url(), title=src.s(), note=src.text(), kind=src.s(), lang=src.s())
+            for a in r.alternates
         ) or (replace_alt(src),)
         resources.append(
             replace(
@@ -157,14 +164,32 @@ def fill(cat: Catalogue, src: _Source) -> Catalogue:
                 highlights=src.texts(),
                 caveats=src.texts(),
                 status_note=src.text(),
+                type=src.s(),
+                lang=src.s(),
+                access=src.s(),
+                level=src.s(),
+                marks=(src.s(), "starred"),
             )
         )
     topics = tuple(replace(t, label=src.text()) for t in cat.topics)
-    extras = tuple(replace(e, title=src.s(), url=src.url(), note=src.text()) for e in cat.extras)
+    extras = tuple(
+        replace(
+            e,
+            id=src.s(),
+            title=src.s(),
+            url=src.url(),
+            note=src.text(),
+            kind=src.s(),
+            lang=src.s(),
+            authors=(src.s(),),
+        )
+        for e in cat.extras
+    )
     questions = tuple(replace(q, question=src.text(), answer=src.text()) for q in cat.questions)
     paths = tuple(
         replace(
             p,
+            level=src.s(),
             title=src.text(),
             description=src.text(),
             steps=tuple(replace(s, note=src.text()) for s in p.steps),
@@ -374,6 +399,7 @@ hostile_url = st.tuples(st.sampled_from(URL_HEADS), hostile_text).map("".join)
 
 @settings(
     max_examples=3,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),  # a shrink would cost minutes of builds
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -491,3 +517,20 @@ def _search(page: Any, home: str, builder: str, query: str) -> list[str]:
     results.first.wait_for(state="visible", timeout=20_000)
     assert results.count() >= 1, "the payloads are in the search index, as text"
     return page.evaluate("() => Object.keys(window).filter((k) => k.startsWith('__pwned'))")
+
+
+def test_control_characters_and_lone_surrogates_build_and_vanish(
+    tmp_path: Path, clean_mkdocs: dict[str, Scan]
+) -> None:
+    """What the validator refuses (\\x7f breaks front matter, a lone surrogate cannot be encoded)
+    still never crashes the generator nor reaches a page."""
+    odd = ["a\ud800b", "t\x7fi\x00t\x1b[31ml\x85e", "\x02wzxhzdk:0\x03", "x\udfff`y`"]
+    src = _Source(odd, ["https://example.org/\ud800", "https://example.org/a\x7f"])
+    cat = fill(load(FIXTURE / "resources.yaml"), src)
+    site = _build(make_root(tmp_path), cat, link_states(cat, src))
+    pages = _pages(site)
+    _assert_no_live_markup(pages, clean_mkdocs)
+    for rel, page in pages.items():
+        assert not any(ch in page for ch in "\x00\x02\x03\x7f\x85\x1b"), rel
+    shown = html.unescape(pages["en/resources/first-guide/index.html"])
+    assert "ab" in shown and "title" in shown.replace("\ufffd", "")

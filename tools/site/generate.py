@@ -119,6 +119,10 @@ def _check_ids(catalogue: Catalogue) -> None:
         for demo_id in q.demos:
             if not DEMO_ID.match(demo_id):
                 raise SiteError(f"{where}:{q.line}: demo id {demo_id!r} is not [a-z0-9_]+")
+    for p in catalogue.paths:
+        for step in p.steps:
+            if step.demo is not None and not DEMO_ID.match(step.demo):
+                raise SiteError(f"{where}:{step.line}: demo id {step.demo!r} is not [a-z0-9_]+")
 
 
 def demo_ids(catalogue: Catalogue) -> list[str]:

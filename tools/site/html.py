@@ -10,6 +10,7 @@ cell, a list item or a heading, whatever Markdown runs over it later.
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -17,6 +18,8 @@ from urllib.parse import urlsplit
 # \x02 and \x03 to mark its own placeholders), and lone surrogates, which cannot be encoded.
 _DROPPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _KEPT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
+# Characters YAML does not allow in a document, even escaped by json.dumps (which leaves them).
+_NOT_YAML = re.compile(r"[\ufffe\uffff]")
 _URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\ud800-\udfff\"'<>\\`]")
 
 
@@ -50,6 +53,24 @@ def text(value: object) -> str:
         HTML text safe in paragraphs, headings, table cells, link labels and attributes.
     """
     return escape(" ".join(clean(value).split()))
+
+
+_UNESCAPED_IN_THEMES = str.maketrans(
+    {"<": "\uff1c", ">": "\uff1e", "&": "\uff06", '"': "\uff02", "'": "\uff07"}
+)
+
+
+def front_matter_value(value: object) -> str:
+    """A string for a page's YAML front matter (``title``, ``description``...), as JSON.
+
+    MkDocs' theme templates are not autoescaped: Material writes ``page.title`` and
+    ``page.meta`` values into ``<title>`` and ``content="..."`` as they are, and ``striptags``
+    decodes entities first. So no escaping can help there; instead ``< > & " '`` become their
+    full-width forms (the text reads the same), control characters go and whitespace runs
+    become one space.
+    """
+    shown = " ".join(_NOT_YAML.sub("", clean(value)).split()).translate(_UNESCAPED_IN_THEMES)
+    return json.dumps(shown, ensure_ascii=False)
 
 
 def safe_url(url: object) -> str | None:

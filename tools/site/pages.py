@@ -13,16 +13,13 @@ from dataclasses import dataclass
 
 from tools.catalog import Catalogue, Resource, Text
 from tools.site import i18n
-from tools.site.html import clean
+from tools.site.html import clean, front_matter_value
 from tools.site.i18n import label, t
 from tools.site.inputs import Demo, LinkInfo, LinkStatus
 from tools.site.markdown import attr, fenced, link, one_line, prose, safe_url, text
 
 GOOD_VERDICTS = ("ok", "redirected")
 RECENT_CHECKS = 10
-_HEAD_TITLE = str.maketrans(
-    {"<": "\uff1c", ">": "\uff1e", "&": "\uff06", '"': "\uff02", "'": "\uff07"}
-)
 
 
 @dataclass(frozen=True)
@@ -55,8 +52,13 @@ def plain(markdown_text: str, limit: int = 300) -> str:
 
 
 def front_matter(values: dict[str, object]) -> list[str]:
-    """YAML front matter lines; every value is written as JSON, which YAML reads as it is."""
-    return [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in values.items()]
+    """YAML front matter lines, written as JSON (which YAML reads as it is). ``title`` and
+    ``description`` reach the theme's unescaped templates: they go through
+    :func:`~tools.site.html.front_matter_value`."""
+    return [
+        f"{k}: {front_matter_value(v) if k in ('title', 'description') else json.dumps(v, ensure_ascii=False)}"
+        for k, v in values.items()
+    ]
 
 
 def state_of(resource: Resource, links: LinkStatus) -> str:
@@ -252,7 +254,7 @@ def filter_labels(ctx: Context) -> str:
         {
             "key": "topics",
             "label": t("facet_topics", lang),
-            "values": {tp.id: tp.label.get(lang) for tp in ctx.catalogue.topics},
+            "values": {tp.id: clean(tp.label.get(lang)) for tp in ctx.catalogue.topics},
         }
     )
     data["facets"].append(  # type: ignore[union-attr]
@@ -405,11 +407,8 @@ def resource_page(resource: Resource, ctx: Context) -> str:
     lang = ctx.lang
     r = resource
     cat = ctx.catalogue
-    # Themes write the page title unescaped, and `striptags` decodes entities first: a
-    # front-matter title without <, >, &, or quotes cannot end <title> or an attribute.
-    head_title = clean(r.full_title).translate(_HEAD_TITLE)
     front = {
-        "title": head_title,
+        "title": r.full_title,
         "description": plain(ctx.tr(r.summary)),
         "atlas_resource": r.id,
         "atlas_line": r.line,
