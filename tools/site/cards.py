@@ -7,6 +7,7 @@ id, type and level) in Pillow's own font, and the build says so once.
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
@@ -56,19 +57,27 @@ def _wrap(draw, text: str, font, width: int, max_lines: int) -> list[str]:  # no
     return lines[:max_lines]
 
 
+@functools.lru_cache(maxsize=8)
+def _font(font_path: str | None, size: int):  # noqa: ANN202
+    """One loaded font per size: the CJK collection is large, loading it is the slow part."""
+    from PIL import ImageFont
+
+    if font_path:
+        return ImageFont.truetype(font_path, size)
+    return ImageFont.load_default(size)
+
+
 def draw_card(resource: Resource, font_path: str | None) -> bytes:
     """The PNG bytes of one resource's card."""
     import io
 
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     image = Image.new("RGB", SIZE, BG)
     draw = ImageDraw.Draw(image)
 
     def font(size: int):  # noqa: ANN202
-        if font_path:
-            return ImageFont.truetype(font_path, size)
-        return ImageFont.load_default(size)
+        return _font(font_path, size)
 
     kind = i18n.label(i18n.TYPES, resource.type, "en")
     level = i18n.label(i18n.LEVELS, resource.level, "en")
@@ -83,7 +92,7 @@ def draw_card(resource: Resource, font_path: str | None) -> bytes:
     tags = f"{kind} · {level}" + (f"   {ja}" if font_path else "")
     draw.text((80, SIZE[1] - 110), tags, font=font(40), fill=MUTED)
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    image.save(out, format="PNG", compress_level=3)
     return out.getvalue()
 
 
