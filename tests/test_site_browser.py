@@ -1011,9 +1011,16 @@ def test_sharing_and_bilingual_links_on_a_resource_page(project_site: ProjectSit
         links = {(a.get("rel"), a.get("hreflang")): a.get("href") for t, a in tags if t == "link"}
         here = f"{SITE_URL}{prefix}resources/{r.id}/"
         assert links[("canonical", None)] == here
-        assert links[("alternate", "ja")] == f"{SITE_URL}resources/{r.id}/"
-        assert links[("alternate", "en")] == f"{SITE_URL}en/resources/{r.id}/"
-        assert links[("alternate", "x-default")] == f"{SITE_URL}resources/{r.id}/"
+        # No page-level alternates: Material would fetch "<page>/sitemap.xml" for each.
+        assert not any(rel == "alternate" for rel, _ in links)
+        sitemap = (project_site.root / prefix / "sitemap.xml").read_text("utf-8")
+        entry = sitemap.split(f"<loc>{here}</loc>", 1)[1].split("</url>", 1)[0]
+        for hreflang, url in (
+            ("ja", f"{SITE_URL}resources/{r.id}/"),
+            ("en", f"{SITE_URL}en/resources/{r.id}/"),
+            ("x-default", f"{SITE_URL}resources/{r.id}/"),
+        ):
+            assert f'hreflang="{hreflang}" href="{url}"' in entry, entry
         meta = {
             a.get("property") or a.get("name"): a.get("content") for t, a in tags if t == "meta"
         }
