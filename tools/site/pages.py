@@ -422,7 +422,7 @@ def resource_page(resource: Resource, ctx: Context) -> str:
     crumbs = (
         f"[{text(t('home', lang))}](../index.md) › [{text(t('catalogue', lang))}](../catalogue.md)"
     )
-    out += [f"{crumbs}\n{{ .atlas-crumbs }}", ""]
+    out += [unsearched(f"{crumbs}\n{{ .atlas-crumbs }}"), ""]
     heading_lang = f' {{ lang="{attr(r.lang)}" }}' if r.lang != lang else ""
     out += [f"# {text(r.full_title)}{heading_lang}", "", badges(r, ctx), ""]
     if r.url and safe_url(r.url):
