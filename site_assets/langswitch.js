@@ -55,7 +55,15 @@
     "click",
     function (ev) {
       var a = ev.target instanceof Element ? ev.target.closest("a.md-select__link[hreflang]") : null;
-      if (a && a.hasAttribute("data-atlas-root")) ev.stopPropagation();
+      if (!a) return;
+      // Our own anchors (#demo-..., #topic-..., #q-...) are the same in both languages: keep
+      // the reader at the same place, not only on the same page.
+      if (window.location.hash) {
+        var target = new URL(a.href);
+        target.hash = window.location.hash;
+        a.href = target.toString();
+      }
+      ev.stopPropagation();
     },
     true
   );
