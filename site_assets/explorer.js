@@ -1,50 +1,49 @@
-/* Attention explorer: turns <div class="atlas-explorer" data-src=".../explorer.json"> into
- * a row of token buttons. Hovering or focusing a token shows the weights it (as the query)
- * gives to every token, as background intensity and as numbers. Self-hosted, no dependencies.
- * Data format: {"views": [{"name": {"ja", "en"}, "tokens": [...], "heads": [{"label",
- * "weights": [[...]]}]}]}
- * with rows = queries. Without JavaScript the static figure next to the hook remains.
+/* Attention explorer: turns <div class="atlas-explorer" data-src=".../explorer.json"> into a
+ * row of query buttons and a row of key cells. Choosing a query (hover, tap, focus, arrow keys)
+ * shows the weights it gives to every key: each cell prints its weight and is tinted on a fixed
+ * 0..1 scale (a legend says so), so the colours of two rows can be compared.
+ *
+ * Data: {"views": [{"name", "tokens", "query_tokens", "heads": [{"label", "weights"}]}]}.
+ * Rows are queries: `query_tokens` when given (cross-attention, rectangular), else `tokens`
+ * (self-attention, square); columns are `tokens`. `name` is a string or {"ja", "en"}.
+ * Interface words come from the page (<script type="application/json" id="atlas-explorer-text">,
+ * written by the site generator); without JavaScript the static figure next to the hook remains.
  */
 (function () {
   "use strict";
 
-  var TEXT = {
-    ja: {
-      view: "ビュー",
-      head: "ヘッド",
-      tokens: "トークン",
-      hint: "トークンにカーソルを合わせるか、Tab／矢印キーで選ぶと、そのトークン（クエリ）が各トークンに与える重みが表示されます。",
-      gives: "{q} が与える重み: ",
-      weight: "重み",
-      query: "クエリ",
-      failed: "注意の重みを読み込めませんでした。下の図をご覧ください。",
-    },
-    en: {
-      view: "View",
-      head: "Head",
-      tokens: "Tokens",
-      hint: "Hover over a token, or select it with Tab or the arrow keys, to see the weights it gives (as the query) to every token.",
-      gives: "{q} gives: ",
-      weight: "weight",
-      query: "query",
-      failed: "Could not load the attention weights; the figure below shows them.",
-    },
+  var FALLBACK = {
+    view: "View",
+    head: "Head",
+    queries: "Query",
+    keys: "Weights that {q} gives to each token",
+    hint: "Choose a query token to see the weights it gives to every token.",
+    gives: "{q} gives: ",
+    legend: "Weight (each query's weights add up to 1)",
+    failed: "Could not load the attention weights; the figure below shows them.",
   };
 
-  function pageLang() {
-    var lang = (document.documentElement.getAttribute("lang") || "en").slice(0, 2);
-    return TEXT[lang] ? lang : "en";
+  function lang() {
+    return (document.documentElement.getAttribute("lang") || "en").slice(0, 2);
   }
 
   function strings() {
-    return TEXT[pageLang()];
-  }
-
-  // A view's name is {"ja": ..., "en": ...}; renderings made before that hold one string.
-  function viewName(view) {
-    var name = view.name;
-    if (name && typeof name === "object") return name[pageLang()] || name.en || "";
-    return name || "";
+    var node = document.getElementById("atlas-explorer-text");
+    var out = {};
+    Object.keys(FALLBACK).forEach(function (k) {
+      out[k] = FALLBACK[k];
+    });
+    if (node) {
+      try {
+        var given = JSON.parse(node.textContent);
+        Object.keys(given).forEach(function (k) {
+          if (typeof given[k] === "string") out[k] = given[k];
+        });
+      } catch (err) {
+        /* keep the fallback words */
+      }
+    }
+    return out;
   }
 
   function el(tag, attrs, text) {
@@ -60,18 +59,43 @@
     return (Math.round(w * 100) / 100).toFixed(2);
   }
 
+  /** A view or head name: a plain string, or {ja, en} picked by the page's language. */
+  function named(value, fallback) {
+    if (typeof value === "string" && value) return value;
+    if (value && typeof value === "object") {
+      var v = value[lang()] || value.en || value.ja;
+      if (typeof v === "string" && v) return v;
+    }
+    return fallback;
+  }
+
+  function rowsOf(view) {
+    return Array.isArray(view.query_tokens) && view.query_tokens.length
+      ? view.query_tokens
+      : view.tokens;
+  }
+
   function validate(data) {
     if (!data || !Array.isArray(data.views) || data.views.length === 0) {
       throw new Error("explorer.json: 'views' must be a non-empty list");
     }
     data.views.forEach(function (v, i) {
-      var n = (v.tokens || []).length;
-      if (!n || !Array.isArray(v.heads) || v.heads.length === 0) {
+      var cols = (v.tokens || []).length;
+      if (!cols || !Array.isArray(v.heads) || v.heads.length === 0) {
         throw new Error("explorer.json: view " + i + " needs tokens and heads");
       }
+      var rows = rowsOf(v).length;
       v.heads.forEach(function (h, k) {
-        if (!Array.isArray(h.weights) || h.weights.length !== n) {
-          throw new Error("explorer.json: view " + i + " head " + k + " is not " + n + " x " + n);
+        var ok =
+          Array.isArray(h.weights) &&
+          h.weights.length === rows &&
+          h.weights.every(function (r) {
+            return Array.isArray(r) && r.length === cols;
+          });
+        if (!ok) {
+          throw new Error(
+            "explorer.json: view " + i + " head " + k + " is not " + rows + " x " + cols
+          );
         }
       });
     });
@@ -105,22 +129,25 @@
     this.render();
   }
 
-  Explorer.prototype.current = function () {
+  Explorer.prototype.weights = function () {
     var view = this.data.views[this.view];
-    return { view: view, weights: view.heads[Math.min(this.head, view.heads.length - 1)].weights };
+    return view.heads[Math.min(this.head, view.heads.length - 1)].weights;
   };
 
   Explorer.prototype.render = function () {
     var self = this;
     var t = this.t;
     var view = this.data.views[this.view];
+    var uid = "atlas-x" + Math.random().toString(36).slice(2, 8);
     this.root.textContent = "";
     this.root.classList.add("atlas-explorer--ready");
+    var cross = rowsOf(view) !== view.tokens;
+    this.root.classList.toggle("atlas-explorer--cross", cross);
 
     var controls = el("div", { class: "atlas-explorer__controls" });
     if (this.data.views.length > 1) {
       var names = this.data.views.map(function (x, i) {
-        return viewName(x) || String(i + 1);
+        return named(x.name, String(i + 1));
       });
       controls.appendChild(
         selector(t.view, names, this.view, function (i) {
@@ -128,13 +155,13 @@
           self.head = 0;
           self.query = 0;
           self.render();
-          self.focusToken(0);
+          self.focusQuery(0);
         })
       );
     }
     if (view.heads.length > 1) {
       var heads = view.heads.map(function (h, i) {
-        return h.label || String(i + 1);
+        return named(h.label, String(i + 1));
       });
       controls.appendChild(
         selector(t.head, heads, this.head, function (i) {
@@ -144,17 +171,23 @@
       );
     }
     if (controls.childNodes.length) this.root.appendChild(controls);
-
     this.root.appendChild(el("p", { class: "atlas-explorer__hint" }, t.hint));
-    var row = el("div", {
-      class: "atlas-explorer__tokens",
+
+    var qLabel = el("p", { class: "atlas-explorer__label", id: uid + "-q" }, t.queries);
+    this.root.appendChild(qLabel);
+    var qRow = el("div", {
+      class: "atlas-explorer__queries",
       role: "group",
-      "aria-label": t.tokens + (viewName(view) ? " — " + viewName(view) : ""),
+      "aria-labelledby": uid + "-q",
     });
-    this.buttons = view.tokens.map(function (tok, i) {
-      var b = el("button", { type: "button", class: "atlas-token", "data-index": String(i) });
-      b.appendChild(el("span", { class: "atlas-token__text" }, String(tok)));
-      b.appendChild(el("span", { class: "atlas-token__weight", "aria-hidden": "true" }, ""));
+    this.buttons = rowsOf(view).map(function (tok, i) {
+      var b = el("button", {
+        type: "button",
+        class: "atlas-query",
+        "data-index": String(i),
+        tabindex: i === 0 ? "0" : "-1",
+      });
+      b.textContent = String(tok);
       b.addEventListener("mouseenter", function () {
         self.show(i);
       });
@@ -167,13 +200,36 @@
       b.addEventListener("keydown", function (ev) {
         self.onKey(ev, i);
       });
-      row.appendChild(b);
+      qRow.appendChild(b);
       return b;
     });
-    this.root.appendChild(row);
+    this.root.appendChild(qRow);
+
+    this.keyLabel = el("p", { class: "atlas-explorer__label", id: uid + "-k" }, "");
+    this.root.appendChild(this.keyLabel);
+    var kRow = el("ul", { class: "atlas-explorer__tokens", "aria-labelledby": uid + "-k" });
+    this.cells = view.tokens.map(function (tok) {
+      var li = el("li", { class: "atlas-token" });
+      li.appendChild(el("span", { class: "atlas-token__text" }, String(tok)));
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(el("span", { class: "atlas-token__weight" }, ""));
+      kRow.appendChild(li);
+      return li;
+    });
+    this.root.appendChild(kRow);
+
+    var legend = el("div", { class: "atlas-explorer__legend" });
+    legend.appendChild(el("span", { class: "atlas-explorer__legend-label" }, t.legend));
+    var scale = el("span", { class: "atlas-explorer__scale" });
+    scale.appendChild(el("span", {}, "0.00"));
+    scale.appendChild(el("span", { class: "atlas-explorer__ramp", "aria-hidden": "true" }));
+    scale.appendChild(el("span", {}, "1.00"));
+    legend.appendChild(scale);
+    this.root.appendChild(legend);
+
     this.status = el("p", { class: "atlas-explorer__status", "aria-live": "polite" });
     this.root.appendChild(this.status);
-    this.show(this.query);
+    this.show(Math.min(this.query, this.buttons.length - 1));
   };
 
   Explorer.prototype.onKey = function (ev, i) {
@@ -185,36 +241,34 @@
     else if (ev.key === "End") next = n - 1;
     if (next === null) return;
     ev.preventDefault();
-    this.focusToken(next);
+    this.focusQuery(next);
   };
 
-  Explorer.prototype.focusToken = function (i) {
+  Explorer.prototype.focusQuery = function (i) {
     if (this.buttons[i]) this.buttons[i].focus();
   };
 
   Explorer.prototype.show = function (q) {
-    var cur = this.current();
-    var row = cur.weights[q] || [];
-    var tokens = cur.view.tokens;
+    var view = this.data.views[this.view];
+    var row = this.weights()[q] || [];
+    var tokens = view.tokens;
+    var queries = rowsOf(view);
     var t = this.t;
-    var max = 0;
-    row.forEach(function (w) {
-      if (w > max) max = w;
-    });
     this.query = q;
     this.buttons.forEach(function (b, j) {
-      var w = Number(row[j] || 0);
-      // Scale by the row maximum so a flat row still shows its shape; the number stays exact.
-      b.style.setProperty("--atlas-w", String(max > 0 ? w / max : 0));
-      b.classList.toggle("atlas-token--query", j === q);
-      b.setAttribute("aria-pressed", j === q ? "true" : "false");
-      b.querySelector(".atlas-token__weight").textContent = fmt(w);
-      b.setAttribute(
-        "aria-label",
-        String(tokens[j]) + ", " + t.weight + " " + fmt(w) + (j === q ? " (" + t.query + ")" : "")
-      );
+      var on = j === q;
+      b.classList.toggle("atlas-query--on", on);
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+      b.setAttribute("tabindex", on ? "0" : "-1");
     });
-    this.buttons.forEach(inkFor);
+    this.cells.forEach(function (c, j) {
+      var w = Number(row[j] || 0);
+      // A fixed 0..1 scale: equal tints mean equal weights, in every row and every view.
+      c.style.setProperty("--atlas-w", String(Math.max(0, Math.min(1, w))));
+      c.querySelector(".atlas-token__weight").textContent = fmt(w);
+    });
+    this.cells.forEach(inkFor);
+    this.keyLabel.textContent = t.keys.replace("{q}", String(queries[q]));
     var order = row
       .map(function (w, j) {
         return [Number(w), j];
@@ -226,7 +280,7 @@
       .map(function (p) {
         return String(tokens[p[1]]) + " " + fmt(p[0]);
       });
-    this.status.textContent = t.gives.replace("{q}", String(tokens[q])) + order.join(", ");
+    this.status.textContent = t.gives.replace("{q}", String(queries[q])) + order.join(", ");
   };
 
   function channels(css) {
@@ -239,14 +293,14 @@
   }
 
   // The tint goes from the page background to the accent, so the ink that stays readable
-  // changes along the way (and with the palette): pick dark or light ink from the tint itself.
-  // Whichever of the two contrasts more is always at least 4.5:1.
-  function inkFor(button) {
-    var c = channels(getComputedStyle(button).backgroundColor);
+  // changes along the way (and with the palette): pick black or white ink, whichever contrasts
+  // more with the tint itself; the better of the two is always at least 4.58:1.
+  function inkFor(cell) {
+    var c = channels(getComputedStyle(cell).backgroundColor);
     var lum = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
-    var dark = lum > 0.179;
-    button.classList.toggle("atlas-token--ink-dark", dark);
-    button.classList.toggle("atlas-token--ink-light", !dark);
+    var dark = (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05);
+    cell.classList.toggle("atlas-token--ink-dark", dark);
+    cell.classList.toggle("atlas-token--ink-light", !dark);
   }
 
   function fail(root, err) {

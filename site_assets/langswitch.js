@@ -28,6 +28,9 @@
     var base = currentBase();
     var path = window.location.pathname;
     if (path.indexOf(base.pathname) !== 0) return;
+    // A "not found" page stands at an address that exists in no language: keep its links to
+    // each language's home.
+    if (document.querySelector("meta[name='robots'][content~='noindex']")) return;
     var rel = path.slice(base.pathname.length);
     var links = document.querySelectorAll("a.md-select__link[hreflang]");
     Array.prototype.forEach.call(links, function (a) {
@@ -52,7 +55,15 @@
     "click",
     function (ev) {
       var a = ev.target instanceof Element ? ev.target.closest("a.md-select__link[hreflang]") : null;
-      if (a && a.hasAttribute("data-atlas-root")) ev.stopPropagation();
+      if (!a) return;
+      // Our own anchors (#demo-..., #topic-..., #q-...) are the same in both languages: keep
+      // the reader at the same place, not only on the same page.
+      if (window.location.hash) {
+        var target = new URL(a.href);
+        target.hash = window.location.hash;
+        a.href = target.toString();
+      }
+      ev.stopPropagation();
     },
     true
   );

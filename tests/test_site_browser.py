@@ -14,19 +14,24 @@ there they fail, because CI must run them.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
+import http.server
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
-from site_fixture import make_root
+from site_fixture import FIXTURE, make_root
 
 from tools.site.screenshot import find_chromium, guard_loopback, launch_chromium, serve_directory
 
@@ -117,6 +122,12 @@ EXPLORER = {
             "name": {"ja": "ペア", "en": "pair"},  # per language; "sentence" is the older form
             "tokens": ["a", "b"],
             "heads": [{"label": "h", "weights": [[1, 0], [0.25, 0.75]]}],
+        },
+        {
+            "name": {"ja": "交差注意", "en": "cross " + "very long name " * 8},
+            "tokens": ["x", "y", "z"],
+            "query_tokens": ["p", "q"],
+            "heads": [{"label": "h", "weights": [[0.1, 0.2, 0.7], [0.6, 0.3, 0.1]]}],
         },
     ]
 }
@@ -242,41 +253,90 @@ def test_filters_restore_from_query_string(watched: Watched, tiny_site: str) -> 
 
 def test_explorer_hover_shows_the_row_of_weights(watched: Watched, tiny_site: str) -> None:
     page = _tiny(watched, tiny_site)
-    tokens = page.locator("#good .atlas-token")
-    assert tokens.count() == 3
-    tokens.nth(2).hover()
+    queries = page.locator("#good .atlas-query")
+    assert queries.count() == 3
+    queries.nth(2).hover()
     assert _weights(page, "#good") == ["0.05", "0.80", "0.15"]
-    assert tokens.nth(2).get_attribute("aria-pressed") == "true"
-    strongest = tokens.nth(1).evaluate("e => getComputedStyle(e).getPropertyValue('--atlas-w')")
-    weakest = tokens.nth(0).evaluate("e => getComputedStyle(e).getPropertyValue('--atlas-w')")
-    assert float(strongest) == 1.0 and float(weakest) < 0.1
-    bg = [tokens.nth(i).evaluate("e => getComputedStyle(e).backgroundColor") for i in range(3)]
+    assert queries.nth(2).get_attribute("aria-pressed") == "true"
+    cells = page.locator("#good .atlas-token")
+    # One fixed 0..1 scale: the tint is the weight itself, not the weight over the row's maximum.
+    tints = [
+        float(cells.nth(i).evaluate("e => e.style.getPropertyValue('--atlas-w')")) for i in range(3)
+    ]
+    assert tints == [0.05, 0.8, 0.15]
+    bg = [cells.nth(i).evaluate("e => getComputedStyle(e).backgroundColor") for i in range(3)]
     assert bg[1] != bg[0], "the most attended token must look different"
     assert "cat 0.80" in page.locator("#good .atlas-explorer__status").text_content()
+    legend = page.locator("#good .atlas-explorer__legend").text_content()
+    assert "0.00" in legend and "1.00" in legend
+
+
+def test_explorer_tap_selects_a_query(browser: Any, tiny_site: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(tiny_site + "index.html")
+        page.wait_for_selector("#good.atlas-explorer--ready")
+        page.locator("#good .atlas-query").nth(1).tap()
+        assert _weights(page, "#good") == ["0.10", "0.60", "0.30"]
+    finally:
+        context.close()
 
 
 def test_explorer_keyboard_and_head_and_view_selectors(watched: Watched, tiny_site: str) -> None:
     page = _tiny(watched, tiny_site)
-    page.locator("#good .atlas-token").first.focus()
+    page.locator("#good .atlas-query").first.focus()
     assert _weights(page, "#good") == ["0.70", "0.20", "0.10"]
     page.keyboard.press("ArrowRight")
     assert page.evaluate("document.activeElement.dataset.index") == "1"
     assert _weights(page, "#good") == ["0.10", "0.60", "0.30"]
-    page.keyboard.press("Tab")
+    page.keyboard.press("End")
     assert page.evaluate("document.activeElement.dataset.index") == "2"
     page.keyboard.press("ArrowRight")  # wraps around
     assert page.evaluate("document.activeElement.dataset.index") == "0"
-    label = page.locator("#good .atlas-token").nth(1).get_attribute("aria-label")
-    assert label == "cat, weight 0.20"
+    # One tab stop for the whole row (roving tabindex): Tab leaves the query buttons.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('atlas-query')") is False
+    # Accessible names are the visible labels.
+    good = page.locator("#good")
+    assert good.get_by_role("button", name="cat", exact=True).count() == 1
+    assert good.locator("[aria-label]").count() == 0
     selects = page.locator("#good select")
     assert selects.count() == 2  # a view selector and a head selector
-    assert selects.nth(0).locator("option").all_text_contents() == ["sentence", "pair"]
-    page.locator("#good .atlas-token").nth(2).focus()
+    assert selects.nth(0).locator("option").all_text_contents()[:2] == ["sentence", "pair"]
+    page.locator("#good .atlas-query").nth(2).focus()
     selects.nth(1).select_option("1")  # head 2
     assert _weights(page, "#good") == ["0.90", "0.05", "0.05"]
     selects.nth(0).select_option("1")  # view "pair": one head, so no head selector
-    assert page.locator("#good .atlas-token").count() == 2
+    assert page.locator("#good .atlas-query").count() == 2
     assert page.locator("#good select").count() == 1
+
+
+def test_explorer_cross_attention_is_rectangular(watched: Watched, tiny_site: str) -> None:
+    page = _tiny(watched, tiny_site)
+    page.locator("#good select").first.select_option("2")
+    good = page.locator("#good")
+    assert good.locator(".atlas-query").all_text_contents() == ["p", "q"]
+    assert good.locator(".atlas-token__text").all_text_contents() == ["x", "y", "z"]
+    good.locator(".atlas-query").nth(1).hover()
+    assert _weights(page, "#good") == ["0.60", "0.30", "0.10"]
+    assert "q" in good.locator(".atlas-explorer__status").text_content()
+    # A bilingual view name is shown in the page's language (this page is English).
+    names = good.locator("select option").all_text_contents()
+    assert names[2].startswith("cross very long name")
+
+
+def test_explorer_fits_a_narrow_phone(browser: Any, tiny_site: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto(tiny_site + "index.html")
+        page.wait_for_selector("#good.atlas-explorer--ready")
+        page.locator("#good select").first.select_option("2")  # the long view name
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"the page scrolls sideways: {width} px"
+    finally:
+        context.close()
 
 
 def test_explorer_broken_data_degrades_to_the_figure(watched: Watched, tiny_site: str) -> None:
@@ -405,6 +465,11 @@ def _switch(page: Any, lang: str) -> None:
         link.click()
 
 
+def _first_topic(site: Site) -> str:
+    html = (site.root / "topics" / "index.html").read_text(encoding="utf-8")
+    return html.split('id="topic-', 1)[1].split('"', 1)[0]
+
+
 def test_language_switch_keeps_the_page(watched: Watched, site: Site) -> None:
     rid = site.resources()[0]
     for path in (f"resources/{rid}/", "catalogue/", ""):
@@ -415,6 +480,12 @@ def test_language_switch_keeps_the_page(watched: Watched, site: Site) -> None:
         _switch(page, "ja")
         assert page.url == site.base + path
         assert page.get_attribute("html", "lang") == "ja"
+    # The anchor comes along: the atlas's own anchors are the same in both languages.
+    topic = "topics/#topic-" + _first_topic(site)
+    page = _open(watched, site.base + topic)
+    _switch(page, "en")
+    assert page.url == site.base + "en/" + topic
+    assert page.locator(f"#{topic.split('#')[1]}").count() == 1
 
 
 @pytest.mark.parametrize(("lang", "query"), [("ja", "自己注意"), ("en", "attention")])
@@ -483,13 +554,13 @@ def test_explorer_reacts_to_hover_and_focus(watched: Watched, site: Site) -> Non
     root.wait_for()
     view = data["views"][0]
     weights = view["heads"][0]["weights"]
-    tokens = root.locator(".atlas-token")
-    assert tokens.count() == len(view["tokens"])
-    last = len(view["tokens"]) - 1
-    tokens.nth(last).hover()
+    queries = root.locator(".atlas-query")
+    assert queries.count() == len(view.get("query_tokens") or view["tokens"])
+    last = queries.count() - 1
+    queries.nth(last).hover()
     shown = root.locator(".atlas-token__weight").all_text_contents()
     assert shown == [f"{w:.2f}" for w in weights[last]]
-    tokens.nth(0).focus()
+    queries.nth(0).focus()
     page.keyboard.press("ArrowRight")
     assert page.evaluate("document.activeElement.dataset.index") == "1"
     shown = root.locator(".atlas-token__weight").all_text_contents()
@@ -502,7 +573,48 @@ def test_explorer_reacts_to_hover_and_focus(watched: Watched, site: Site) -> Non
     assert page.locator("article img, article svg").count() >= 1
 
 
+def _explorer_hooks(site: Site) -> dict[str, list[dict[str, Any]]]:
+    """Every page with explorer hooks, and the data each of its hooks points at."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for path in site.pages():
+        html = (site.root / path / "index.html").read_text(encoding="utf-8")
+        for chunk in html.split('class="atlas-explorer" data-src="')[1:]:
+            src = unescape(chunk.split('"', 1)[0])  # Zensical keeps the entities in the source
+            data = json.loads((site.root / path / src).resolve().read_text(encoding="utf-8"))
+            found.setdefault(path, []).append(data)
+    return found
+
+
+def test_every_explorer_renders_its_tokens(watched: Watched, site: Site) -> None:
+    hooks = _explorer_hooks(site)
+    if not hooks and site.kind == "real":
+        pytest.skip("no demo rendering has explorer data yet")
+    assert any(p.startswith("en/") for p in hooks) and any(not p.startswith("en/") for p in hooks)
+    page = _open(watched, site.base)
+    for path, datas in sorted(hooks.items()):
+        page.goto(site.base + path, wait_until="load")
+        roots = page.locator(".atlas-explorer")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.atlas-explorer')].every(e =>"
+            " e.classList.contains('atlas-explorer--ready') ||"
+            " e.classList.contains('atlas-explorer--failed'))"
+        )
+        assert roots.count() == len(datas), path
+        for i, data in enumerate(datas):
+            root = roots.nth(i)
+            assert "atlas-explorer--failed" not in (root.get_attribute("class") or ""), (
+                f"{path}: explorer {i} failed: {root.get_attribute('data-error')}"
+            )
+            view = data["views"][0]
+            keys = root.locator(".atlas-token__text").all_text_contents()
+            assert keys == [str(x) for x in view["tokens"]], path
+            rows = view.get("query_tokens") or view["tokens"]
+            assert root.locator(".atlas-query").all_text_contents() == [str(x) for x in rows]
+
+
 def test_every_page_loads_cleanly(watched: Watched, site: Site) -> None:
+    if site.kind == "real":
+        pytest.skip("the real site's pages are walked by test_every_page_is_accessible...")
     pages = site.pages()
     assert f"resources/{site.resources()[0]}/" in pages
     assert f"en/resources/{site.resources()[0]}/" in pages
@@ -564,13 +676,12 @@ def test_explorer_is_readable_in_both_palettes(watched: Watched, site: Site) -> 
     page = _open(watched, site.base + path)
     root = page.locator(".atlas-explorer.atlas-explorer--ready").first
     root.wait_for()
-    n = len(data["views"][0]["tokens"])
 
     def worst_contrast() -> float:
         worst = 99.0
-        for q in range(n):
-            root.locator(".atlas-token").nth(q).focus()
-            pairs = root.locator(".atlas-token").evaluate_all(
+        for q in range(len(data["views"][0].get("query_tokens") or data["views"][0]["tokens"])):
+            root.locator(".atlas-query").nth(q).focus()
+            pairs = root.locator(".atlas-token, .atlas-query").evaluate_all(
                 "els => els.map(e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor])"
             )
             worst = min([worst, *(_contrast(fg, bg) for fg, bg in pairs)])
@@ -598,3 +709,361 @@ def test_without_javascript_the_static_figure_remains(browser: Any, site: Site) 
     finally:
         context.close()
     assert not refused
+
+
+# ---------------------------------------------------------------- every page of the real site
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = ("critical", "serious")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# In the dark palette only colours change: the colour rules are the ones worth running again.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+PHONE_WIDTH = 320
+
+
+def _axe(page: Any, run_only: dict[str, Any], exclude: list[str]) -> list[str]:
+    """Critical and serious axe-core violations on the page, one line per element."""
+    options = {"resultTypes": ["violations"], "runOnly": run_only}
+    context = {"exclude": [[sel] for sel in exclude]} if exclude else None
+    found = page.evaluate(
+        "([c, o]) => axe.run(c || document, o).then(r => r.violations)", [context, options]
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {' '.join(n['target'])}"
+        for v in found
+        if v["impact"] in SERIOUS
+        for n in v["nodes"]
+    ]
+
+
+@pytest.mark.timeout(900)
+def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site) -> None:
+    """One walk over every page of the real site (both languages): axe-core finds no critical or
+    serious violation in the light palette (WCAG A/AA rules) nor in the dark one (the colour
+    rules), and at 320 px no page scrolls sideways."""
+    if site.kind != "real":
+        pytest.skip("walked on the real catalogue's site, the one readers meet")
+    if not AXE.is_file():
+        _unavailable("axe-core is not installed (npm ci)")
+    script = AXE.read_text(encoding="utf-8")
+    page = _open(watched, site.base)
+    problems: dict[str, list[str]] = {}
+    # A demo embedded in several resource pages is the same markup on each (code, output,
+    # explorer, figure): audited on the first page of each language that shows it.
+    audited: set[tuple[str, str]] = set()
+    for path in site.pages():
+        page.set_viewport_size({"width": 1200, "height": 900})
+        page.goto(site.base + path, wait_until="load")
+        assert page.locator("article").count() == 1, path
+        page.add_script_tag(content=script)
+        # Palette changes animate; without transitions the audit sees the final colours.
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        lang = "en" if path.startswith("en/") else "ja"
+        embedded = page.eval_on_selector_all(
+            "h3[id^='demo-'] + section", "els => els.map(e => e.previousElementSibling.id)"
+        )
+        exclude = [f"#{d} + section" for d in embedded if (lang, d) in audited]
+        audited.update((lang, d) for d in embedded)
+        for scheme, run_only in (
+            ("default", {"type": "tag", "values": WCAG_TAGS}),
+            ("slate", {"type": "rule", "values": COLOUR_RULES}),
+        ):
+            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+            found = _axe(page, run_only, exclude)
+            if found:
+                problems[f"{path or '/'} [{scheme}]"] = found
+        page.set_viewport_size({"width": PHONE_WIDTH, "height": 640})
+        page.wait_for_function(f"window.innerWidth === {PHONE_WIDTH}")
+        page.wait_for_selector(".atlas-explorer:not(.atlas-explorer--ready)", state="detached")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE_WIDTH:
+            wide = page.evaluate(
+                f"""() => [...document.querySelectorAll('article *')]
+                .filter(e => e.getBoundingClientRect().right > {PHONE_WIDTH} + 1
+                    && getComputedStyle(e).position !== 'fixed'
+                    && !e.closest('pre, .md-typeset__scrollwrap, .tabbed-labels'))
+                .slice(0, 3).map(e => e.tagName + '.' + e.className)"""
+            )
+            problems[f"{path or '/'} [{PHONE_WIDTH} px]"] = [f"scrollWidth {width}", *wide]
+    assert not problems, "\n".join(f"{k}: {v[:5]}" for k, v in problems.items())
+
+
+# ---------------------------------------------------------------- search
+
+# (site language, query, a page that must be among the first three results). Katakana
+# loanwords, kanji compounds, mixed kana and kanji, the navigation's titles and every topic
+# label, in both languages, with and without spaces.
+SEARCH_TABLE = [
+    ("ja", "位置エンコーディング", "demos/"),
+    ("ja", "位置 エンコーディング", "demos/"),
+    ("ja", "アテンション", "topics/"),
+    ("ja", "クロスアテンション", "resources/kilcher-detr-explained/"),
+    ("ja", "ソフトマックス", "topics/"),
+    ("ja", "リンク切れ", "links/"),
+    ("ja", "注意機構", "resources/nishio-attention-scrapbox/"),
+    ("ja", "学習の道筋", "path/"),
+    ("ja", "未解決の疑問", "questions/"),
+    ("ja", "リンクの状態", "links/"),
+    ("ja", "カタログ", "catalogue/"),
+    ("ja", "このサイトについて", "about/"),
+    ("ja", "参加するには", "contributing/"),
+    ("ja", "デモ", "demos/"),
+    ("ja", "注意機構の基本", "topics/"),
+    ("ja", "自己注意", "topics/"),
+    ("ja", "クエリ・キー・バリュー", "topics/"),
+    ("ja", "系列変換", "topics/"),
+    ("ja", "マルチヘッド注意", "topics/"),
+    ("ja", "マスク", "topics/"),
+    ("ja", "単語埋め込み", "topics/"),
+    ("ja", "画像・視覚", "topics/"),
+    ("ja", "CNNとの比較", "topics/"),
+    ("ja", "サーベイ・俯瞰", "topics/"),
+    ("ja", "敵対的生成ネットワーク", "topics/"),
+    ("ja", "物体検出", "topics/"),
+    ("ja", "計算量と効率", "topics/"),
+    ("ja", "埋め込み", "topics/"),
+    ("ja", "Transformer", "topics/"),
+    ("ja", "self-attention", "resources/coursera-self-attention/"),
+    ("en", "self-attention", "resources/coursera-self-attention/"),
+    ("en", "cross-attention", "resources/kilcher-detr-explained/"),
+    ("en", "positional encoding", "demos/"),
+    ("en", "Learning paths", "en/path/"),
+    ("en", "Link health", "en/links/"),
+    ("en", "Open questions", "en/questions/"),
+    ("en", "broken link", "en/links/"),
+    ("en", "Multi-head attention", "en/topics/"),
+    ("en", "Query, key and value", "en/topics/"),
+    ("en", "Word embeddings", "en/topics/"),
+    ("en", "Object detection", "en/topics/"),
+]
+
+
+def _search_box(page: Any) -> Any:
+    toggle = page.locator("label.md-header__button[for=__search]")
+    if toggle.is_visible():  # narrow screens hide the box behind an icon
+        toggle.click()
+    box = page.locator("input.md-search__input")
+    box.wait_for(state="visible")
+    box.click()
+    page.wait_for_load_state("networkidle")  # the search worker and its index
+    return box
+
+
+def _search(page: Any, box: Any, base: str, query: str) -> list[str]:
+    """The pages the search lists for ``query``, best first (paths relative to ``base``)."""
+    items = page.locator(".md-search-result__item")
+    box.fill("")
+    box.press("End")
+    items.first.wait_for(state="detached", timeout=10_000)
+    box.fill(query)
+    # Material reads the query on keyup; typed kanji arrive as text input (as from an IME), so
+    # a key press after them is what a reader's keyboard also sends.
+    box.press("End")
+    try:
+        items.first.wait_for(state="visible", timeout=10_000)
+    except Exception:  # noqa: BLE001 - Playwright's timeout: no result at all
+        return []
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    pages: list[str] = []
+    for href in hrefs:
+        path = href.split("#", 1)[0].split("?", 1)[0].removeprefix(base)
+        if path not in pages:
+            pages.append(path)
+    return pages
+
+
+SEARCH_INDEX_LIMIT = 150_000  # bytes, uncompressed: the index loads with every page
+
+
+def test_search_table(watched: Watched, site: Site) -> None:
+    if site.kind != "real":
+        pytest.skip("the table is about the real catalogue's words")
+    assert len(SEARCH_TABLE) >= 30
+    for sub in ("", "en/"):
+        size = (site.root / sub / "search" / "search_index.json").stat().st_size
+        assert size < SEARCH_INDEX_LIMIT, f"{sub}search/search_index.json is {size} bytes"
+    failures = []
+    report = []
+    for lang in ("ja", "en"):
+        page = _open(watched, site.base + ("" if lang == "ja" else "en/"))
+        box = _search_box(page)
+        for qlang, query, want in SEARCH_TABLE:
+            if qlang != lang:
+                continue
+            want = want if lang == "ja" or want.startswith("en/") else "en/" + want
+            got = _search(page, box, site.base, query)
+            report.append(f"{lang} {query!r}: {got[:3]} ({len(got)} pages)")
+            if want not in got[:3]:
+                failures.append(f"{lang} {query!r}: {want} not in top 3 {got[:3]}")
+    print("\n".join(report))
+    assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------- 404 under a project sub-path
+
+PROJECT = "/attention-atlas/"
+FIXTURE_CATALOGUE = FIXTURE / "resources.yaml"
+SITE_URL = "https://example.github.io" + PROJECT
+REPO_URL = "https://github.com/example/attention-atlas"
+
+
+class _PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """GitHub Pages for a project site: the site lives under PROJECT, and any missing address
+    gets the site's root 404.html with status 404."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def send_head(self) -> Any:
+        path = self.path.split("?", 1)[0]
+        if path.startswith(PROJECT):
+            self.path = "/" + path[len(PROJECT) :]
+            local = Path(self.translate_path(self.path))
+            if local.is_file() or (local / "index.html").is_file():
+                return super().send_head()
+        page = Path(self.directory) / "404.html"
+        data = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
+
+
+@pytest.fixture(scope="module")
+def project_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProjectSite]:
+    """The fixture catalogue built for https://example.github.io/attention-atlas/ and served
+    at http://127.0.0.1:PORT/attention-atlas/ (the path is what the pages use)."""
+    root = make_root(tmp_path_factory.mktemp("project-site"))
+    saved = {k: os.environ.get(k) for k in ("SITE_URL", "SITE_URL_EN", "REPO_URL")}
+    os.environ["SITE_URL"] = SITE_URL
+    os.environ["REPO_URL"] = REPO_URL
+    os.environ.pop("SITE_URL_EN", None)
+    try:
+        built = _build(root)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    handler = functools.partial(_PagesHandler, directory=str(built))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield ProjectSite(f"http://127.0.0.1:{server.server_address[1]}", built)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class ProjectSite:
+    origin: str
+    root: Path
+
+
+@pytest.mark.parametrize(
+    ("missing", "lang", "home", "catalogue"),
+    [
+        ("no/such/page/", "ja", PROJECT, PROJECT + "catalogue/"),
+        ("en/404.html", "en", PROJECT + "en/", PROJECT + "en/catalogue/"),
+    ],
+)
+def test_404_works_under_a_project_path(
+    watched: Watched, project_site: ProjectSite, missing: str, lang: str, home: str, catalogue: str
+) -> None:
+    origin = project_site.origin
+    page = watched.page
+    watched.expected.append(PROJECT + missing)  # the missing page itself answers 404
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on(
+        "response",
+        lambda r: (
+            failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith(missing)
+            else None
+        ),
+    )
+    response = page.goto(origin + PROJECT + missing, wait_until="load")
+    if missing != "en/404.html":
+        assert response.status == 404
+    assert page.get_attribute("html", "lang") == lang
+    assert not failed, f"assets that did not load: {failed}"
+    # The theme's stylesheet applied: the header is laid out, not a bare list.
+    assert page.locator(".md-header").evaluate("e => getComputedStyle(e).position") != "static"
+    links = page.eval_on_selector_all(
+        "article a[href]", "els => els.map(e => new URL(e.href).pathname)"
+    )
+    assert home in links and catalogue in links, links
+    for target in (home, catalogue):
+        assert page.request.get(origin + target).status == 200
+    # A search box: the label opens Material's search field.
+    page.locator("article label[for=__search]").click()
+    assert page.locator("input.md-search__input").is_visible()
+    # The language links lead to each language's home, not to a path that does not exist.
+    switch = page.eval_on_selector_all(
+        "a.md-select__link[hreflang]", "els => els.map(e => new URL(e.href).pathname)"
+    )
+    assert sorted(switch) == sorted([PROJECT, PROJECT + "en/"]), switch
+
+
+def _head(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("link", "meta", "a"):
+                found.append((tag, dict(attrs)))
+
+    Collect().feed(html)
+    return found
+
+
+def test_sharing_and_bilingual_links_on_a_resource_page(project_site: ProjectSite) -> None:
+    from tools.catalog import load
+
+    cat = load(FIXTURE_CATALOGUE)
+    r = cat.resources[0]
+    for prefix in ("", "en/"):
+        html = (project_site.root / prefix / "resources" / r.id / "index.html").read_text("utf-8")
+        tags = _head(html)
+        links = {(a.get("rel"), a.get("hreflang")): a.get("href") for t, a in tags if t == "link"}
+        here = f"{SITE_URL}{prefix}resources/{r.id}/"
+        assert links[("canonical", None)] == here
+        # No page-level alternates: Material would fetch "<page>/sitemap.xml" for each.
+        assert not any(rel == "alternate" for rel, _ in links)
+        sitemap = (project_site.root / prefix / "sitemap.xml").read_text("utf-8")
+        entry = sitemap.split(f"<loc>{here}</loc>", 1)[1].split("</url>", 1)[0]
+        for hreflang, url in (
+            ("ja", f"{SITE_URL}resources/{r.id}/"),
+            ("en", f"{SITE_URL}en/resources/{r.id}/"),
+            ("x-default", f"{SITE_URL}resources/{r.id}/"),
+        ):
+            assert f'hreflang="{hreflang}" href="{url}"' in entry, entry
+        meta = {
+            a.get("property") or a.get("name"): a.get("content") for t, a in tags if t == "meta"
+        }
+        lang = "en" if prefix else "ja"
+        assert meta["description"] and meta["description"] in " ".join(r.summary.get(lang).split())
+        assert meta["og:url"] == here and meta["twitter:card"] == "summary_large_image"
+        card = meta["og:image"]
+        assert card == f"{SITE_URL}assets/cards/{r.id}.png"
+        png = (project_site.root / card.removeprefix(SITE_URL)).read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        hrefs = [a.get("href") or "" for t, a in tags if t == "a"]
+        assert f"{REPO_URL}/blob/main/resources.yaml#L{r.line}" in hrefs
+        issue = [h for h in hrefs if "template=report-a-broken-link.yml" in h]
+        assert issue and f"resource={r.id}" in issue[0]
+        assert any("template=suggest-a-resource.yml" in h for h in hrefs)
+        assert REPO_URL in hrefs  # the header's repository link
+    for sitemap in ("sitemap.xml", "en/sitemap.xml"):
+        xml = (project_site.root / sitemap).read_text("utf-8")
+        assert xml.count("<loc>") >= len(cat.resources) and SITE_URL in xml
+    robots = (project_site.root / "robots.txt").read_text("utf-8")
+    assert f"Sitemap: {SITE_URL}sitemap.xml" in robots
+    assert f"Sitemap: {SITE_URL}en/sitemap.xml" in robots

@@ -62,7 +62,7 @@ def test_same_site_with_and_without_the_cache(tmp_path: Path, which: str) -> Non
     # A page that mentions a placeholder's token must be rendered without the swap.
     resource = next(r for r in catalogue.resources if r.demos)
     token = TOKEN_PREFIX + block_key(demo_blocks(demos[resource.demos[0]])[-1])
-    page = root / "docs" / "ja" / "resources" / f"{resource.id}.md"
+    page = root / "build" / "docs" / "ja" / "resources" / f"{resource.id}.md"
     page.write_text(page.read_text(encoding="utf-8") + f"\n`{token}`\n", encoding="utf-8")
 
     plain_root = tmp_path / "plain"
@@ -103,7 +103,7 @@ def test_block_that_is_not_code_is_refused(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     layout = Layout.at(root)
     generate(load(layout.catalogue), layout)
-    page = root / "docs" / "en" / "resources"
+    page = root / "build" / "docs" / "en" / "resources"
     target = sorted(page.glob("*.md"))[0]
     block = "A paragraph that the generator never writes as code."
     target.write_text(target.read_text(encoding="utf-8") + f"\n\n{block}\n\n", encoding="utf-8")

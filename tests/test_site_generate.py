@@ -30,7 +30,7 @@ def _generated(root: Path) -> dict[str, bytes]:
     """Every generated Markdown file under docs/, by path relative to docs/."""
     found = {}
     for lang in ("ja", "en"):
-        docs = root / "docs" / lang
+        docs = root / "build" / "docs" / lang
         for path in sorted(docs.rglob("*.md")):
             rel = path.relative_to(docs).as_posix()
             if rel in ("_home.md", "about.md", "contributing.md"):
@@ -66,7 +66,7 @@ def test_generated_pages_match_golden_files(root: Path) -> None:
 def test_every_page_exists_in_both_languages(root: Path) -> None:
     generate(load(root / "resources.yaml"), Layout.at(root))
     for lang in ("ja", "en"):
-        docs = root / "docs" / lang
+        docs = root / "build" / "docs" / lang
         for name in GENERATED_FILES:
             assert (docs / name).is_file(), f"{lang}/{name} missing"
         for rid in ("first-guide", "second-lecture", "missing-notes", "gone-paper"):
@@ -91,37 +91,40 @@ def test_second_run_writes_nothing_and_stale_pages_go(root: Path) -> None:
         resources=tuple(r for r in catalogue.resources if r.id != "gone-paper"),
     )
     report = generate(smaller, layout)
-    assert "docs/ja/resources/gone-paper.md" in report.removed
-    assert "docs/en/resources/gone-paper.md" in report.removed
-    assert not (root / "docs/ja/resources/gone-paper.md").exists()
+    assert "build/docs/ja/resources/gone-paper.md" in report.removed
+    assert "build/docs/en/resources/gone-paper.md" in report.removed
+    assert not (root / "build/docs/ja/resources/gone-paper.md").exists()
     assert (root / "docs/ja/about.md").is_file(), "hand-written pages must survive"
+    assert (root / "build/docs/ja/about.md").is_file(), "and be copied next to the generated ones"
 
 
 def test_without_linkstatus_or_renderings_everything_is_unchecked(tmp_path: Path) -> None:
     root = make_root(tmp_path, linkstatus=None, renderings=None)
     generate(load(root / "resources.yaml"), Layout.at(root))
-    catalogue = (root / "docs/en/catalogue.md").read_text(encoding="utf-8")
+    catalogue = (root / "build/docs/en/catalogue.md").read_text(encoding="utf-8")
     states = re.findall(r'data-state="([a-z]+)" markdown', catalogue)
     assert sorted(states) == ["lost", "unchecked", "unchecked", "unchecked"]
-    page = (root / "docs/en/resources/first-guide.md").read_text(encoding="utf-8")
+    page = (root / "build/docs/en/resources/first-guide.md").read_text(encoding="utf-8")
     assert "Not checked yet</span>" in page
     assert "python -m demos run multi_head" in page
     assert "atlas-explorer" not in page and "=== " not in page
-    masks = (root / "docs/en/resources/second-lecture.md").read_text(encoding="utf-8")
+    masks = (root / "build/docs/en/resources/second-lecture.md").read_text(encoding="utf-8")
     assert "Masks &#40;fixture&#41;" in masks, (
         "title read from the demo module without importing it"
     )
-    assert not (root / "docs/en/assets/demos").exists()
+    assert not (root / "build/docs/en/assets/demos").exists()
 
 
 def test_resource_page_shows_state_archive_and_lost_link(root: Path) -> None:
     generate(load(root / "resources.yaml"), Layout.at(root))
-    gone = html.unescape((root / "docs/en/resources/gone-paper.md").read_text(encoding="utf-8"))
+    gone = html.unescape(
+        (root / "build/docs/en/resources/gone-paper.md").read_text(encoding="utf-8")
+    )
     assert "https://web.archive.org/web/20201027000000/https://example.org/gone-paper" in gone
     assert 'data-state="dead"' in gone
-    lost = (root / "docs/ja/resources/missing-notes.md").read_text(encoding="utf-8")
-    assert '<div class="admonition question">' in lost and "見つけるのを手伝う" in lost
-    links = (root / "docs/en/links.md").read_text(encoding="utf-8")
+    lost = (root / "build/docs/ja/resources/missing-notes.md").read_text(encoding="utf-8")
+    assert '<div class="admonition lostlink">' in lost and "見つけるのを手伝う" in lost
+    links = (root / "build/docs/en/links.md").read_text(encoding="utf-8")
     assert links.count('class="atlas-check"') == 1 + 3 + 4
     assert "2026-11-05" in html.unescape(links), "dead link shows since when it fails"
 
@@ -140,7 +143,7 @@ def test_hostile_text_never_reaches_markdown_as_html(root: Path) -> None:
         assert "<svg onload" not in page and "<iframe" not in page, rel
         assert "<i onmouseover" not in page and "<b onclick" not in page, rel
         assert not re.search(r"(?<!\\)\{:? *on", page), rel
-    page = (root / "docs/en/resources/first-guide.md").read_text(encoding="utf-8")
+    page = (root / "build/docs/en/resources/first-guide.md").read_text(encoding="utf-8")
     assert (
         '<a href="https&#58;&#47;&#47;example&#46;org&#47;ok" rel="nofollow noopener noreferrer">'
         "ok</a>" in page
@@ -224,6 +227,7 @@ def test_ids_that_are_not_slugs_are_refused(root: Path) -> None:
     with pytest.raises(SiteError, match=r"resource id '\.\./\.\./escape' is not a slug"):
         generate(replace(catalogue, resources=(evil,) + catalogue.resources[1:]), Layout.at(root))
     assert not (root / "docs" / "escape.md").exists()
+    assert not (root / "build" / "docs" / "escape.md").exists()
     path = catalogue.paths[0]
     step = replace(path.steps[0], demo="../../../outside")
     evil_path = replace(path, steps=(step,) + path.steps[1:])
@@ -260,6 +264,20 @@ def test_cli_generate_is_deterministic(root: Path) -> None:
     assert usage.returncode == 2
 
 
+def test_generated_pages_live_apart_from_hand_written_ones(root: Path) -> None:
+    before = sorted(p.relative_to(root).as_posix() for p in (root / "docs").rglob("*"))
+    generate(load(root / "resources.yaml"), Layout.at(root))
+    after = sorted(p.relative_to(root).as_posix() for p in (root / "docs").rglob("*"))
+    assert after == before, "generation wrote into docs/"
+    built = root / "build" / "docs" / "en"
+    assert (built / "index.md").is_file() and (built / "about.md").is_file()
+    assert not (built / "_home.md").exists()
+    # A stray file in the build tree (a page removed from docs/, say) does not outlive the next run.
+    (built / "stray.md").write_text("old", encoding="utf-8")
+    report = generate(load(root / "resources.yaml"), Layout.at(root))
+    assert "build/docs/en/stray.md" in report.removed and not (built / "stray.md").exists()
+
+
 def test_bilingual_renderings_show_the_page_language(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     folder = root / "demos" / "renderings" / "multi_head"
@@ -275,7 +293,7 @@ def test_bilingual_renderings_show_the_page_language(tmp_path: Path) -> None:
     generate(load(root / "resources.yaml"), Layout.at(root))
     pages = {lang: "" for lang in ("ja", "en")}
     for lang in pages:
-        for path in sorted((root / "docs" / lang).rglob("*.md")):
+        for path in sorted((root / "build" / "docs" / lang).rglob("*.md")):
             text = path.read_text(encoding="utf-8")
             if "weights in English" in text or "日本語の重み" in text:
                 pages[lang] += text
@@ -284,4 +302,4 @@ def test_bilingual_renderings_show_the_page_language(tmp_path: Path) -> None:
     assert "multi_head/heads.ja.svg" in pages["ja"] and "heads.en.svg" not in pages["ja"]
     assert "multi_head/heads.en.svg" in pages["en"] and "heads.ja.svg" not in pages["en"]
     for lang in ("ja", "en"):
-        assert (root / "docs" / lang / "assets/demos/multi_head/heads.ja.svg").is_file()
+        assert (root / "build" / "docs" / lang / "assets/demos/multi_head/heads.ja.svg").is_file()

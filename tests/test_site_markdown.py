@@ -31,7 +31,12 @@ hostile = st.lists(st.one_of(st.sampled_from(HAZARDS), st.text(max_size=4)), max
 @lru_cache(maxsize=1)
 def _extensions() -> tuple[list, dict]:
     """The Markdown extensions and their settings, read from the project's MkDocs config."""
-    config = yaml.safe_load((REPO / "mkdocs.base.yml").read_text(encoding="utf-8"))
+
+    class Loader(yaml.SafeLoader):  # mkdocs.base.yml reads settings from the environment
+        pass
+
+    Loader.add_constructor("!ENV", lambda loader, node: None)
+    config = yaml.load((REPO / "mkdocs.base.yml").read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
     names: list[str] = []
     settings_: dict = {}
     for item in config["markdown_extensions"]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.catalog import Catalogue, load
+from tools.site.cards import write_cards
 from tools.site.codecache import CodeCache
 from tools.site.generate import Layout, Report, api_json, collect_demos, generate, write_if_changed
 from tools.site.inputs import SiteError, load_linkstatus
 from tools.site.pages import demo_blocks
+from tools.site.searchindex import compact
 
 CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
 SHARED_CONFIG = "mkdocs.base.yml"  # inherited by both; watched, never built on its own
@@ -76,6 +79,24 @@ def _undecodable(root: Path, exc: UnicodeDecodeError) -> str:
     return str(root / "docs")
 
 
+def site_url_env() -> None:
+    """``SITE_URL_EN`` defaults to ``SITE_URL`` + ``en/`` (both configurations read their own)."""
+    root = os.environ.get("SITE_URL")
+    if root and not os.environ.get("SITE_URL_EN"):
+        os.environ["SITE_URL_EN"] = root.rstrip("/") + "/en/"
+
+
+def write_robots(site: Path) -> None:
+    """``robots.txt`` at the site's root: everything may be crawled; both sitemaps, when the
+    site's address is known (sitemaps need absolute URLs)."""
+    lines = ["User-agent: *", "Allow: /"]
+    root = os.environ.get("SITE_URL")
+    if root:
+        root = root.rstrip("/") + "/"
+        lines += ["", f"Sitemap: {root}sitemap.xml", f"Sitemap: {root}en/sitemap.xml"]
+    write_if_changed(site / "robots.txt", ("\n".join(lines) + "\n").encode("utf-8"))
+
+
 def build_site(
     layout: Layout, catalogue: Catalogue | None = None, site: Path | None = None
 ) -> BuildResult:
@@ -95,6 +116,7 @@ def build_site(
     """
     timings: dict[str, float] = {}
     start = time.perf_counter()
+    site_url_env()
     if catalogue is None:
         catalogue = load(layout.catalogue)
     report = generate(catalogue, layout)
@@ -105,6 +127,12 @@ def build_site(
         mkdocs_build(layout.root / config, CodeCache(blocks), site_root=site)
         timings[config] = time.perf_counter() - step
     site = site if site is not None else layout.root / "site"
+    for sub in (site, site / "en"):
+        compact(sub)
+    step = time.perf_counter()
+    write_cards(catalogue, site)
+    timings["cards"] = time.perf_counter() - step
+    write_robots(site)
     data = api_json(catalogue, load_linkstatus(layout.linkstatus)).encode("utf-8", "replace")
     write_if_changed(site / API_PATH, data)
     timings["total"] = time.perf_counter() - start

@@ -32,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         "--renderings", type=Path, help="demo renderings (default: ROOT/demos/renderings)"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("generate", help="write the generated Markdown into docs/ja and docs/en")
+    sub.add_parser(
+        "generate", help="write the pages MkDocs reads into build/docs/ja and build/docs/en"
+    )
     sub.add_parser("build", help="generate, then build both languages strictly into site/")
     serve = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild on changes")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")

@@ -1,9 +1,11 @@
-"""Writing the generated Markdown and assets into ``docs/ja`` and ``docs/en``.
+"""Writing the pages MkDocs builds from into ``build/docs/ja`` and ``build/docs/en``.
 
-The generator owns a fixed set of paths in each docs tree (:data:`GENERATED_FILES`,
-:data:`GENERATED_DIRS`); everything else there is hand-written and only read (``_home.md``).
-Output is deterministic: files are rewritten only when their bytes change (temp file + rename),
-and generated files that are no longer produced are removed.
+``docs/<lang>`` holds only hand-written pages (committed); the generator writes the generated
+pages and assets, plus a copy of every hand-written page, into ``build/docs/<lang>`` (ignored),
+which both configurations name as ``docs_dir``. ``docs/<lang>/_home.md`` is read as the home
+page's introduction, not copied. Output is deterministic: files are rewritten only when their
+bytes change (temp file + rename), and anything in the build tree that is no longer produced is
+removed.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ GENERATED_FILES = (
 )
 GENERATED_DIRS = ("resources", "assets/atlas", "assets/demos")
 HOME_INTRO = "_home.md"
+PAGES_DIR = Path("build") / "docs"
 RESOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DEMO_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
@@ -63,8 +66,12 @@ class Layout:
         return cls(root=root, **paths)
 
     def docs(self, lang: str) -> Path:
-        """The docs tree of one language (``docs/ja`` or ``docs/en``)."""
+        """The hand-written pages of one language (``docs/ja`` or ``docs/en``)."""
         return self.root / "docs" / lang
+
+    def pages(self, lang: str) -> Path:
+        """The tree MkDocs builds one language from (``build/docs/ja`` or ``build/docs/en``)."""
+        return self.root / PAGES_DIR / lang
 
 
 @dataclass
@@ -265,36 +272,44 @@ def generate(catalogue: Catalogue, layout: Layout) -> Report:
     assets = _asset_files(layout, demos)
     report = Report()
     for lang in LANGS:
-        docs = layout.docs(lang)
-        # "replace": a lone surrogate the validator did not see becomes "?", not a crash
-        wanted: dict[str, bytes] = {
-            k: v.encode("utf-8", "replace") for k, v in rendered[lang].items()
-        }
+        docs = layout.pages(lang)
+        where = f"{PAGES_DIR.as_posix()}/{lang}"
+        wanted: dict[str, bytes] = {k: v.encode("utf-8") for k, v in rendered[lang].items()}
+        wanted.update(_hand_written(layout.docs(lang), set(wanted)))
         wanted.update(assets)
         for rel, data in sorted(wanted.items()):
             if write_if_changed(docs / rel, data):
-                report.written.append(f"docs/{lang}/{rel}")
+                report.written.append(f"{where}/{rel}")
             else:
                 report.unchanged += 1
-        report.removed += _remove_stale(docs, set(wanted), lang)
+        report.removed += _remove_stale(docs, set(wanted), where)
     return report
 
 
-def _remove_stale(docs: Path, wanted: set[str], lang: str) -> list[str]:
+def _hand_written(source: Path, generated: set[str]) -> dict[str, bytes]:
+    """The hand-written files of one language, to be copied next to the generated ones."""
+    found: dict[str, bytes] = {}
+    for path in sorted(source.rglob("*")) if source.is_dir() else []:
+        rel = path.relative_to(source).as_posix()
+        if not path.is_file() or rel == HOME_INTRO or path.name.startswith("."):
+            continue
+        if rel in generated:
+            raise SiteError(f"{path}: this page is generated; a hand-written one cannot replace it")
+        found[rel] = path.read_bytes()
+    return found
+
+
+def _remove_stale(docs: Path, wanted: set[str], where: str) -> list[str]:
+    """Remove whatever the build tree holds that this generation did not produce."""
     removed = []
-    candidates = [docs / name for name in GENERATED_FILES]
-    for folder in GENERATED_DIRS:
-        if (docs / folder).is_dir():
-            candidates.extend(p for p in (docs / folder).rglob("*") if p.is_file())
-    for path in sorted(candidates):
+    if not docs.is_dir():
+        return removed
+    for path in sorted(p for p in docs.rglob("*") if p.is_file()):
         rel = path.relative_to(docs).as_posix()
-        if path.is_file() and rel not in wanted:
+        if rel not in wanted:
             path.unlink()
-            removed.append(f"docs/{lang}/{rel}")
-    for folder in GENERATED_DIRS:
-        base = docs / folder
-        if base.is_dir():
-            for sub in sorted(base.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-                if sub.is_dir() and not any(sub.iterdir()):
-                    sub.rmdir()
+            removed.append(f"{where}/{rel}")
+    for sub in sorted(docs.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if sub.is_dir() and not any(sub.iterdir()):
+            sub.rmdir()
     return removed

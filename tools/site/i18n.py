@@ -2,55 +2,23 @@
 
 from __future__ import annotations
 
-LANGS = ("ja", "en")
+from tools import vocab
 
-TYPES = {
-    "article": ("記事", "Article"),
-    "blog": ("ブログ", "Blog post"),
-    "video": ("動画", "Video"),
-    "paper": ("論文", "Paper"),
-    "course": ("講座", "Course"),
-    "slides": ("スライド", "Slides"),
-    "wiki": ("Wiki", "Wiki"),
-}
-LANGUAGES = {"ja": ("日本語", "Japanese"), "en": ("英語", "English")}
-LEVELS = {
-    "beginner": ("入門", "Beginner"),
-    "intermediate": ("中級", "Intermediate"),
-    "advanced": ("上級", "Advanced"),
-}
-ACCESS = {
-    "free": ("無料", "Free"),
-    "registration": ("要登録", "Registration"),
-    "paywall": ("有料", "Paywall"),
-}
-MARKS = {
-    "starred": ("強く推薦", "Strongly recommended"),
-    "celebrated": ("特に価値が高い", "Especially valuable"),
-    "new": ("追加分", "Added later"),
-    "niche": ("対象が限られる", "Niche"),
-}
+LANGS = tuple(vocab.Lang.values())
+
+# Catalogue and tracker words come from tools.vocab (one vocabulary); the site adds the two link
+# states only it shows: a URL never checked, and a resource whose URL is unknown.
+TYPES = vocab.ResourceType.table()
+LANGUAGES = vocab.Lang.table()
+LEVELS = vocab.Level.table()
+ACCESS = vocab.Access.table()
+MARKS = vocab.Mark.table()
 STATES = {
-    "alive": ("有効", "Alive"),
-    "failing": ("失敗中", "Failing"),
-    "dead": ("リンク切れ", "Dead"),
-    "restricted": ("閲覧制限", "Restricted"),
-    "moved": ("移転", "Moved"),
-    "drifted": ("内容が変化", "Drifted"),
-    "unknown": ("不明", "Unknown"),
+    **vocab.LinkState.table(),
     "unchecked": ("未確認", "Not checked yet"),
     "lost": ("URL 不明", "Lost link"),
 }
-VERDICTS = {
-    "ok": ("正常", "ok"),
-    "redirected": ("転送", "redirected"),
-    "broken": ("失敗", "broken"),
-    "soft-404": ("実質 404", "soft 404"),
-    "restricted": ("制限", "restricted"),
-    "transient": ("一時的な失敗", "transient"),
-    "drifted": ("内容が変化", "drifted"),
-    "blocked": ("対象外", "blocked"),
-}
+VERDICTS = vocab.Verdict.table()
 VERDICT_SYMBOLS = {
     "ok": "✓",
     "redirected": "↪",
@@ -61,14 +29,71 @@ VERDICT_SYMBOLS = {
     "drifted": "≠",
     "blocked": "–",
 }
-ALTERNATE_KINDS = {
-    "translation": ("翻訳", "Translation"),
-    "moved": ("移転先", "Moved copy"),
-    "archive": ("アーカイブ", "Archive copy"),
-    "companion": ("関連資料", "Companion"),
+ALTERNATE_KINDS = vocab.AlternateKind.table()
+
+# Other names a reader may search for, shown under each topic on the topics page (and so found
+# by the search): Japanese writes many of these terms in katakana or in kanji, as it likes.
+TOPIC_ALIASES = {
+    "attention-basics": (
+        ("アテンション", "注意", "Attention", "注意メカニズム"),
+        ("attention mechanism",),
+    ),
+    "self-attention": (
+        ("セルフアテンション", "自己注意機構", "Self-Attention"),
+        ("self attention", "intra-attention"),
+    ),
+    "query-key-value": (
+        ("クエリ", "キー", "バリュー", "QKV", "内積", "ソフトマックス", "softmax"),
+        ("QKV", "dot product", "softmax", "scaled dot-product attention"),
+    ),
+    "seq2seq": (
+        ("エンコーダ・デコーダ", "機械翻訳", "クロスアテンション", "seq2seq"),
+        ("encoder-decoder", "machine translation", "cross-attention"),
+    ),
+    "transformer": (
+        ("トランスフォーマー", "Attention Is All You Need"),
+        ("Attention Is All You Need",),
+    ),
+    "multi-head": (("マルチヘッドアテンション", "ヘッド"), ("heads",)),
+    "positional-encoding": (
+        ("位置符号化", "ポジショナルエンコーディング", "位置情報"),
+        ("position embeddings", "positional embeddings"),
+    ),
+    "masking": (("マスキング", "因果マスク", "パディングマスク"), ("causal mask", "padding mask")),
+    "bert": (("エンコーダ",), ("encoder-only",)),
+    "word-embeddings": (
+        ("埋め込み", "単語ベクトル", "エンベディング"),
+        ("word vectors", "embedding"),
+    ),
+    "vision": (("画像認識", "コンピュータビジョン"), ("images", "computer vision")),
+    "cnn-comparison": (
+        ("畳み込み", "畳み込みニューラルネットワーク"),
+        ("convolution", "path length"),
+    ),
+    "survey": (("総説", "分類"), ("taxonomy", "overview")),
+    "gan": (("画像生成", "SAGAN"), ("image generation", "SAGAN")),
+    "object-detection": (("DETR", "物体クエリ"), ("DETR", "object queries")),
+    "efficiency": (("計算コスト", "長い系列"), ("quadratic cost", "long sequences")),
 }
 
 UI = {
+    "source_listed": ("元記事 {n}", "Source list no. {n}"),
+    "source_added": ("後から追加", "Added later"),
+    "previous": ("前の資料", "Previous"),
+    "next": ("次の資料", "Next"),
+    "links_home_never": (
+        "リンクの確認はまだ一度も行われていません。確認の結果は[リンクの状態](links.md)に載ります。",
+        "No link check has run yet; its results will appear under [Link health](links.md).",
+    ),
+    "links_home_checked": (
+        "リンクを最後に確認したのは {date} です([リンクの状態](links.md))。",
+        "The links were last checked on {date} (see [Link health](links.md)).",
+    ),
+    "action_label": ("この資料について", "About this entry"),
+    "action_edit": ("この資料の記述を編集する", "Edit this resource"),
+    "action_report": ("リンク切れを報告する", "Report a broken link"),
+    "action_suggest": ("関連する資料を提案する", "Suggest a resource"),
+    "also_called": ("別の呼び方", "Also called"),
     "site_name": ("Attention Atlas", "Attention Atlas"),
     "home": ("ホーム", "Home"),
     "catalogue": ("カタログ", "Catalogue"),
@@ -165,8 +190,10 @@ UI = {
     ),
     "links_updated": ("最終更新: {date}", "Last updated: {date}"),
     "links_never": (
-        "リンクはまだ一度も確認されていません(`python -m tools.linkcheck` で確認できます)。",
-        "No link has been checked yet (`python -m tools.linkcheck` checks them).",
+        "まだ一度もリンクの確認を行っていません。そのため、下の表のリンクはすべて「未確認」です。"
+        "確認を一度行うと(`python -m tools.linkcheck`)、ここに確認した日と結果が載ります。",
+        'No link check has run yet, so every link below shows as "not checked yet". Once a '
+        "check has run (`python -m tools.linkcheck`), its date and results appear here.",
     ),
     "lost_links": ("見つかっていないリンク", "Lost links"),
     "no_lost_links": ("見つかっていないリンクはありません。", "No link is lost."),
@@ -179,6 +206,25 @@ UI = {
         "The resources, grouped by topic.",
     ),
     "no_resources": ("該当する資料はありません。", "No resource yet."),
+    "explorer_view": ("ビュー", "View"),
+    "explorer_head": ("ヘッド", "Head"),
+    "explorer_queries": ("クエリ(行)", "Query (row)"),
+    "explorer_keys": ("{q} が各トークンに与える重み", "Weights that {q} gives to each token"),
+    "explorer_hint": (
+        "クエリのトークンを選ぶ(カーソルを合わせる、タップする、Tab と矢印キーで移動する)と、"
+        "そのクエリが各トークンに与える重みが数値と色で表示されます。",
+        "Choose a query token (hover, tap, or Tab and the arrow keys) to see the weight it gives "
+        "to every token, as a number and as a colour.",
+    ),
+    "explorer_gives": ("{q} の重みが大きい順: ", "{q} gives the most weight to: "),
+    "explorer_legend": (
+        "重み(色の濃さは 0 から 1 の共通の目盛り。1 つのクエリの重みの合計は 1)",
+        "Weight (one shared 0 to 1 scale; each query's weights add up to 1)",
+    ),
+    "explorer_failed": (
+        "注意の重みを読み込めませんでした。下の図をご覧ください。",
+        "Could not load the attention weights; the figure below shows them.",
+    ),
     "data_export": (
         "カタログ全体とリンクの状態は JSON でも取得できます:",
         "The whole catalogue with link states is also available as JSON:",

@@ -39,6 +39,28 @@ class Context:
 # --- small pieces -------------------------------------------------------------------------------
 
 
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"[*_`#>|]+")
+
+
+def plain(markdown_text: str, limit: int = 300) -> str:
+    """One line of plain text from contributor Markdown (for meta descriptions); the theme
+    escapes it when it writes the attribute."""
+    value = _MD_MARKS.sub("", _MD_LINK.sub(r"\1", clean(markdown_text)))
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def front_matter(values: dict[str, object]) -> list[str]:
+    """YAML front matter lines, written as JSON (which YAML reads as it is). ``title`` and
+    ``description`` reach the theme's unescaped templates: they go through
+    :func:`~tools.site.html.front_matter_value`."""
+    return [
+        f"{k}: {front_matter_value(v) if k in ('title', 'description') else json.dumps(v, ensure_ascii=False)}"
+        for k, v in values.items()
+    ]
+
+
 def state_of(resource: Resource, links: LinkStatus) -> str:
     """The link state of a resource's main URL, with ``lost`` and ``unchecked`` added."""
     if resource.url is None:
@@ -73,9 +95,34 @@ def _res_href(rid: str, prefix: str) -> str:
     return f"{prefix}resources/{rid}.md"
 
 
-def res_link(resource: Resource, prefix: str) -> str:
-    """A Markdown link to a resource page; ``prefix`` leads from the current file to docs root."""
-    return f"[{text(resource.full_title)}]({_res_href(resource.id, prefix)})"
+def title_html(resource: Resource, lang: str) -> str:
+    """A resource's title, marked with its own language when it differs from the page's (so a
+    screen reader reads a Japanese title in Japanese on an English page)."""
+    if resource.lang != lang:
+        return f'<span lang="{attr(resource.lang)}">{text(resource.full_title)}</span>'
+    return text(resource.full_title)
+
+
+def res_link(resource: Resource, prefix: str, lang: str | None = None) -> str:
+    """A Markdown link to a resource page; ``prefix`` leads from the current file to docs root.
+    With ``lang`` (the page's language), a title in another language carries ``lang``."""
+    shown = title_html(resource, lang) if lang else text(resource.full_title)
+    return f"[{shown}]({_res_href(resource.id, prefix)})"
+
+
+def reading_order(catalogue: Catalogue) -> list[Resource]:
+    """Every resource in the order the site recommends: ranked first, then the others."""
+    return catalogue.ranked() + unranked(catalogue)
+
+
+def unsearched(block: str) -> str:
+    """Markdown kept out of the search index: what is already indexed on its own page (a
+    resource's summary in the catalogue, a demo's code on every page that embeds it).
+
+    A ``<section>``, not a ``<div>``: Material's search parser compares elements by tag name,
+    so the first nested ``</div>`` would end the exclusion early.
+    """
+    return f"<section data-search-exclude markdown>\n\n{block}\n\n</section>"
 
 
 def _indent(block: str, spaces: int = 4) -> str:
@@ -109,6 +156,10 @@ def badges(resource: Resource, ctx: Context) -> str:
         _badge("year", str(resource.year_value or ""), year),
         _badge("access", resource.access, label(i18n.ACCESS, resource.access, lang)),
     ]
+    if resource.number is not None:
+        parts.append(_badge("source", "listed", t("source_listed", lang, n=str(resource.number))))
+    else:
+        parts.append(_badge("source", "added", t("source_added", lang)))
     state = state_of(resource, ctx.links)
     info = ctx.links.get(resource.url)
     checked = (
@@ -138,7 +189,7 @@ def _order_table(resources: list[Resource], ctx: Context, ranked: bool) -> str:
     rows = []
     for r in resources:
         row = [
-            res_link(r, ""),
+            res_link(r, "", lang),
             text(label(i18n.TYPES, r.type, lang)),
             text(label(i18n.LANGUAGES, r.lang, lang)),
             text(label(i18n.LEVELS, r.level, lang)),
@@ -163,17 +214,22 @@ def home(ctx: Context, intro: str) -> str:
     """The home page: the hand-written ``intro``, where to start, and the recommended order."""
     lang = ctx.lang
     out = [intro.rstrip(), ""]
+    if ctx.links.updated_at:
+        out += [t("links_home_checked", lang, date=text(_date(ctx.links.updated_at))), ""]
+    else:
+        out += [t("links_home_never", lang), ""]
     ranked = ctx.catalogue.ranked()
     if ranked:
         first = ranked[0]
         out += [f"## {t('where_to_start', lang)}", ""]
-        out += [f"{t('start_with', lang)} **{res_link(first, '')}**", ""]
+        out += [f"{t('start_with', lang)} **{res_link(first, '', lang)}**", ""]
         out += [prose(ctx.tr(first.summary)), ""]
         out += [f"## {t('recommended_order', lang)}", "", t("order_note", lang), ""]
-        out += [_order_table(ranked, ctx, ranked=True), ""]
+        out += [unsearched(_order_table(ranked, ctx, ranked=True)), ""]
     rest = unranked(ctx.catalogue)
     if rest:
-        out += [f"## {t('unranked', lang)}", "", _order_table(rest, ctx, ranked=False), ""]
+        table = unsearched(_order_table(rest, ctx, ranked=False))
+        out += [f"## {t('unranked', lang)}", "", table, ""]
     return "\n".join(out)
 
 
@@ -220,7 +276,12 @@ def catalogue_page(ctx: Context) -> str:
     lang = ctx.lang
     api = "../api/resources.json" if lang == "ja" else "../../api/resources.json"
     out = [f"# {t('catalogue', lang)}", "", t("catalogue_intro", lang), ""]
-    out += [filter_labels(ctx), "", '<div class="atlas-catalogue" markdown>', ""]
+    out += [
+        filter_labels(ctx),
+        "",
+        '<section data-search-exclude markdown>\n\n<div class="atlas-catalogue" markdown>',
+        "",
+    ]
     for r in ctx.catalogue.ranked() + unranked(ctx.catalogue):
         item = (
             f'<div class="atlas-item" data-type="{attr(r.type)}" data-lang="{attr(r.lang)}" '
@@ -230,14 +291,21 @@ def catalogue_page(ctx: Context) -> str:
         out += [
             item,
             "",
-            f"**{res_link(r, '')}**",
+            f"**{res_link(r, '', lang)}**",
             "",
             badges(r, ctx),
             "",
             one_line(ctx.tr(r.summary)),
         ]
         out += ["", "</div>", ""]
-    out += ["</div>", "", f'{t("data_export", lang)} <a href="{api}">resources.json</a>', ""]
+    out += [
+        "</div>",
+        "",
+        "</section>",
+        "",
+        f'{t("data_export", lang)} <a href="{api}">resources.json</a>',
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -252,6 +320,21 @@ def _since(info: LinkInfo) -> str | None:
         elif check.verdict != "transient":
             break
     return start or info.first_seen
+
+
+EXPLORER_KEYS = ("view", "head", "queries", "keys", "hint", "gives", "legend", "failed")
+
+
+def explorer_text(lang: str) -> str:
+    """The explorer's interface words for ``explorer.js``, as a JSON block (one per page)."""
+    data = {k: t(f"explorer_{k}", lang) for k in EXPLORER_KEYS}
+    return f'<script type="application/json" id="atlas-explorer-text">{_json_html(data)}</script>'
+
+
+def _json_html(data: object) -> str:
+    """JSON that cannot end the surrounding ``<script>`` element."""
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def code_block(code: str) -> str:
@@ -282,30 +365,41 @@ def demo_blocks(demo: Demo, lang: str | None = None) -> list[str]:
 def _demo_section(
     demo: Demo, ctx: Context, depth: int, level: str = "###", full: bool = True
 ) -> list[str]:
-    """A demo: title, summary, code tabs and real output (when ``full``), the explorer hook
-    right before the static figure, and the command."""
+    """A demo: title, summary, the explorer hook right before the static figure, then (when
+    ``full``) the code tabs and the real output, and the command. What the reader looks at
+    comes before the code that computes it."""
     lang = ctx.lang
     md_prefix = "../" * depth
     url_prefix = "../" * (depth + 1)  # raw HTML is resolved against the page URL (a folder)
     out = [f"{level} {text(demo.title[lang])} {{#demo-{anchor(demo.id)}}}", ""]
+    body: list[str] = []
     if demo.summary[lang]:
-        out += [prose(demo.summary[lang]), ""]
+        body += [prose(demo.summary[lang]), ""]
     if demo.folder is None:
-        out += [t("not_rendered", lang), ""]
-    if full:
-        for tab_label, code in demo.code:
-            out += [f'=== "{text(tab_label).replace(chr(34), "&quot;")}"', ""]
-            out += [code_block(code), ""]
-        if demo.output is not None:
-            out += [f"**{t('output', lang)}**", "", output_block(demo.output[lang]), ""]
+        body += [t("not_rendered", lang), ""]
     if demo.explorer:
         src = f"{url_prefix}assets/demos/{demo.id}/{demo.explorer}"
-        out += [f'<div class="atlas-explorer" data-src="{attr(src)}" data-view="0"></div>', ""]
+        body += [f'<div class="atlas-explorer" data-src="{attr(src)}" data-view="0"></div>', ""]
     for fig in demo.figures:
         alt = text(fig.alt[lang])
-        out += [f"![{alt}]({md_prefix}assets/demos/{demo.id}/{fig.file[lang]})", ""]
-    out += [f"{t('run_it', lang)}", "", command_block(demo.command), ""]
-    return out
+        body += [f"![{alt}]({md_prefix}assets/demos/{demo.id}/{fig.file[lang]})", ""]
+    if full:
+        for tab_label, code in demo.code:
+            body += [f'=== "{text(tab_label).replace(chr(34), "&quot;")}"', ""]
+            body += [code_block(code), ""]
+        if demo.output is not None:
+            body += [f"**{t('output', lang)}**", "", output_block(demo.output[lang]), ""]
+    body += [f"{t('run_it', lang)}", "", command_block(demo.command), ""]
+    # The gallery is where a demo is indexed; a resource page embedding it adds only its title.
+    if full:
+        return out + [unsearched("\n".join(body).rstrip("\n")), ""]
+    return out + body
+
+
+def _with_explorer_text(lines: list[str], demos: list[Demo], lang: str) -> list[str]:
+    if any(d.explorer for d in demos):
+        return lines + [explorer_text(lang), ""]
+    return lines
 
 
 def resource_page(resource: Resource, ctx: Context) -> str:
@@ -313,8 +407,24 @@ def resource_page(resource: Resource, ctx: Context) -> str:
     lang = ctx.lang
     r = resource
     cat = ctx.catalogue
-    out = ["---", f"title: {front_matter_value(r.full_title)}", "---", ""]
-    out += [f"# {text(r.full_title)}", "", badges(r, ctx), ""]
+    front = {
+        "title": r.full_title,
+        "description": plain(ctx.tr(r.summary)),
+        "atlas_resource": r.id,
+        "atlas_line": r.line,
+        "atlas_url": clean(r.url) if r.url and safe_url(r.url) else "",
+        "atlas_card": f"assets/cards/{r.id}.png",
+        "atlas_actions": {
+            k: t(f"action_{k}", lang) for k in ("label", "edit", "report", "suggest")
+        },
+    }
+    out = ["---", *front_matter(front), "---", ""]
+    crumbs = (
+        f"[{text(t('home', lang))}](../index.md) › [{text(t('catalogue', lang))}](../catalogue.md)"
+    )
+    out += [unsearched(f"{crumbs}\n{{ .atlas-crumbs }}"), ""]
+    heading_lang = f' {{ lang="{attr(r.lang)}" }}' if r.lang != lang else ""
+    out += [f"# {text(r.full_title)}{heading_lang}", "", badges(r, ctx), ""]
     if r.url and safe_url(r.url):
         out += [f"**{link(t('open_original', lang), r.url)}**", ""]
     who = []
@@ -334,7 +444,7 @@ def resource_page(resource: Resource, ctx: Context) -> str:
         if r.url_reason:
             body = prose(ctx.tr(r.url_reason))
         body += prose(f"**{t('how_to_help', lang)}:** {t('how_to_help_text', lang)}")
-        out += [admonition("question", t("lost_title", lang), body), ""]
+        out += [admonition("lostlink", t("lost_title", lang), body), ""]
     elif state in ("failing", "dead") and info and info.archive_url and safe_url(info.archive_url):
         body = f"<p>{text(t('archive_note', lang))}</p>"
         body += f"<p>{link(t('archive_copy', lang), info.archive_url)}</p>"
@@ -380,23 +490,45 @@ def resource_page(resource: Resource, ctx: Context) -> str:
     if topics:
         out += [f"## {t('topics_label', lang)}", ""]
         out += [
-            ", ".join(
-                f"[{text(tp.label.get(lang))}](../topics.md#topic-{anchor(tp.id)})" for tp in topics
+            unsearched(
+                ", ".join(
+                    f"[{text(tp.label.get(lang))}](../topics.md#topic-{anchor(tp.id)})"
+                    for tp in topics
+                )
             )
         ]
         out += [""]
     related = [cat.resource(rid) for rid in r.related]
     if related:
         out += [f"## {t('related', lang)}", ""]
-        out += [
+        items = [
             f"- [{text(o.full_title)}]({o.id}.md): {one_line(ctx.tr(o.summary))}" for o in related
         ]
-        out += [""]
+        out += [unsearched("\n".join(items)), ""]
     if r.demos:
         out += [f"## {t('demos_heading', lang)}", ""]
         for demo_id in r.demos:
             out += _demo_section(ctx.demos[demo_id], ctx, depth=1)
+    out += pager(r, ctx)
+    out = _with_explorer_text(out, [ctx.demos[d] for d in r.demos], lang)
     return "\n".join(out)
+
+
+def pager(resource: Resource, ctx: Context) -> list[str]:
+    """Previous and next resource along the recommended reading order."""
+    lang = ctx.lang
+    order = reading_order(ctx.catalogue)
+    i = next(k for k, o in enumerate(order) if o.id == resource.id)
+    parts = []
+    if i > 0:
+        prev = order[i - 1]
+        parts.append(f"← {t('previous', lang)}: [{title_html(prev, lang)}]({prev.id}.md)")
+    if i + 1 < len(order):
+        nxt = order[i + 1]
+        parts.append(f"{t('next', lang)}: [{title_html(nxt, lang)}]({nxt.id}.md) →")
+    if not parts:
+        return []
+    return [unsearched(" · ".join(parts) + "\n{ .atlas-pager }"), ""]
 
 
 def path_page(ctx: Context) -> str:
@@ -409,7 +541,7 @@ def path_page(ctx: Context) -> str:
         out += [prose(p.description.get(lang)), ""]
         for i, step in enumerate(p.steps, start=1):
             r = ctx.catalogue.resource(step.resource)
-            line = f"{i}. **{res_link(r, '')}**: {one_line(step.note.get(lang))}"
+            line = f"{i}. **{res_link(r, '', lang)}**: {one_line(step.note.get(lang))}"
             if step.demo:
                 demo = ctx.demos[step.demo]
                 line += f" {t('path_demo', lang)} [{text(demo.title[lang])}](demos.md#demo-{anchor(demo.id)})"
@@ -431,7 +563,7 @@ def questions_page(ctx: Context) -> str:
         about = [ctx.catalogue.resource(rid) for rid in q.about]
         if about:
             out += [
-                f"{t('about_resources', lang)} " + ", ".join(res_link(r, "") for r in about),
+                f"{t('about_resources', lang)} " + ", ".join(res_link(r, "", lang) for r in about),
                 "",
             ]
         out += [f"### {t('our_answer', lang)}", "", prose(q.answer.get(lang)), ""]
@@ -505,13 +637,18 @@ def links_page(ctx: Context) -> str:
                 archive,
             ]
         )
-    out += [_table(header, rows), ""]
+    out += [unsearched(_table(header, rows)), ""]
     out += [f"## {t('lost_links', lang)}", ""]
     lost = [r for r in cat.resources if r.url is None]
     if not lost:
         out += [t("no_lost_links", lang), ""]
     for r in lost:
-        out += [f"### {text(r.full_title)} {{#lost-{anchor(r.id)}}}", "", f"{res_link(r, '')}", ""]
+        out += [
+            f"### {text(r.full_title)} {{#lost-{anchor(r.id)}}}",
+            "",
+            f"{res_link(r, '', lang)}",
+            "",
+        ]
         if r.url_reason:
             out += [prose(ctx.tr(r.url_reason)), ""]
     if lost:
@@ -519,17 +656,36 @@ def links_page(ctx: Context) -> str:
     return "\n".join(out)
 
 
+def learning_order(catalogue: Catalogue, demo_ids: list[str]) -> list[str]:
+    """Demos in the order a learner meets them: along the learning paths (beginner first), then
+    through the resources in reading order, then any left."""
+    levels = {"beginner": 0, "intermediate": 1, "advanced": 2}
+    seen: list[str] = []
+    for p in sorted(catalogue.paths, key=lambda p: levels.get(p.level, 3)):
+        for step in p.steps:
+            found = [step.demo] if step.demo else []
+            found += list(catalogue.resource(step.resource).demos)
+            seen += [d for d in found if d in demo_ids and d not in seen]
+    for r in reading_order(catalogue):
+        seen += [d for d in r.demos if d in demo_ids and d not in seen]
+    return seen + [d for d in demo_ids if d not in seen]
+
+
 def demos_page(ctx: Context, demo_ids: list[str]) -> str:
     """The demo gallery: each demo with its figure and the resources it illustrates."""
     lang = ctx.lang
     out = [f"# {t('demos', lang)}", "", t("demos_intro", lang), ""]
-    for demo_id in demo_ids:
+    for demo_id in learning_order(ctx.catalogue, demo_ids):
         demo = ctx.demos[demo_id]
         section = _demo_section(demo, ctx, depth=0, level="##", full=False)
         out += section
         users = [r for r in ctx.catalogue.resources if demo_id in r.demos]
         if users:
-            out += [f"{t('illustrates', lang)} " + ", ".join(res_link(r, "") for r in users), ""]
+            out += [
+                f"{t('illustrates', lang)} " + ", ".join(res_link(r, "", lang) for r in users),
+                "",
+            ]
+    out = _with_explorer_text(out, [ctx.demos[d] for d in demo_ids], lang)
     return "\n".join(out)
 
 
@@ -539,9 +695,13 @@ def topics_page(ctx: Context) -> str:
     out = [f"# {t('topics', lang)}", "", t("topics_intro", lang), ""]
     for tp in ctx.catalogue.topics:
         out += [f"## {text(tp.label.get(lang))} {{#topic-{anchor(tp.id)}}}", ""]
+        aliases = i18n.TOPIC_ALIASES.get(tp.id, ((), ()))[0 if lang == "ja" else 1]
+        if aliases:
+            sep = "、" if lang == "ja" else ", "
+            out += [f"{t('also_called', lang)}: {text(sep.join(aliases))}", ""]
         members = [r for r in ctx.catalogue.resources if tp.id in r.topics]
         if members:
-            out += [f"- {res_link(r, '')}" for r in members]
+            out += [f"- {res_link(r, '', lang)}" for r in members]
         else:
             out.append(t("no_resources", lang))
         out.append("")

@@ -258,7 +258,7 @@ def _show_explorer(page: Any, rel: str) -> None:
         "() => { const e = document.querySelector('.atlas-explorer--ready');"
         " window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 120); }"
     )
-    tokens = ready.locator(".atlas-token")
+    tokens = ready.locator(".atlas-query")
     tokens.nth(min(1, tokens.count() - 1)).hover()
 
 
