@@ -54,3 +54,30 @@ def test_every_placeholder_in_the_catalogue_resolves_from_the_committed_renderin
                 weight = metrics["pretrained_attention"]["article_noun_weight"]
                 assert f"{weight:.2f}" in filled
                 assert re.search(r"\{metric:", q.answer.get(lang))
+
+
+def test_the_questions_page_quotes_the_computed_numbers(tmp_path: Path) -> None:
+    from site_fixture import make_root
+
+    from tools.site.generate import Layout, generate
+
+    root = make_root(
+        tmp_path,
+        catalogue=REPO / "resources.yaml",
+        linkstatus=None,
+        renderings=REPO / "demos" / "renderings",
+        demos=REPO / "demos",
+    )
+    generate(load(root / "resources.yaml"), Layout.at(root))
+    metrics = json.loads(
+        (REPO / "demos" / "renderings" / "pretrained_attention" / "metrics.json").read_text()
+    )
+    weight = f"{metrics['article_noun_weight']:.2f}".replace(".", "&#46;")
+    layer, head = metrics["article_head"]
+    for lang, phrase in (
+        ("ja", f"第{layer}層のヘッド{head}"),
+        ("en", f"head {head} of layer {layer}"),
+    ):
+        page = next((root / "build" / "docs" / lang).rglob("questions.md")).read_text()
+        assert "{metric:" not in page
+        assert phrase in page and weight in page

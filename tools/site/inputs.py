@@ -146,6 +146,7 @@ class Demo:
     figures: tuple[Figure, ...] = ()
     code: tuple[tuple[str, str], ...] = ()  # (tab label, code)
     explorer: str | None = None  # file name inside folder
+    metrics: dict[str, Any] | None = None  # metrics.json: the seed-0 CPU run's numbers
 
 
 def _bilingual(value: Any, where: str, key: str) -> dict[str, str]:
@@ -256,6 +257,14 @@ def load_demo(demo_id: str, renderings: Path, demos_dir: Path) -> Demo:
     outputs = _per_lang(meta.get("outputs", "output.txt"))
     if all((folder / _safe_name(n, f"{where}: outputs")).is_file() for n in outputs.values()):
         output = {lang: (folder / n).read_text(encoding="utf-8") for lang, n in outputs.items()}
+    metrics = None
+    if (folder / "metrics.json").is_file():
+        try:
+            metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise SiteError(f"{folder / 'metrics.json'}: not valid JSON ({exc})") from exc
+        if not isinstance(metrics, dict):
+            raise SiteError(f"{folder / 'metrics.json'}: expected an object")
     cmd = meta.get("command")
     return Demo(
         id=demo_id,
@@ -267,4 +276,5 @@ def load_demo(demo_id: str, renderings: Path, demos_dir: Path) -> Demo:
         figures=tuple(figures),
         code=tuple(code),
         explorer=explorer,
+        metrics=metrics,
     )

@@ -17,6 +17,7 @@ from tools.site.html import clean, front_matter_value
 from tools.site.i18n import label, t
 from tools.site.inputs import Demo, LinkInfo, LinkStatus
 from tools.site.markdown import attr, fenced, link, one_line, prose, safe_url, text
+from tools.site.metrics import fill_metrics
 
 GOOD_VERDICTS = ("ok", "redirected")
 RECENT_CHECKS = 10
@@ -359,7 +360,13 @@ def demo_blocks(demo: Demo, lang: str | None = None) -> list[str]:
     if demo.output is not None:
         texts = demo.output.values() if lang is None else [demo.output[lang]]
         blocks += [output_block(text) for text in dict.fromkeys(texts)]
-    return blocks + [command_block(demo.command)]
+    langs = ("ja", "en") if lang is None else (lang,)
+    return blocks + [command_block(demo_command(demo, each)) for each in langs]
+
+
+def demo_command(demo: Demo, lang: str) -> str:
+    """The command a reader of a ``lang`` page runs: it narrates in the page's language."""
+    return demo.command if lang == "en" else f"{demo.command} --lang {lang}"
 
 
 def _demo_section(
@@ -389,7 +396,7 @@ def _demo_section(
             body += [code_block(code), ""]
         if demo.output is not None:
             body += [f"**{t('output', lang)}**", "", output_block(demo.output[lang]), ""]
-    body += [f"{t('run_it', lang)}", "", command_block(demo.command), ""]
+    body += [f"{t('run_it', lang)}", "", command_block(demo_command(demo, lang)), ""]
     # The gallery is where a demo is indexed; a resource page embedding it adds only its title.
     if full:
         return out + [unsearched("\n".join(body).rstrip("\n")), ""]
@@ -566,7 +573,12 @@ def questions_page(ctx: Context) -> str:
                 f"{t('about_resources', lang)} " + ", ".join(res_link(r, "", lang) for r in about),
                 "",
             ]
-        out += [f"### {t('our_answer', lang)}", "", prose(q.answer.get(lang)), ""]
+        answer = fill_metrics(
+            q.answer.get(lang),
+            {d.id: d.metrics for d in ctx.demos.values() if d.metrics is not None},
+            f"question {q.number} answer ({lang})",
+        )
+        out += [f"### {t('our_answer', lang)}", "", prose(answer), ""]
         for demo_id in q.demos:
             demo = ctx.demos[demo_id]
             out += [
