@@ -223,7 +223,8 @@ class Catalogue:
 
     def ranked(self) -> list[Resource]:
         """Resources with a rank, in recommended reading order."""
-        return sorted((r for r in self.resources if r.rank is not None), key=lambda r: r.rank)
+        ranked = [(r.rank, r) for r in self.resources if r.rank is not None]
+        return [r for _, r in sorted(ranked, key=lambda pair: pair[0])]
 
     def all_urls(self) -> list[tuple[str, str, int]]:
         """(url, owner id, line) for every resource URL, alternate and extra link."""

@@ -357,6 +357,7 @@ class Reader:
         node = found.value(f.name)
         label = f"{where} {f.name}"
         kind = f.kind
+        value: Any
         if node is not None and f.nullable and _is_null(node) and kind is not Kind.URL:
             return None
         if kind is Kind.SLUG:
@@ -553,7 +554,7 @@ class Reader:
 
     def slug(self, node: Node | None, where: str) -> str | None:
         value = self.string(node, where, display=False, limit=ID_MAX)
-        if value is not None and not SLUG.match(value):
+        if value is not None and node is not None and not SLUG.match(value):
             self.report(
                 line(node), f"{where} {value!r} must be a slug (a-z, 0-9 and single hyphens)"
             )
@@ -590,7 +591,7 @@ class Reader:
 
     def choice(self, node: Node | None, where: str, allowed: tuple[str, ...]) -> str:
         value = self.string(node, where, display=False, limit=ID_MAX)
-        if value is None:
+        if value is None or node is None:
             return ""
         if value not in allowed:
             self.report(
