@@ -116,18 +116,9 @@ class Resource:
         """The publication year (exact or approximate), None when unknown."""
         return self.year.value
 
-    @property
-    def year_approximate(self) -> bool:
-        """Whether ``year_value`` is only approximate."""
-        return self.year.approximate
-
     def year_text(self, lang: str) -> str:
         """The year for display in ``lang`` (see :meth:`Year.text`)."""
         return self.year.text(lang)
-
-    def added_text(self, lang: str) -> str:
-        """When it entered the list, for display in ``lang`` (see :meth:`Added.text`)."""
-        return self.added.text(lang)
 
     def archive_date(self) -> dt.date | None:
         """The date to pick an archive snapshot at (exact, else on-or-before), or None."""
