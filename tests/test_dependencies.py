@@ -36,6 +36,12 @@ SCOPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("bench/", ("*",)),
 )
 
+# Requirement files that install, for one group, what pyproject.toml cannot declare (a wheel pinned
+# by hash and installed with --no-deps). A file not in the tree is skipped.
+REQUIREMENT_FILES = {"requirements-pretrained.txt": "pretrained"}
+# Requirement files that only pin versions of distributions pyproject.toml declares.
+PIN_FILES = ("requirements-ci.txt",)
+
 # Declared, never imported: each is run as a program or loaded by another tool, not imported.
 NOT_IMPORTED: dict[str, str] = {
     "mkdocs-material": "the site's theme, loaded by mkdocs from mkdocs.yml",
@@ -61,7 +67,15 @@ def requirement_name(requirement: str) -> str:
     return canonical(match.group(1))
 
 
-def declared() -> dict[str, set[str]]:
+def requirement_lines(path: Path) -> list[str]:
+    """The requirements in a requirements file: no comments, blank lines or pip options."""
+    lines = (
+        line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()
+    )
+    return [line for line in lines if line and not line.startswith("-")]
+
+
+def pyproject_declared() -> dict[str, set[str]]:
     """``{distribution: groups declaring it}`` from pyproject.toml (runtime is ``dependencies``)."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     groups = {RUNTIME: project.get("dependencies", [])}
@@ -70,6 +84,16 @@ def declared() -> dict[str, set[str]]:
     for group, requirements in groups.items():
         for requirement in requirements:
             found.setdefault(requirement_name(requirement), set()).add(group)
+    return found
+
+
+def declared() -> dict[str, set[str]]:
+    """pyproject.toml's declarations plus what ``REQUIREMENT_FILES`` install for their group."""
+    found = pyproject_declared()
+    for name, group in REQUIREMENT_FILES.items():
+        if (REPO / name).is_file():
+            for requirement in requirement_lines(REPO / name):
+                found.setdefault(requirement_name(requirement), set()).add(group)
     return found
 
 
@@ -171,6 +195,17 @@ def test_the_not_imported_list_is_neither_stale_nor_redundant(distributions) -> 
     assert not undeclared, f"NOT_IMPORTED names distributions pyproject lacks: {undeclared}"
     redundant = sorted(set(NOT_IMPORTED) & imported)
     assert not redundant, f"NOT_IMPORTED names distributions that are imported: {redundant}"
+
+
+def test_pin_files_pin_only_declared_distributions() -> None:
+    wanted = pyproject_declared()
+    stale = [
+        f"{name}: {requirement}"
+        for name in PIN_FILES
+        for requirement in requirement_lines(REPO / name)
+        if requirement_name(requirement) not in wanted
+    ]
+    assert not stale, f"pinned but not declared in pyproject.toml: {stale}"
 
 
 def test_the_scan_sees_the_imports_it_must_judge() -> None:
