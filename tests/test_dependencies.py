@@ -29,6 +29,7 @@ RUNTIME = "dependencies"
 # dependencies; "*" is every group.
 SCOPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tools/site/screenshot.py", ("dev",)),  # a maintainer's tool, run by `make screenshot`
+    ("tools/linkcheck/", ("links",)),  # optional speed-ups the tracker does without
     ("tools/", ()),
     ("demos/pretrained_", ("demos", "pretrained")),
     ("demos/", ("demos",)),
@@ -123,6 +124,28 @@ class Use:
     module: str
 
 
+DYNAMIC_IMPORTS = ("importorskip", "import_module")  # called with the module's name as a string
+
+
+def imported_names(node: ast.AST) -> list[str]:
+    """The absolute module names ``node`` imports.
+
+    ``node`` is an import statement, or a call naming the module in a string literal
+    (``pytest.importorskip("transformers")``); anything else imports nothing.
+    """
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        return [node.module]
+    if isinstance(node, ast.Call) and node.args:
+        func, first = node.func, node.args[0]
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if called in DYNAMIC_IMPORTS and isinstance(first, ast.Constant):
+            if isinstance(first.value, str) and not first.value.startswith("."):
+                return [first.value]
+    return []
+
+
 def third_party_uses() -> list[Use]:
     """Every import of a module that is neither the standard library's nor ours."""
     ours = local_modules()
@@ -130,16 +153,10 @@ def third_party_uses() -> list[Use]:
     for path in python_files():
         tree = ast.parse((REPO / path).read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            else:
-                continue
-            for name in names:
+            for name in imported_names(node):
                 top = name.split(".")[0]
                 if top not in sys.stdlib_module_names and top not in ours:
-                    uses.append(Use(path.as_posix(), node.lineno, top))
+                    uses.append(Use(path.as_posix(), getattr(node, "lineno", 0), top))
     return uses
 
 
@@ -213,6 +230,23 @@ def test_the_scan_sees_the_imports_it_must_judge() -> None:
     modules = {use.module for use in third_party_uses()}
     assert {"yaml", "numpy", "torch", "pytest"} <= modules
     assert {"tools", "demos", "conftest"} <= local_modules()
+
+
+@pytest.mark.parametrize(
+    ("source", "names"),
+    [
+        ("import a.b, c", ["a.b", "c"]),
+        ("from a.b import c", ["a.b"]),
+        ("from . import c", []),
+        ("pytest.importorskip('transformers')", ["transformers"]),
+        ("importlib.import_module('yaml.nodes')", ["yaml.nodes"]),
+        ("import_module(name)", []),
+        ("import_module('.relative', 'pkg')", []),
+    ],
+)
+def test_imported_names(source: str, names: list[str]) -> None:
+    found = [n for node in ast.walk(ast.parse(source)) for n in imported_names(node)]
+    assert found == names
 
 
 def test_a_file_outside_every_scope_is_an_error() -> None:
