@@ -64,6 +64,8 @@ EXTRA_KINDS = ExtraKind.values()
 
 @dataclass(frozen=True)
 class Topic:
+    """A topic of the controlled vocabulary, with its label in both languages."""
+
     id: str
     label: Text
     line: int = 0
@@ -83,6 +85,8 @@ class Alternate:
 
 @dataclass(frozen=True)
 class Resource:
+    """One resource of the catalogue, as the schema read it."""
+
     id: str
     number: int | None
     rank: int | None
@@ -175,6 +179,8 @@ class Question:
 
 @dataclass(frozen=True)
 class PathStep:
+    """One step of a learning path: a resource to read, and optionally a demo to run."""
+
     resource: str
     note: Text
     demo: str | None = None
@@ -183,6 +189,8 @@ class PathStep:
 
 @dataclass(frozen=True)
 class LearningPath:
+    """A reading order through some resources, for one level."""
+
     id: str
     title: Text
     description: Text
@@ -193,6 +201,8 @@ class LearningPath:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """The whole catalogue: topics, resources, extras, questions and learning paths."""
+
     path: Path
     topics: tuple[Topic, ...]
     resources: tuple[Resource, ...]
@@ -201,12 +211,14 @@ class Catalogue:
     paths: tuple[LearningPath, ...]
 
     def resource(self, rid: str) -> Resource:
+        """The resource with id ``rid``; KeyError when there is none."""
         for r in self.resources:
             if r.id == rid:
                 return r
         raise KeyError(rid)
 
     def topic(self, tid: str) -> Topic:
+        """The topic with id ``tid``; KeyError when there is none."""
         for t in self.topics:
             if t.id == tid:
                 return t
