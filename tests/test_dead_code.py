@@ -64,7 +64,7 @@ def test_the_clean_list_names_real_modules() -> None:
 
 
 def test_every_whitelist_entry_still_names_something() -> None:
-    # Running the whitelist evaluates each entry: a vocabulary member that was removed raises here.
+    # Running the whitelist evaluates each entry: a removed vocabulary member raises here.
     runpy.run_path(str(REPO / WHITELIST))
 
 
