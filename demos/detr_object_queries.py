@@ -1,15 +1,19 @@
 """DETR in miniature: learned object queries cross-attend to image patches; Hungarian matching.
 
-An 8 x 8 grid of patches holds one to three coloured boxes. A handful of learned object queries
-read the patches through cross-attention and each predicts a class (or "no object") and a box.
-Training matches predictions to targets one-to-one with the Hungarian algorithm, as DETR does, so
-there is no anchor and no non-maximum suppression. After a few seconds of training each matched
-query's attention sits on the patches of its object.
+An 8 x 8 grid of patches holds one to three coloured boxes, kept at least a patch apart. A 3 x 3
+convolution stands in for the backbone; a handful of learned object queries go through a stack of
+decoder layers (self-attention among the queries, cross-attention to the patches) and after every
+layer each query predicts a class (or "no object") and a box. Training matches every layer's
+predictions to the targets one-to-one with the Hungarian algorithm and adds the losses of all
+layers (DETR's auxiliary losses), so there is no anchor and no non-maximum suppression. Every
+confident prediction is scored, duplicates included: precision, recall and duplicates per image,
+layer by layer.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import torch
@@ -28,7 +32,7 @@ from demos.core import (
     to_numpy,
 )
 from demos.reference import sinusoidal_positional_encoding
-from demos.torch_attention import MultiHeadSelfAttention, scaled_dot_product_attention
+from demos.torch_attention import scaled_dot_product_attention
 
 ID = "detr_object_queries"
 TITLE = {
@@ -38,16 +42,19 @@ TITLE = {
 SUMMARY = {
     "ja": (
         "8x8 のパッチに色付きの箱が 1〜3 個ある合成画像で、DETR を小さくしたモデルを数秒訓練します。"
-        "学習される物体クエリがクロスアテンションでパッチを読み、それぞれ「クラスと箱」か"
-        "「物体なし」を出力します。予測と正解はハンガリアン法で 1 対 1 に対応づけられ、総当たり"
-        "と同じ最小コストになることを確かめ、各クエリの注意が自分の物体に集まる様子を見ます。"
+        "学習される物体クエリが 3 層のデコーダでパッチにクロスアテンションを向け、各層の出力から"
+        "「クラスと箱」か「物体なし」を予測します。予測と正解はハンガリアン法で 1 対 1 に対応づけ"
+        "(総当たりと同じ最小コストになることを確認します)、全層に損失を掛けます。重複も含めて"
+        "確信のある予測をすべて数え、適合率・再現率・1 枚あたりの重複を層ごとに示します。"
     ),
     "en": (
         "A miniature DETR is trained for a few seconds on synthetic 8x8-patch images holding one "
-        "to three coloured boxes. Learned object queries read the patches through cross-"
-        "attention and each outputs a class and a box, or 'no object'. Predictions are matched "
-        "one-to-one to targets with the Hungarian algorithm (checked against brute force), and "
-        "each matched query's attention lands on its own object."
+        "to three coloured boxes. Learned object queries cross-attend to the patches through "
+        "three decoder layers, and after each layer every query predicts a class and a box, or "
+        "'no object'. Predictions are matched one-to-one to targets with the Hungarian algorithm "
+        "(checked against brute force), with a loss after every layer. Every confident "
+        "prediction is counted, duplicates included: precision, recall and duplicates per image, "
+        "layer by layer."
     ),
 }
 RESOURCES = ("kilcher-detr-explained",)
@@ -59,41 +66,61 @@ CODE = {
 GRID = 8
 CLASSES = ("red", "green", "blue")
 NO_OBJECT = len(CLASSES)
+MAX_OBJECTS = 3
+MIN_SIDE, MAX_SIDE = 2, 3
 N_QUERIES = 5
+N_LAYERS = 3
 N_EMBD, N_HEAD = 32, 2
-STEPS = 250
-TEST_IMAGES = 100
+STEPS = 320
+TRAIN_LAYOUTS = 2000
+GRAD_CLIP = 1.0
+TEST_IMAGES = 200
 BRUTE_FORCE_IMAGES = 20
 BATCH = 32
 LR = 1e-2
 NOISE = 0.1
 BOX_WEIGHT = 5.0
-EOS_WEIGHT = 0.1  # DETR down-weights the many "no object" targets
+CONFIDENT = 0.5  # a prediction counts when its top class is an object with p >= this
+IOU_HIT = 0.5
+NMS_IOU = 0.5
+
+
+def random_layout(rng: np.random.Generator, n_objects: int | None = None) -> tuple:
+    """One scene: ``(patch colours (GRID*GRID,), classes (n,), boxes (n, 4))``.
+
+    Boxes are ``(cx, cy, w, h)`` in [0, 1]. Objects are kept apart: at least one background
+    patch separates any two boxes (diagonals included), so two same-coloured boxes never merge
+    into one blob. Colours are class indices, background last.
+    """
+    n = int(rng.integers(1, MAX_OBJECTS + 1)) if n_objects is None else n_objects
+    while True:  # a layout that cannot fit the last box starts over
+        blocked = np.zeros((GRID + 2, GRID + 2), dtype=bool)  # a one-patch border around
+        colour = np.full((GRID, GRID), len(CLASSES))
+        classes, boxes = [], []
+        for _ in range(50):
+            h, w = rng.integers(MIN_SIDE, MAX_SIDE + 1, size=2)
+            r, c = rng.integers(0, GRID - h + 1), rng.integers(0, GRID - w + 1)
+            if blocked[r + 1 : r + h + 1, c + 1 : c + w + 1].any():
+                continue
+            blocked[r : r + h + 2, c : c + w + 2] = True  # the box and its ring of neighbours
+            k = int(rng.integers(len(CLASSES)))
+            colour[r : r + h, c : c + w] = k
+            classes.append(k)
+            boxes.append([(c + w / 2) / GRID, (r + h / 2) / GRID, w / GRID, h / GRID])
+            if len(classes) == n:
+                return colour.reshape(-1), np.array(classes), np.array(boxes)
+
+
+def patch_features(rng: np.random.Generator, colours: np.ndarray) -> np.ndarray:
+    """Colours ``(..., P)`` -> features ``(..., P, K+1)``: the one-hot colour plus noise."""
+    feats = np.eye(len(CLASSES) + 1)[colours]  # (..., P, K+1)
+    return feats + NOISE * rng.normal(size=feats.shape)
 
 
 def random_image(rng: np.random.Generator, n_objects: int | None = None) -> tuple:
-    """One image: ``(patch features (GRID*GRID, K+1), classes (n,), boxes (n, 4))``.
-
-    Boxes are ``(cx, cy, w, h)`` in [0, 1]; objects do not overlap. Each patch feature is the
-    one-hot colour of the patch (background last) plus a little noise.
-    """
-    n = int(rng.integers(1, 4)) if n_objects is None else n_objects
-    occupied = np.zeros((GRID, GRID), dtype=bool)
-    colour = np.full((GRID, GRID), len(CLASSES))
-    classes, boxes = [], []
-    while len(classes) < n:
-        h, w = rng.integers(2, 5, size=2)
-        r, c = rng.integers(0, GRID - h + 1), rng.integers(0, GRID - w + 1)
-        if occupied[r : r + h, c : c + w].any():
-            continue
-        occupied[r : r + h, c : c + w] = True
-        k = int(rng.integers(len(CLASSES)))
-        colour[r : r + h, c : c + w] = k
-        classes.append(k)
-        boxes.append([(c + w / 2) / GRID, (r + h / 2) / GRID, w / GRID, h / GRID])
-    feats = np.eye(len(CLASSES) + 1)[colour.reshape(-1)]
-    feats = feats + NOISE * rng.normal(size=feats.shape)
-    return feats, np.array(classes), np.array(boxes)
+    """One image: ``(patch features (GRID*GRID, K+1), classes (n,), boxes (n, 4))``."""
+    colour, classes, boxes = random_layout(rng, n_objects)
+    return patch_features(rng, colour), classes, boxes
 
 
 def positional_grid(channels: int) -> np.ndarray:
@@ -105,7 +132,10 @@ def positional_grid(channels: int) -> np.ndarray:
 
 
 class CrossAttention(nn.Module):
-    """Queries ``(B, Q, C)`` attend to memory ``(B, P, C)``; multi-head, weights returned."""
+    """Queries ``(B, Q, C)`` attend to keys/values ``(B, P, C)``; multi-head, weights returned.
+
+    DETR uses the same block for the queries' self-attention (keys = queries).
+    """
 
     def __init__(self, n_embd: int, n_head: int):
         super().__init__()
@@ -130,43 +160,76 @@ class CrossAttention(nn.Module):
         return self.out(y), att
 
 
-class MiniDETR(nn.Module):
-    """Patch embedding + positions, learned object queries, one decoder layer, two heads.
+class DecoderLayer(nn.Module):
+    """DETR's decoder layer: the queries talk to each other, read the patches, then think.
 
-    The decoder layer is DETR's: self-attention among the queries (so they can avoid
-    predicting the same object twice), cross-attention from queries to patches, a feed-forward
-    block; positions are added to the keys only, as DETR adds them at every attention.
+    The learned object queries ``query_pos`` are added to the queries (and, in self-attention,
+    keys) of every attention; the patch positions to the keys of the cross-attention.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.embed = nn.Linear(len(CLASSES) + 1, N_EMBD)
-        self.register_buffer("pos", torch.tensor(positional_grid(N_EMBD)))
-        self.queries = nn.Parameter(torch.randn(N_QUERIES, N_EMBD) * 0.5)
-        self.self_attn = MultiHeadSelfAttention(N_EMBD, N_HEAD)
+        self.self_attn = CrossAttention(N_EMBD, N_HEAD)
         self.cross_attn = CrossAttention(N_EMBD, N_HEAD)
         self.mlp = nn.Sequential(
             nn.Linear(N_EMBD, 2 * N_EMBD), nn.ReLU(), nn.Linear(2 * N_EMBD, N_EMBD)
         )
         self.ln = nn.ModuleList(nn.LayerNorm(N_EMBD) for _ in range(3))
+
+    def forward(
+        self, x: torch.Tensor, query_pos: torch.Tensor, memory: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``x`` ``(B, Q, C)`` -> ``(x (B, Q, C), cross-attention (B, n_head, Q, P))``."""
+        qk = x + query_pos  # (B, Q, C)
+        a, _ = self.self_attn(qk, qk, x)
+        x = self.ln[0](x + a)
+        a, att = self.cross_attn(x + query_pos, memory, memory)
+        x = self.ln[1](x + a)
+        x = self.ln[2](x + self.mlp(x))
+        return x, att
+
+
+class MiniDETR(nn.Module):
+    """Patch embedding + positions, learned object queries, a stack of decoder layers.
+
+    The same class and box heads read the output of every layer (DETR's auxiliary decoding
+    losses), so each layer's predictions can be trained, scored and compared.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        # A 3 x 3 convolution stands in for DETR's CNN backbone: each patch learns about its
+        # neighbours, so it can tell that it sits on an object's edge or corner.
+        self.backbone = nn.Conv2d(len(CLASSES) + 1, N_EMBD, kernel_size=3, padding=1)
+        self.register_buffer("pos", torch.tensor(positional_grid(N_EMBD)))
+        self.queries = nn.Parameter(torch.randn(N_QUERIES, N_EMBD) * 0.5)
+        self.layers = nn.ModuleList(DecoderLayer() for _ in range(N_LAYERS))
+        self.ln_out = nn.LayerNorm(N_EMBD)
         self.class_head = nn.Linear(N_EMBD, len(CLASSES) + 1)
         self.box_head = nn.Sequential(nn.Linear(N_EMBD, N_EMBD), nn.ReLU(), nn.Linear(N_EMBD, 4))
 
     def forward(self, patches: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``patches`` ``(B, P, K+1)`` -> ``(class logits (B, Q, K+1), boxes (B, Q, 4), att)``.
+        """``patches`` ``(B, P, K+1)`` -> per layer: class logits, boxes, cross-attention.
 
-        ``att`` is the cross-attention ``(B, n_head, Q, P)``.
+        Returns:
+            ``(logits (L, B, Q, K+1), boxes (L, B, Q, 4), att (L, B, n_head, Q, P))``.
         """
         B = patches.shape[0]
-        memory = self.embed(patches)  # (B, P, C)
-        pos = self.pos.to(memory.dtype)  # (P, C)
-        x = self.queries.to(memory.dtype).expand(B, N_QUERIES, N_EMBD)  # (B, Q, C)
-        a, _ = self.self_attn(x)
-        x = self.ln[0](x + a)
-        a, att = self.cross_attn(x, memory + pos, memory)
-        x = self.ln[1](x + a)
-        x = self.ln[2](x + self.mlp(x))
-        return self.class_head(x), torch.sigmoid(self.box_head(x)), att
+        pos = self.pos.to(patches.dtype)[None]  # (1, P, C)
+        # No backbone or encoder mixes the positions into our patches, so the values carry
+        # them too: an attention-weighted average of patches then says where they are.
+        image = patches.transpose(1, 2).reshape(B, -1, GRID, GRID)  # (B, K+1, GRID, GRID)
+        feats = torch.relu(self.backbone(image)).flatten(2).transpose(1, 2)  # (B, P, C)
+        memory = feats + pos  # (B, P, C)
+        query_pos = self.queries.to(memory.dtype).expand(B, N_QUERIES, N_EMBD)  # (B, Q, C)
+        x = torch.zeros_like(query_pos)  # (B, Q, C): DETR starts the decoder from zeros
+        outs, atts = [], []
+        for layer in self.layers:
+            x, att = layer(x, query_pos, memory)
+            outs.append(self.ln_out(x))
+            atts.append(att)
+        y = torch.stack(outs)  # (L, B, Q, C)
+        return self.class_head(y), torch.sigmoid(self.box_head(y)), torch.stack(atts)
 
 
 def match_cost(
@@ -200,39 +263,146 @@ def box_iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter / union) if union > 0 else 0.0
 
 
-def _loss(
+def _layer_loss(
     logits: torch.Tensor,
     boxes: torch.Tensor,
     batch: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-    device: str,
-    dtype: torch.dtype,
 ) -> torch.Tensor:
-    """Hungarian-matched loss over a batch (cross-entropy for all queries, L1 for matched)."""
-    probs = to_numpy(torch.softmax(logits.detach(), -1))
-    pred_boxes = to_numpy(boxes.detach())
-    target_cls = torch.full(logits.shape[:2], NO_OBJECT, device=device)  # (B, Q)
-    box_loss = logits.new_zeros(())
-    count = 0
+    """Hungarian-matched loss of one layer's predictions ``(B, Q, K+1)``, ``(B, Q, 4)``.
+
+    Cross-entropy for every query (unmatched ones should say "no object", with the same weight
+    as the objects) plus the L1 distance of matched boxes.
+    """
+    probs = to_numpy(torch.softmax(logits.detach(), -1))  # (B, Q, K+1)
+    pred_boxes = to_numpy(boxes.detach())  # (B, Q, 4)
+    # Every image's cost at once, against targets padded to MAX_OBJECTS; each image then
+    # keeps the columns of its own targets.
+    classes_pad = np.zeros((len(batch), MAX_OBJECTS), dtype=int)
+    targets_pad = np.zeros((len(batch), MAX_OBJECTS, 4))
     for b, (_, classes, targets) in enumerate(batch):
-        rows, cols = hungarian_match(match_cost(probs[b], pred_boxes[b], classes, targets))
-        target_cls[b, torch.as_tensor(rows, device=device)] = torch.as_tensor(
-            classes[cols], device=device
-        )
-        goal = torch.tensor(targets[cols], dtype=dtype, device=device)
-        box_loss = box_loss + (boxes[b, torch.as_tensor(rows, device=device)] - goal).abs().sum()
-        count += len(rows)
-    weight = torch.ones(len(CLASSES) + 1, dtype=dtype, device=device)
-    weight[NO_OBJECT] = EOS_WEIGHT
+        classes_pad[b, : len(classes)], targets_pad[b, : len(classes)] = classes, targets
+    l1 = np.abs(pred_boxes[:, :, None, :] - targets_pad[:, None, :, :]).sum(-1)  # (B, Q, M)
+    p_cls = np.take_along_axis(probs, classes_pad[:, None, :].repeat(probs.shape[1], 1), -1)
+    cost = -p_cls + BOX_WEIGHT * l1  # (B, Q, M): match_cost for every image
+    target_cls = np.full(logits.shape[:2], NO_OBJECT)  # (B, Q)
+    pick_b, pick_q, goals = [], [], []
+    for b, (_, classes, targets) in enumerate(batch):
+        rows, cols = hungarian_match(cost[b, :, : len(classes)])
+        target_cls[b, rows] = classes[cols]
+        pick_b += [b] * len(rows)
+        pick_q += rows.tolist()
+        goals.append(targets[cols])
+    device = logits.device
+    goal = torch.tensor(np.concatenate(goals), dtype=boxes.dtype, device=device)  # (N, 4)
+    matched = boxes[torch.tensor(pick_b, device=device), torch.tensor(pick_q, device=device)]
     ce = nn.functional.cross_entropy(
-        logits.reshape(-1, len(CLASSES) + 1), target_cls.reshape(-1), weight=weight
+        logits.reshape(-1, len(CLASSES) + 1),  # (B * Q, K+1)
+        torch.tensor(target_cls, device=device).reshape(-1),  # (B * Q,)
     )
-    return ce + BOX_WEIGHT * box_loss / count
+    return ce + BOX_WEIGHT * (matched - goal).abs().sum(-1).mean()
+
+
+def score_detections(
+    probs: np.ndarray, boxes: np.ndarray, classes: np.ndarray, targets: np.ndarray
+) -> dict[str, list[int]]:
+    """Sort every confident prediction of one image into hits, duplicates and false alarms.
+
+    A prediction is confident when its top class is an object with probability at least
+    :data:`CONFIDENT`. Going from the most to the least confident: a duplicate overlaps a more
+    confident prediction of the same class (IoU >= :data:`NMS_IOU`; what non-maximum suppression
+    would remove); a hit has the class of a target not yet found and overlaps it with IoU >=
+    :data:`IOU_HIT`; anything else is a false alarm. Duplicates and false alarms both count
+    against precision.
+
+    Returns:
+        Query indices of the ``hits``, ``duplicates`` and ``false_alarms``.
+    """
+    top = probs.argmax(-1)
+    confident = [
+        q for q in range(len(probs)) if top[q] != NO_OBJECT and probs[q, top[q]] >= CONFIDENT
+    ]
+    confident.sort(key=lambda q: (-probs[q, top[q]], q))
+    found: set[int] = set()
+    out: dict[str, list[int]] = {"hits": [], "duplicates": [], "false_alarms": []}
+    kept: list[int] = []
+    for q in confident:
+        if any(top[k] == top[q] and box_iou(boxes[k], boxes[q]) >= NMS_IOU for k in kept):
+            out["duplicates"].append(q)
+            continue
+        kept.append(q)
+        ious = {
+            t: box_iou(boxes[q], targets[t])
+            for t in range(len(classes))
+            if classes[t] == top[q] and t not in found
+        }
+        best = max(ious, key=ious.__getitem__, default=None)
+        if best is not None and ious[best] >= IOU_HIT:
+            found.add(best)
+            out["hits"].append(q)
+        else:
+            out["false_alarms"].append(q)
+    return out
 
 
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
-    """Train the miniature DETR; match, score and read the attention of a showcase image."""
+    """Train the miniature DETR; score every layer's predictions; read a showcase image."""
     with cpu_threads(1):
         return _run(device, seed)
+
+
+def train(model: MiniDETR, rng: np.random.Generator, device: str) -> list[float]:
+    """Adam with a cosine schedule, a Hungarian-matched loss after every decoder layer.
+
+    Scenes come from a fixed pool of layouts; the patch noise is drawn afresh for every batch.
+    Returns the loss every 100 steps and the last one.
+    """
+    dtype = model.pos.dtype
+    pool = [random_layout(rng) for _ in range(TRAIN_LAYOUTS)]
+    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda step: 0.5 * (1 + math.cos(math.pi * step / STEPS))
+    )
+    losses = []
+    for step in range(STEPS):
+        batch = [pool[i] for i in rng.integers(len(pool), size=BATCH)]
+        colours = np.stack([c for c, _, _ in batch])  # (B, P)
+        x = torch.tensor(patch_features(rng, colours), dtype=dtype, device=device)
+        logits, boxes, _ = model(x)  # (L, B, Q, K+1), (L, B, Q, 4)
+        loss = sum(_layer_loss(logits[i], boxes[i], batch) for i in range(N_LAYERS))
+        opt.zero_grad()
+        loss.backward()
+        if GRAD_CLIP:
+            nn.utils.clip_grad_norm_(model.parameters(), GRAD_CLIP)
+        opt.step()
+        sched.step()
+        if step % 100 == 0 or step == STEPS - 1:
+            losses.append(float(loss.detach()))
+    return losses
+
+
+def evaluate(probs: np.ndarray, boxes: np.ndarray, test: list[tuple]) -> dict[str, float]:
+    """Detection scores of one layer's predictions ``(N, Q, K+1)``, ``(N, Q, 4)`` on ``test``.
+
+    Returns:
+        ``precision`` (hits over confident predictions), ``recall`` (hits over objects),
+        ``duplicates`` and ``false_alarms`` per image, and ``exact_count`` (share of images
+        with exactly as many confident predictions as objects).
+    """
+    hits = dups = alarms = objects = exact = 0
+    for b, (_, classes, targets) in enumerate(test):
+        found = score_detections(probs[b], boxes[b], classes, targets)
+        counts = [len(found[k]) for k in ("hits", "duplicates", "false_alarms")]
+        hits, dups, alarms = hits + counts[0], dups + counts[1], alarms + counts[2]
+        objects += len(classes)
+        exact += sum(counts) == len(classes)
+    n = len(test)
+    return {
+        "precision": hits / max(hits + dups + alarms, 1),
+        "recall": hits / objects,
+        "duplicates": dups / n,
+        "false_alarms": alarms / n,
+        "exact_count": exact / n,
+    }
 
 
 def _run(device: str, seed: int) -> DemoResult:
@@ -241,18 +411,7 @@ def _run(device: str, seed: int) -> DemoResult:
     dtype = precise_dtype(device)
     torch.manual_seed(seed)
     model = MiniDETR().to(dtype).to(device)
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
-    losses = []
-    for step in range(STEPS):
-        batch = [random_image(rng) for _ in range(BATCH)]
-        x = torch.tensor(np.stack([f for f, _, _ in batch]), dtype=dtype, device=device)
-        logits, boxes, _ = model(x)
-        loss = _loss(logits, boxes, batch, device, dtype)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if step % 100 == 0 or step == STEPS - 1:
-            losses.append(float(loss.detach()))
+    losses = train(model, rng, device)
     model.eval()
 
     test_rng = generator(seed + 1)
@@ -260,112 +419,65 @@ def _run(device: str, seed: int) -> DemoResult:
     with torch.no_grad():
         x = torch.tensor(np.stack([f for f, _, _ in test]), dtype=dtype, device=device)
         logits, boxes, att = model(x)
-    probs, pred_boxes, att_np = to_numpy(torch.softmax(logits, -1)), to_numpy(boxes), to_numpy(att)
-    ious, cls_ok, inside, area, count_ok, brute_gap = [], [], [], [], [], 0.0
+    probs = to_numpy(torch.softmax(logits, -1))  # (L, N, Q, K+1)
+    pred_boxes, att_np = to_numpy(boxes), to_numpy(att)  # (L, N, Q, 4), (L, N, H, Q, P)
+    layers = [evaluate(probs[i], pred_boxes[i], test) for i in range(N_LAYERS)]
+    ious, cls_ok, inside, area, brute_gap = [], [], [], [], 0.0
     for b, (_, classes, targets) in enumerate(test):
-        cost = match_cost(probs[b], pred_boxes[b], classes, targets)
+        cost = match_cost(probs[-1, b], pred_boxes[-1, b], classes, targets)
         rows, cols = hungarian_match(cost)
         if b < BRUTE_FORCE_IMAGES:
             brute_gap = max(brute_gap, abs(cost[rows, cols].sum() - brute_force_match(cost)))
         for q, t in zip(rows, cols, strict=True):
-            ious.append(box_iou(pred_boxes[b, q], targets[t]))
-            cls_ok.append(int(np.argmax(probs[b, q])) == classes[t])
-            inside.append(_mass_inside(att_np[b, :, q].mean(0), targets[t]))
+            ious.append(box_iou(pred_boxes[-1, b, q], targets[t]))
+            cls_ok.append(int(np.argmax(probs[-1, b, q])) == classes[t])
+            inside.append(_mass_inside(att_np[-1, b, :, q].mean(0), targets[t]))
             area.append(_mass_inside(np.full(GRID * GRID, 1 / GRID**2), targets[t]))
-        detected = int((probs[b].argmax(-1) != NO_OBJECT).sum())
-        count_ok.append(detected == len(classes))
 
     feats, classes, targets = random_image(generator(seed + 2), n_objects=3)
     with torch.no_grad():
         logits, boxes, att = model(torch.tensor(feats[None], dtype=dtype, device=device))
-    probs1, boxes1, att1 = (
-        to_numpy(torch.softmax(logits[0], -1)),
-        to_numpy(boxes[0]),
-        to_numpy(att[0]),
-    )
-    cost = match_cost(probs1, boxes1, classes, targets)
+    probs1 = to_numpy(torch.softmax(logits[:, 0], -1))  # (L, Q, K+1)
+    boxes1, att1 = to_numpy(boxes[:, 0]), to_numpy(att[:, 0])  # (L, Q, 4), (L, H, Q, P)
+    cost = match_cost(probs1[-1], boxes1[-1], classes, targets)
     rows, cols = hungarian_match(cost)
+    verdicts = score_detections(probs1[-1], boxes1[-1], classes, targets)
+    first = score_detections(probs1[0], boxes1[0], classes, targets)
 
-    n = Narrator()
-    n.heading("Set prediction with object queries")
-    n.say(
-        f"Images are {GRID} x {GRID} patches; each patch is a colour one-hot (red, green, blue,\n"
-        f"background) plus noise, embedded to C = {N_EMBD} and given a 2-D sinusoidal position.\n"
-        f"{N_QUERIES} learned object queries (a ({N_QUERIES}, {N_EMBD}) parameter, the same for every image)\n"
-        "go through one decoder layer: self-attention among the queries, cross-attention\n"
-        f"from queries to the {GRID * GRID} patches, a feed-forward block. Each query then predicts\n"
-        "a class (or 'no object') and a box (cx, cy, w, h)."
-    )
-    n.say(
-        "Training matches the predictions of each image to its targets one-to-one with the\n"
-        "Hungarian algorithm (cost = -p(class) + 5 x L1 box distance); unmatched queries learn\n"
-        "'no object'. No anchors, no non-maximum suppression."
-    )
-    n.say(
-        f"{STEPS} Adam steps, batches of {BATCH}; loss every 100 steps: "
-        + " ".join(format_number(v, 3) for v in losses)
-    )
-    n.heading("A test image with three objects")
-    for t in range(len(classes)):
-        n.say(f"target {t}: {CLASSES[classes[t]]:<5} box {_fmt_box(targets[t])}")
-    n.show("matching cost (queries x targets)", cost, precision=2)
-    n.say(
-        "Hungarian assignment: "
-        + ", ".join(f"query {q} -> target {t}" for q, t in zip(rows, cols, strict=True))
-    )
-    n.value("its total cost", float(cost[rows, cols].sum()), 3)
-    n.value("best total cost by trying every assignment", brute_force_match(cost), 3)
-    for q in range(N_QUERIES):
-        k = int(np.argmax(probs1[q]))
-        label = "no object" if k == NO_OBJECT else CLASSES[k]
-        matched = f" (matched to target {cols[list(rows).index(q)]})" if q in rows else ""
-        box = f" box {_fmt_box(boxes1[q])}" if k != NO_OBJECT else ""
-        n.say(f"query {q}: {label:<9} p = {format_number(probs1[q, k], 2)}{box}{matched}")
-    for q, t in zip(rows, cols, strict=True):
-        mass = _mass_inside(att1[:, q].mean(0), targets[t])
-        n.say(
-            f"query {q} puts {format_number(mass, 2)} of its cross-attention inside target {t}'s box"
-        )
-    n.heading(f"Over {TEST_IMAGES} test images")
-    metrics = {
+    metrics: dict[str, float | int | list] = {
         "final_loss": losses[-1],
-        "test_class_accuracy": float(np.mean(cls_ok)),
-        "test_mean_iou": float(np.mean(ious)),
-        "test_count_accuracy": float(np.mean(count_ok)),
-        "test_attention_inside_box": float(np.mean(inside)),
-        "test_box_area_share": float(np.mean(area)),
+        "exact_count_accuracy": layers[-1]["exact_count"],
+        "precision": layers[-1]["precision"],
+        "recall": layers[-1]["recall"],
+        "duplicates_per_image_by_layer": [v["duplicates"] for v in layers],
+        "false_alarms_per_image_by_layer": [v["false_alarms"] for v in layers],
+        "precision_by_layer": [v["precision"] for v in layers],
+        "recall_by_layer": [v["recall"] for v in layers],
+        "exact_count_accuracy_by_layer": [v["exact_count"] for v in layers],
+        "matched_class_accuracy": float(np.mean(cls_ok)),
+        "matched_mean_iou": float(np.mean(ious)),
+        "attention_inside_box": float(np.mean(inside)),
+        "box_area_share": float(np.mean(area)),
         "hungarian_vs_brute_force_gap": float(brute_gap),
         "showcase_hungarian_cost": float(cost[rows, cols].sum()),
         "showcase_brute_force_cost": float(brute_force_match(cost)),
     }
-    n.value("matched queries with the right class", metrics["test_class_accuracy"])
-    n.value("mean IoU of matched boxes", metrics["test_mean_iou"])
-    n.value(
-        "cross-attention of matched queries inside their box (mean)",
-        metrics["test_attention_inside_box"],
-    )
-    n.value(
-        "  ... what uniform attention would give (box area share)", metrics["test_box_area_share"]
-    )
-    n.value("images with exactly as many detections as objects", metrics["test_count_accuracy"])
-    same = "the same minimum" if brute_gap < 1e-9 else f"DIFFERENT (by {brute_gap:.1e})"
-    n.say(f"Hungarian vs trying every assignment, {BRUTE_FORCE_IMAGES} images: {same}")
-    n.notice(
-        "Each object query is a learned question ('is there something around here?') that reads\n"
-        "the whole image through cross-attention; its attention ends up on the patches of the\n"
-        "object it reports. The Hungarian matching makes the output a set: one query per\n"
-        "object, the rest say 'no object', so duplicates are punished during training rather\n"
-        "than removed afterwards. After seconds of training some duplicates survive (see the\n"
-        "count above); DETR itself needs long training for the queries to learn to stay silent."
-    )
+    n = Narrator()
+    _narrate(n, metrics, losses, (classes, targets, cost, rows, cols))
+    _narrate_showcase_verdicts(n, probs1[-1], boxes1[-1], verdicts)
+    _narrate_layers(n, metrics)
     patch_tokens = [f"r{p // GRID}c{p % GRID}" for p in range(GRID * GRID)]
     explorer = [
         Explorer(
-            name="object queries -> image patches (cross-attention)",
+            name={
+                "en": f"Layer {i + 1}: queries → patches",
+                "ja": f"第 {i + 1} 層: クエリ → パッチ",
+            },
             tokens=patch_tokens,
-            heads={f"head {h + 1}": att1[h] for h in range(N_HEAD)},
-            query_tokens=[f"query {q}" for q in range(N_QUERIES)],
+            heads={f"head {h + 1}": att1[i, h] for h in range(N_HEAD)},
+            query_tokens=[f"q{q}" for q in range(N_QUERIES)],
         )
+        for i in range(N_LAYERS)
     ]
     arrays = {
         "showcase_patches": feats,
@@ -376,8 +488,197 @@ def _run(device: str, seed: int) -> DemoResult:
         "cross_attention": att1,
         "cost": cost,
         "assignment": np.stack([rows, cols]),
+        "hits": np.array(verdicts["hits"], dtype=int),
+        "duplicates": np.array(verdicts["duplicates"], dtype=int),
+        "false_alarms": np.array(verdicts["false_alarms"], dtype=int),
+        **{f"first_{k}": np.array(v, dtype=int) for k, v in first.items()},
     }
     return DemoResult(ID, device, seed, n.lines, arrays, metrics, explorer)
+
+
+CLASS_NAMES = {
+    "en": {"red": "red", "green": "green", "blue": "blue", None: "no object"},
+    "ja": {"red": "赤", "green": "緑", "blue": "青", None: "物体なし"},
+}
+
+
+def _class_name(k: int, lang: str) -> str:
+    return CLASS_NAMES[lang][None if k == NO_OBJECT else CLASSES[k]]
+
+
+def _narrate(n: Narrator, m: dict, losses: list[float], showcase: tuple) -> None:
+    classes, targets, cost, rows, cols = showcase
+    n.heading("Set prediction with object queries", "物体クエリによる集合の予測")
+    n.say(
+        f"Images are {GRID} x {GRID} patches holding 1 to {MAX_OBJECTS} boxes, at least one patch\n"
+        "apart. Each patch is a colour one-hot (red, green, blue, background) plus noise,\n"
+        f"embedded to C = {N_EMBD} with a 2-D sinusoidal position added. {N_QUERIES} learned object\n"
+        f"queries go through {N_LAYERS} decoder layers; each layer lets the queries attend to each\n"
+        f"other (self-attention), then to the {GRID * GRID} patches (cross-attention), then a\n"
+        "feed-forward block. After every layer the same heads predict, per query, a class (or\n"
+        "'no object') and a box (cx, cy, w, h).",
+        f"画像は {GRID} x {GRID} のパッチで、1〜{MAX_OBJECTS} 個の箱が 1 パッチ以上離れて置かれています。\n"
+        "各パッチは色の one-hot(赤・緑・青・背景)にノイズを加えたもので、C = {0} 次元に埋め込み、\n"
+        "2 次元の正弦波位置を足します。学習される {1} 個の物体クエリが {2} 層のデコーダを通ります。\n"
+        "各層ではクエリどうしが注意を向け合い(自己注意)、次に {3} 個のパッチを読み(クロスアテンション)、\n"
+        "最後にフィードフォワードを通ります。各層の出力から同じ予測ヘッドが、クエリごとにクラス\n"
+        "(または「物体なし」)と箱 (cx, cy, w, h) を予測します。".format(
+            N_EMBD, N_QUERIES, N_LAYERS, GRID * GRID
+        ),
+    )
+    n.say(
+        "Training matches each layer's predictions to the targets one-to-one with the Hungarian\n"
+        f"algorithm (cost = -p(class) + {BOX_WEIGHT:g} x L1 box distance) and adds the losses of\n"
+        "all layers (DETR's auxiliary losses). Unmatched queries learn 'no object', weighted like\n"
+        "the objects. No anchors, no non-maximum suppression.",
+        "訓練では、各層の予測と正解をハンガリアン法で 1 対 1 に対応づけ(コスト = -p(クラス) + "
+        f"{BOX_WEIGHT:g} x 箱の L1 距離)、\n全層の損失を足し合わせます(DETR の補助損失)。"
+        "対応づけられなかったクエリは「物体なし」を学び、\nその重みは物体と同じです。"
+        "アンカーも非最大値抑制(NMS)も使いません。",
+    )
+    loss_text = " ".join(format_number(v, 3) for v in losses)
+    n.say(
+        f"{STEPS} Adam steps, batches of {BATCH}, cosine learning-rate decay from {LR:g};\n"
+        f"loss every 100 steps: {loss_text}",
+        f"Adam で {STEPS} ステップ、バッチ {BATCH}、学習率は {LR:g} からコサイン減衰。\n"
+        f"100 ステップごとの損失: {loss_text}",
+    )
+    n.heading("A test image with three objects", "物体が 3 つあるテスト画像")
+    for t in range(len(classes)):
+        box = _fmt_box(targets[t])
+        n.say(
+            f"target {t}: {_class_name(classes[t], 'en'):<5} box {box}",
+            f"正解 {t}: {_class_name(classes[t], 'ja')} 箱 {box}",
+        )
+    n.show("cost", cost, precision=2)
+    pairs_en = ", ".join(f"query {q} -> target {t}" for q, t in zip(rows, cols, strict=True))
+    pairs_ja = "、".join(f"クエリ {q} -> 正解 {t}" for q, t in zip(rows, cols, strict=True))
+    n.say(
+        f"cost = matching cost (queries x targets), last layer. Hungarian assignment: {pairs_en}",
+        f"cost は最終層の対応づけコスト(クエリ x 正解)です。ハンガリアン法の割り当て: {pairs_ja}",
+    )
+    n.value("hungarian_total_cost", m["showcase_hungarian_cost"], 3)
+    n.value("brute_force_total_cost", m["showcase_brute_force_cost"], 3)
+
+
+VERDICTS = {
+    "hits": ("hit", "的中"),
+    "duplicates": ("DUPLICATE", "重複"),
+    "false_alarms": ("false alarm", "誤検出"),
+}
+
+
+def _narrate_showcase_verdicts(
+    n: Narrator, probs: np.ndarray, boxes: np.ndarray, verdicts: dict[str, list[int]]
+) -> None:
+    n.say(
+        f"Every query of the last layer; a prediction is confident when its top class is an\n"
+        f"object with p >= {CONFIDENT}. Confident ones are hits, duplicates or false alarms:",
+        f"最終層の全クエリです。最上位のクラスが物体で p >= {CONFIDENT} の予測を「確信あり」とし、\n"
+        "的中・重複・誤検出に分けます。",
+    )
+    verdict_of = {q: key for key, qs in verdicts.items() for q in qs}
+    for q in range(N_QUERIES):
+        k = int(np.argmax(probs[q]))
+        p = format_number(probs[q, k], 2)
+        box = f" box {_fmt_box(boxes[q])}" if k != NO_OBJECT else ""
+        box_ja = f" 箱 {_fmt_box(boxes[q])}" if k != NO_OBJECT else ""
+        en, ja = VERDICTS[verdict_of[q]] if q in verdict_of else ("silent", "沈黙")
+        n.say(
+            f"query {q}: {_class_name(k, 'en'):<9} p = {p}{box}  -> {en}",
+            f"クエリ {q}: {_class_name(k, 'ja')} p = {p}{box_ja}  -> {ja}",
+        )
+
+
+def _trend(values: list[float], ja_up: tuple[str, str], ja_down: tuple[str, str]) -> dict:
+    """Words for how ``values`` go from the first layer to the last, picked from the data.
+
+    ``ja_up`` and ``ja_down`` are a Japanese verb's continuing and closing forms
+    (上がり, 上がっています).
+    """
+    first, last = values[0], values[-1]
+    if abs(last - first) < 1e-12:
+        return {"en": "stay the same", "en_s": "stays the same", "ja": "変わらず",
+                "ja_end": "変わっていません"}  # fmt: skip
+    cont, end = ja_down if last < first else ja_up
+    en = "fall" if last < first else "rise"
+    return {"en": en, "en_s": en + "s", "ja": cont, "ja_end": end}
+
+
+UP, DOWN = ("上がり", "上がっています"), ("下がり", "下がっています")
+
+
+def _narrate_layers(n: Narrator, m: dict) -> None:
+    n.heading(
+        f"Over {TEST_IMAGES} test images, layer by layer",
+        f"{TEST_IMAGES} 枚のテスト画像での成績(層ごと)",
+    )
+    header = "layer  precision  recall  duplicates/img  false alarms/img  exact count"
+    header_ja = "層     適合率     再現率  重複/枚         誤検出/枚         個数の一致"
+    n.say(header, header_ja)
+    for i in range(N_LAYERS):
+        row = (
+            f"{i + 1:<7}{format_number(m['precision_by_layer'][i], 3):<11}"
+            f"{format_number(m['recall_by_layer'][i], 3):<8}"
+            f"{format_number(m['duplicates_per_image_by_layer'][i], 3):<16}"
+            f"{format_number(m['false_alarms_per_image_by_layer'][i], 3):<18}"
+            f"{format_number(m['exact_count_accuracy_by_layer'][i], 3)}"
+        )
+        n.say(row, row)
+    n.value("precision", m["precision"])
+    n.value("recall", m["recall"])
+    n.value("exact_count_accuracy", m["exact_count_accuracy"])
+    dup = _trend(
+        m["duplicates_per_image_by_layer"], ("増え", "増えています"), ("減り", "減っています")
+    )
+    prec = _trend(m["precision_by_layer"], UP, DOWN)
+    rec = _trend(m["recall_by_layer"], UP, DOWN)
+    first_last = {
+        key: " -> ".join(format_number(m[key][i], 3) for i in (0, -1))
+        for key in ("precision_by_layer", "recall_by_layer", "duplicates_per_image_by_layer")
+    }
+    n.say(
+        f"From the first layer to the last, precision {prec['en_s']} "
+        f"({first_last['precision_by_layer']}), recall {rec['en_s']}\n"
+        f"({first_last['recall_by_layer']}) and duplicates per image {dup['en']} "
+        f"({first_last['duplicates_per_image_by_layer']}).\n"
+        "Precision counts every confident prediction, duplicates included: nothing is removed\n"
+        "afterwards.",
+        f"最初の層から最後の層へ、適合率は{prec['ja']}({first_last['precision_by_layer']})、"
+        f"再現率は{rec['ja']}({first_last['recall_by_layer']})、\n"
+        f"1 枚あたりの重複は{dup['ja_end']}({first_last['duplicates_per_image_by_layer']})。"
+        "適合率は重複も含めた確信ありの予測すべてで\n数えています。後から取り除くものはありません。",
+    )
+    n.value("matched_class_accuracy", m["matched_class_accuracy"])
+    n.value("matched_mean_iou", m["matched_mean_iou"])
+    n.value("attention_inside_box", m["attention_inside_box"])
+    n.value("box_area_share", m["box_area_share"])
+    n.say(
+        "attention_inside_box: the share of a matched query's cross-attention (last layer, mean of\n"
+        "the heads) that falls inside its object's box; box_area_share: what uniform attention\n"
+        "would put there.",
+        "attention_inside_box は、対応づけられたクエリのクロスアテンション(最終層、ヘッド平均)の\n"
+        "うち自分の物体の箱の中に落ちる割合です。box_area_share は一様な注意ならそこに落ちる割合です。",
+    )
+    n.check(
+        f"Hungarian vs trying every assignment, {BRUTE_FORCE_IMAGES} images",
+        f"ハンガリアン法と全割り当ての総当たりの比較({BRUTE_FORCE_IMAGES} 枚)",
+        m["hungarian_vs_brute_force_gap"],
+        1e-9,
+    )
+    n.notice(
+        "Each object query is a learned question that reads the whole image through\n"
+        "cross-attention; its attention ends up on the patches of the object it reports. The\n"
+        "Hungarian matching makes the output a set: one query per object, the rest learn 'no\n"
+        "object', so a duplicate costs loss during training instead of being removed afterwards.\n"
+        "The first layer's self-attention sees only the learned queries, the same for every\n"
+        "image; from the second layer on, the queries can tell each other what they found.",
+        "物体クエリは、学習された「問い」として画像全体をクロスアテンションで読みます。その注意は、\n"
+        "報告する物体のパッチに集まります。ハンガリアン法の対応づけによって出力は集合になります。\n"
+        "1 つの物体に 1 つのクエリが対応し、残りは「物体なし」を学ぶので、重複は後から取り除かれる\n"
+        "のではなく、訓練中に損失として罰せられます。最初の層の自己注意が見るのは、どの画像でも同じ\n"
+        "学習済みクエリだけです。2 層目からは、クエリどうしが何を見つけたかを伝え合えます。",
+    )
 
 
 def _fmt_box(box: np.ndarray) -> str:
@@ -393,58 +694,197 @@ def _mass_inside(weights: np.ndarray, box: np.ndarray) -> float:
     return float(grid[r0:r1, c0:c1].sum())
 
 
-def figures(result: DemoResult) -> list[tuple[str, object, dict[str, str]]]:
-    """The showcase image with target and predicted boxes, and each matched query's attention."""
+def claims(result: DemoResult) -> dict[str, bool]:
+    """What the summary, narration and figure text say about the numbers, checked on each run.
+
+    Layer-by-layer changes (precision, recall, duplicates) are narrated with words picked from
+    the run's own numbers, so they make no claim here.
+    """
+    m = result.metrics
+    return {
+        "hungarian_finds_the_brute_force_minimum": m["hungarian_vs_brute_force_gap"] < 1e-9,
+        "showcase_hungarian_cost_is_the_minimum": abs(
+            m["showcase_hungarian_cost"] - m["showcase_brute_force_cost"]
+        )
+        < 1e-9,
+        "matched_queries_attend_to_their_object": (
+            m["attention_inside_box"] > 2 * m["box_area_share"]
+        ),
+    }
+
+
+FIG_TEXT = {
+    "image": {"en": "confident predictions (dashed)", "ja": "確信ありの予測(破線)"},
+    "layer_n": {"en": "layer {n}", "ja": "第 {n} 層"},
+    "query": {"en": "query {q}: {verdict}", "ja": "クエリ {q}: {verdict}"},
+    "weight": {"en": "cross-attention weight", "ja": "クロスアテンションの重み"},
+    "layer": {"en": "decoder layer", "ja": "デコーダの層"},
+    "rates": {"en": "precision and recall", "ja": "適合率と再現率"},
+    "precision": {"en": "precision", "ja": "適合率"},
+    "recall": {"en": "recall", "ja": "再現率"},
+    "per_image": {"en": "per image", "ja": "1 枚あたり"},
+    "duplicates": {"en": "duplicates", "ja": "重複"},
+    "false_alarms": {"en": "false alarms", "ja": "誤検出"},
+}
+CLASS_RGB = {0: (0.9, 0.15, 0.15), 1: (0.15, 0.65, 0.2), 2: (0.15, 0.3, 0.9)}
+
+
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
+    """The showcase image with every confident prediction and their attention; scores by layer."""
+    return [_queries_figure(result, lang), _layers_figure(result, lang)]
+
+
+def _confident(result: DemoResult, prefix: str = "") -> list[tuple[int, str]]:
+    """``(query, verdict)`` of every confident prediction; ``prefix="first_"``: layer 1's."""
+    a = result.arrays
+    keys = ("hits", "duplicates", "false_alarms")
+    return sorted((int(q), key) for key in keys for q in a[prefix + key])
+
+
+VERDICT_STYLE = {
+    "hits": {"ec": "0.15", "ls": "--"},
+    "duplicates": {"ec": "#b000b0", "ls": "--"},
+    "false_alarms": {"ec": "#e07000", "ls": "--"},
+}
+
+
+def _queries_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[str, str]]:
     from matplotlib.patches import Rectangle
 
     from demos.plotting import new_figure
 
-    colours = {0: (0.9, 0.15, 0.15), 1: (0.15, 0.65, 0.2), 2: (0.15, 0.3, 0.9)}
-    feats = result.arrays["showcase_patches"]
+    a = result.arrays
+    feats = a["showcase_patches"]
     image = np.ones((GRID * GRID, 3))
-    for k, rgb in colours.items():
+    for k, rgb in CLASS_RGB.items():
         image[feats.argmax(-1) == k] = rgb
-    rows, cols = result.arrays["assignment"]
-    fig = new_figure(2.6 * (1 + len(rows)), 2.9)
-    ax = fig.add_subplot(1, 1 + len(rows), 1)
-    ax.imshow(image.reshape(GRID, GRID, 3), interpolation="nearest")
-    for q, t in zip(rows, cols, strict=True):
-        for box, style in (
-            (result.arrays["showcase_boxes"][t], "-"),
-            (result.arrays["pred_boxes"][q], "--"),
-        ):
-            cx, cy, w, h = box * GRID
+    confident = _confident(result)
+    att = a["cross_attention"][-1].mean(0)  # (Q, P): last layer, mean of the heads
+    panels = 2 + max(len(confident), 1)
+    fig = new_figure(2.4 * panels + 0.8, 3.1)
+    axes = fig.subplots(1, panels, squeeze=False)[0]
+    for ax, layer, prefix in ((axes[0], 0, "first_"), (axes[1], N_LAYERS - 1, "")):
+        ax.imshow(image.reshape(GRID, GRID, 3), interpolation="nearest")
+        boxes = a["pred_boxes"][layer]
+        for cx, cy, w, h in a["showcase_boxes"] * GRID:
+            ax.add_patch(
+                Rectangle((cx - w / 2 - 0.5, cy - h / 2 - 0.5), w, h, fill=False, lw=1.5, ec="k")
+            )
+        for q, key in _confident(result, prefix):
+            cx, cy, w, h = boxes[q] * GRID
             ax.add_patch(
                 Rectangle(
-                    (cx - w / 2 - 0.5, cy - h / 2 - 0.5),
-                    w,
-                    h,
-                    fill=False,
-                    ls=style,
-                    lw=1.5,
-                    ec="black",
+                    (cx - w / 2 - 0.5, cy - h / 2 - 0.5), w, h, fill=False, lw=1.5,
+                    **VERDICT_STYLE[key],
                 )
-            )
-    ax.set_title("targets (solid), predictions (dashed)", fontsize=8)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    att = result.arrays["cross_attention"].mean(0)  # (Q, P): averaged over heads
-    for i, (q, t) in enumerate(zip(rows, cols, strict=True)):
-        ax = fig.add_subplot(1, 1 + len(rows), i + 2)
-        ax.imshow(att[q].reshape(GRID, GRID), cmap="Blues", vmin=0, interpolation="nearest")
-        ax.set_title(f"query {q} -> target {t}", fontsize=8)
+            )  # fmt: skip
+            word = "" if key == "hits" else " " + VERDICTS[key][0 if lang == "en" else 1]
+            ax.text(
+                cx - w / 2 - 0.4, cy - h / 2 - 0.1, f"q{q}{word}", fontsize=7,
+                color=VERDICT_STYLE[key]["ec"],
+            )  # fmt: skip
+        title = FIG_TEXT["layer_n"][lang].format(n=layer + 1)
+        ax.set_title(title + "\n" + FIG_TEXT["image"][lang], fontsize=8)
         ax.set_xticks([])
         ax.set_yticks([])
+    vmax = float(max((att[q].max() for q, _ in confident), default=1.0))
+    image_artist = None
+    for ax, (q, key) in zip(axes[2:], confident, strict=False):
+        image_artist = ax.imshow(
+            att[q].reshape(GRID, GRID), cmap="Blues", vmin=0, vmax=vmax, interpolation="nearest"
+        )
+        verdict = VERDICTS[key][0 if lang == "en" else 1]
+        title = FIG_TEXT["layer_n"][lang].format(n=N_LAYERS)
+        ax.set_title(
+            title + "\n" + FIG_TEXT["query"][lang].format(q=q, verdict=verdict), fontsize=8
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if image_artist is not None:
+        fig.colorbar(image_artist, ax=list(axes[2:]), shrink=0.8, label=FIG_TEXT["weight"][lang])
+    else:
+        axes[2].axis("off")
+    m = result.metrics
+    keys = ("hits", "duplicates", "false_alarms")
+    last = {key: len(a[key]) for key in keys}
+    first = {key: len(a["first_" + key]) for key in keys}
+    inside, share = (format_number(m[k], 2) for k in ("attention_inside_box", "box_area_share"))
     alt = {
         "ja": (
-            "左: 3 つの物体がある合成画像と、正解の箱(実線)と予測の箱(破線)。右: ハンガリアン法で"
-            "各物体に対応づけられたクエリのクロスアテンション(ヘッド平均)。どれも自分の物体の"
-            "パッチに集中している。"
+            "物体が 3 つある合成画像と正解の箱(黒の実線)。左から、第 1 層と最終層(第 "
+            f"{N_LAYERS} 層)の確信ありの予測をすべて破線で描いています。第 1 層は的中 "
+            f"{first['hits']}、重複 {first['duplicates']}、誤検出 {first['false_alarms']}、"
+            f"最終層は的中 {last['hits']}、重複 {last['duplicates']}、誤検出 "
+            f"{last['false_alarms']} です。右: 最終層の予測を出したクエリのクロスアテンション"
+            "(ヘッド平均、共通の色尺度)。テスト画像全体では、対応づけられたクエリの注意の "
+            f"{inside} が自分の物体の箱の中にあり、一様な注意なら {share} です。"
         ),
         "en": (
-            "Left: a synthetic image with three objects, target boxes (solid) and predicted boxes "
-            "(dashed). Right: the cross-attention (averaged over heads) of the query matched to "
-            "each object by the Hungarian algorithm; each concentrates on its object's patches."
+            "A synthetic image with three objects and their target boxes (black, solid). Left to "
+            f"right, every confident prediction of layer 1 and of the last layer ({N_LAYERS}), "
+            f"dashed: layer 1 has {first['hits']} hits, {first['duplicates']} duplicates, "
+            f"{first['false_alarms']} false alarms; the last layer {last['hits']} hits, "
+            f"{last['duplicates']} duplicates, {last['false_alarms']} false alarms. Right: the "
+            "cross-attention of each query behind a last-layer prediction (mean of the heads, one "
+            f"shared colour scale). Over the test images, {inside} of a matched query's attention "
+            f"lies inside its object's box, against {share} for uniform attention."
         ),
     }
-    return [("queries", fig, alt)]
+    return "queries", fig, alt
+
+
+def _layers_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[str, str]]:
+    from demos.plotting import new_figure
+
+    m = result.metrics
+    layers = np.arange(1, N_LAYERS + 1)
+    fig = new_figure(8.0, 3.2)
+    left, right = fig.subplots(1, 2)
+    width = 0.38
+    for ax, keys, ylabel in (
+        (left, ("precision_by_layer", "recall_by_layer"), FIG_TEXT["rates"][lang]),
+        (
+            right,
+            ("duplicates_per_image_by_layer", "false_alarms_per_image_by_layer"),
+            FIG_TEXT["per_image"][lang],
+        ),
+    ):
+        for i, key in enumerate(keys):
+            label_key = key.replace("_by_layer", "").replace("_per_image", "")
+            values = m[key]
+            bars = ax.bar(
+                layers + (i - 0.5) * width, values, width, label=FIG_TEXT[label_key][lang]
+            )
+            ax.bar_label(bars, labels=[f"{v:.2f}" for v in values], fontsize=7)
+        ax.set_xticks(layers)
+        ax.set_xlabel(FIG_TEXT["layer"][lang])
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize=7, loc="upper left")
+    left.set_ylim(0, 1.15)
+    right.set_ylim(
+        0,
+        1.25
+        * max(
+            max(m["duplicates_per_image_by_layer"]), max(m["false_alarms_per_image_by_layer"]), 0.1
+        ),
+    )
+    nums = {
+        key: " → ".join(format_number(v, 2) for v in m[key])
+        for key in ("precision_by_layer", "recall_by_layer", "duplicates_per_image_by_layer",
+                    "false_alarms_per_image_by_layer")
+    }  # fmt: skip
+    alt = {
+        "ja": (
+            f"{TEST_IMAGES} 枚のテスト画像での、デコーダの層ごとの成績。左: 適合率 "
+            f"{nums['precision_by_layer']}、再現率 {nums['recall_by_layer']}。右: 1 枚あたりの"
+            f"重複 {nums['duplicates_per_image_by_layer']}、誤検出 "
+            f"{nums['false_alarms_per_image_by_layer']}。"
+        ),
+        "en": (
+            f"Scores of each decoder layer on {TEST_IMAGES} test images. Left: precision "
+            f"{nums['precision_by_layer']}, recall {nums['recall_by_layer']}. Right, per image: "
+            f"duplicates {nums['duplicates_per_image_by_layer']}, false alarms "
+            f"{nums['false_alarms_per_image_by_layer']}."
+        ),
+    }
+    return "layers", fig, alt

@@ -1,22 +1,26 @@
-"""SAGAN-style self-attention over the feature map of a synthetic image.
+"""SAGAN-style self-attention over an image, with f and g learned from random initialisation.
 
-Every pixel of a 16 x 16 feature map is a token: 1 x 1 convolutions give each pixel a query
-``g``, a key ``f`` and a value ``h``; the attention map of one query pixel has one weight per
-pixel of the image. The features are soft colour detectors computed from a noisy image (a
-stand-in for a CNN's early layers). With random ``f`` and ``g``, as at initialisation, the map
-of a pixel in a red square ignores colour; with ``f = g`` keeping the features, the products
-find every red pixel, including the square on the far side of the image.
+Every pixel of a 16 x 16 feature map is a token: SAGAN's 1 x 1 convolutions give each pixel a
+query ``g(x)`` and a key ``f(x)``, and the attention map of one pixel has one weight per pixel of
+the image. The features are soft colour detectors computed from a noisy image (a stand-in for a
+CNN's early layers). The task is self-supervised denoising: each output pixel is the
+attention-weighted average of the *other* pixels' noisy colours, trained to predict its own noisy
+colour. The noise of the other pixels is independent of its own, so the only way to lower the
+loss is to average pixels whose clean colour is the same, wherever they are: training moves the
+weight of a pixel in a red square onto the red pixels, including the red square on the far side.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import torch
+from matplotlib.figure import Figure
 from torch import nn
 
 from demos.core import (
     DemoResult,
     Narrator,
+    cpu_threads,
     format_number,
     generator,
     precise_dtype,
@@ -26,26 +30,33 @@ from demos.core import (
 
 ID = "image_self_attention"
 TITLE = {
-    "ja": "画像の自己注意(SAGAN 型): 似た領域を遠くまで探す",
-    "en": "Self-attention on an image (SAGAN-style): finding similar regions",
+    "ja": "画像の自己注意(SAGAN 型): 同じ色の領域を遠くまで探すことを学ぶ",
+    "en": "Self-attention on an image (SAGAN-style): learning to find same-coloured regions",
 }
 SUMMARY = {
     "ja": (
-        "合成画像の特徴マップの各画素をトークンとみなし、SAGAN と同じ 1x1 畳み込みでクエリ・"
-        "キー・バリューを作ります。f と g がランダムなとき、赤い正方形の中の 1 画素の注意は"
-        "色と無関係に散らばります。f と g が特徴を保つとき、積が同じ色の画素を画像全体から"
-        "見つけ、遠く離れたもう 1 つの赤い正方形まで明るくなります。"
+        "合成画像の特徴マップの各画素をトークンとみなし、SAGAN と同じ 1×1 畳み込み f(キー)と "
+        "g(クエリ)を、ランダムな初期値から学習させます。課題はノイズ除去です。各画素の出力は、"
+        "自分以外の画素のノイズ入りの色を注意の重みで平均したもので、自分自身のノイズ入りの色を"
+        "当てるよう訓練します。訓練前、赤い正方形の中の画素の注意はほぼ画像全体に散らばります。"
+        "訓練後は重みの大半が赤い画素に移り、画像の反対側にあるもう 1 つの赤い正方形にも届きます。"
+        "訓練前と訓練後の注意マップは同じ色の尺度で並べて示します。"
     ),
     "en": (
-        "Each pixel of a synthetic image's feature map is a token; SAGAN's 1x1 convolutions "
-        "give it a query, a key and a value. With random f and g the attention of a pixel "
-        "inside a red square ignores colour. With f and g that keep the features, the products "
-        "find pixels of the same colour anywhere in the image, including the red square on "
-        "the far side of the image."
+        "Each pixel of a synthetic image's feature map is a token; SAGAN's 1x1 convolutions f "
+        "(keys) and g (queries) are learned from random initialisation. The task is denoising: "
+        "each output pixel is the attention-weighted average of the other pixels' noisy "
+        "colours, trained to predict its own noisy colour. Before training, a pixel inside a "
+        "red square spreads its attention over the whole image; after training most of its "
+        "weight sits on red pixels, including the red square on the far side of the image. "
+        "The maps before and after are drawn side by side on one colour scale."
     ),
 }
 RESOURCES = ("sagan", "shinagawa-vision-and-language")
-CODE = {"PyTorch": "demos.image_self_attention:SelfAttention2d"}
+CODE = {
+    "model": "demos.image_self_attention:SelfAttention2d",
+    "training": "demos.image_self_attention:train",
+}
 
 SIZE = 16
 PALETTE = {
@@ -58,21 +69,35 @@ PALETTE = {
 CHANNELS = len(PALETTE)
 NOISE = 0.2
 DETECTOR_WIDTH = 0.15  # how sharply each colour detector responds
-TIED_SCALE = 3.0  # f = g = TIED_SCALE * identity: sharper maps for larger values
-QUERY = (3, 3)  # (row, column): inside the top-left red square
+QUERY = (3, 3)  # (row, column): inside the top-left red square, the pixel drawn in the figure
+NEAR_SQUARE = (slice(1, 6), slice(1, 6))
+FAR_SQUARE = (slice(10, 15), slice(10, 15))
+STEPS = 300
+BATCH = 4
+LR = 0.03
 
 
 def showcase() -> tuple[np.ndarray, np.ndarray]:
     """The test image ``(3, H, W)`` and its colour labels ``(H, W)`` (palette indices)."""
     labels = np.zeros((SIZE, SIZE), dtype=np.int64)
     names = list(PALETTE)
-    labels[1:6, 1:6] = names.index("red")
-    labels[10:15, 10:15] = names.index("red")
+    labels[NEAR_SQUARE] = names.index("red")
+    labels[FAR_SQUARE] = names.index("red")
     labels[1:4, 9:15] = names.index("blue")
     labels[9:15, 1:3] = names.index("yellow")
     labels[7:9, 5:11] = names.index("green")
     colours = np.array(list(PALETTE.values()))  # (K, 3)
     return colours[labels].transpose(2, 0, 1), labels  # (3, H, W), (H, W)
+
+
+def random_scene(rng: np.random.Generator) -> np.ndarray:
+    """Colour labels ``(H, W)`` of a training image: 3 to 6 rectangles of random colours."""
+    labels = np.zeros((SIZE, SIZE), dtype=np.int64)
+    for _ in range(rng.integers(3, 7)):
+        h, w = rng.integers(2, 7, size=2)
+        r, c = rng.integers(0, SIZE - h + 1), rng.integers(0, SIZE - w + 1)
+        labels[r : r + h, c : c + w] = rng.integers(1, CHANNELS)
+    return labels
 
 
 def colour_features(image: torch.Tensor) -> torch.Tensor:
@@ -87,165 +112,304 @@ def colour_features(image: torch.Tensor) -> torch.Tensor:
 
 
 class SelfAttention2d(nn.Module):
-    """The self-attention block of SAGAN (Zhang et al. 2019) over a ``(B, C, H, W)`` map.
+    """The attention of SAGAN (Zhang et al.) over a ``(B, C, H, W)`` feature map.
 
-    ``f`` (keys) and ``g`` (queries) are 1 x 1 convolutions to ``inner`` channels (SAGAN uses
-    C/8), ``h`` (values) keeps ``C``; the block returns ``x + gamma * v(o)``, where SAGAN
-    starts ``gamma`` at 0 so that the network learns how much attention to use.
+    ``f`` (keys) and ``g`` (queries) are 1 x 1 convolutions; the scores are their raw dot
+    products, as in SAGAN. SAGAN reduces the channels to C/8 on its wide feature maps; this map
+    has only ``C`` = 5 channels, so ``f`` and ``g`` keep 5. The values here are the noisy
+    colours themselves (SAGAN's ``h`` is the identity and there is no residual ``gamma``): the
+    output is the denoised image.
     """
 
     def __init__(self, channels: int, inner: int):
         super().__init__()
         self.f = nn.Conv2d(channels, inner, 1)
         self.g = nn.Conv2d(channels, inner, 1)
-        self.h = nn.Conv2d(channels, channels, 1)
-        self.v = nn.Conv2d(channels, channels, 1)
-        self.gamma = nn.Parameter(torch.zeros(1))
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Return ``(y (B, C, H, W), o (B, C, H, W), beta (B, N, N))`` with ``N = H * W``.
+    def forward(self, x: torch.Tensor, values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Attend over pixels.
 
-        ``beta[b, j, i]`` is how much output pixel ``j`` takes from pixel ``i``; rows sum to 1.
+        Args:
+            x: Features ``(B, C, H, W)`` that give queries and keys.
+            values: What is averaged, ``(B, C_v, H, W)``.
+
+        Returns:
+            ``(o (B, C_v, H, W), beta (B, N, N))`` with ``N = H * W``; ``beta[b, j, i]`` is how
+            much output pixel ``j`` takes from pixel ``i`` (rows sum to 1, ``beta[b, j, j] = 0``).
         """
         B, C, H, W = x.shape
         N = H * W
         key = self.f(x).view(B, -1, N)  # (B, C', N)
         query = self.g(x).view(B, -1, N)  # (B, C', N)
-        value = self.h(x).view(B, C, N)  # (B, C, N)
         scores = query.transpose(1, 2) @ key  # (B, N, N): SAGAN uses the raw dot product
+        self_mask = torch.eye(N, dtype=torch.bool, device=x.device)  # (N, N): a pixel and itself
+        scores = scores.masked_fill(self_mask, float("-inf"))  # no copying of its own noise
         beta = torch.softmax(scores, dim=-1)  # (B, N, N): row j sums to 1 over pixels i
-        o = (value @ beta.transpose(1, 2)).view(B, C, H, W)  # (B, C, H, W): o_j = sum_i beta_ji h_i
-        return x + self.gamma * self.v(o), o, beta
+        flat = values.view(B, values.shape[1], N)  # (B, C_v, N)
+        o = (flat @ beta.transpose(1, 2)).view(values.shape)  # (B, C_v, H, W): sum_i beta_ji v_i
+        return o, beta
 
 
-@torch.no_grad()
-def set_tied(block: SelfAttention2d, scale: float) -> None:
-    """``f = g = scale * I`` (no bias) and ``h = v = I``: attention follows feature products."""
-    eye = torch.eye(block.h.in_channels, dtype=block.h.weight.dtype, device=block.h.weight.device)
-    for conv, s in ((block.f, scale), (block.g, scale), (block.h, 1.0), (block.v, 1.0)):
-        conv.weight.copy_(s * eye[: conv.out_channels, :, None, None])
-        conv.bias.zero_()
+def noisy_batch(
+    rng: np.random.Generator, count: int, dtype: torch.dtype, device: str
+) -> torch.Tensor:
+    """``count`` random training images with Gaussian noise, ``(count, 3, H, W)``."""
+    colours = np.array(list(PALETTE.values()))  # (K, 3)
+    clean = np.stack([colours[random_scene(rng)] for _ in range(count)])  # (B, H, W, 3)
+    noisy = clean.transpose(0, 3, 1, 2) + NOISE * rng.standard_normal((count, 3, SIZE, SIZE))
+    return torch.tensor(noisy, dtype=dtype, device=device)  # (B, 3, H, W)
 
 
-def region_masses(beta_row: np.ndarray, labels: np.ndarray) -> dict[str, float]:
-    """Where one query pixel's attention goes: its colour, the far square, its 3 x 3 window."""
-    w = beta_row.reshape(SIZE, SIZE)
-    r, c = QUERY
-    same = labels == labels[r, c]
-    far = np.zeros_like(same)
-    far[SIZE // 2 :, SIZE // 2 :] = True
+def train(block: SelfAttention2d, rng: np.random.Generator, steps: int = STEPS) -> list[float]:
+    """Adam on fresh noisy images each step: predict each pixel from the others.
+
+    Returns the loss every 50 steps.
+    """
+    weight = block.f.weight
+    opt = torch.optim.Adam(block.parameters(), lr=LR)
+    losses = []
+    for step in range(steps):
+        noisy = noisy_batch(rng, BATCH, weight.dtype, str(weight.device))  # (B, 3, H, W)
+        out, _ = block(colour_features(noisy), noisy)
+        loss = ((out - noisy) ** 2).mean()  # the target is the pixel's own noisy colour
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % 50 == 0 or step == steps - 1:
+            losses.append(float(loss.detach()))
+    return losses
+
+
+def region_weights(beta: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """Mean attention from the pixels of the near red square to their colour and the far square.
+
+    Args:
+        beta: ``(N, N)`` attention of one image.
+        labels: ``(H, W)`` colour labels.
+    """
+    near = np.zeros((SIZE, SIZE), dtype=bool)
+    near[NEAR_SQUARE] = True
+    far = np.zeros((SIZE, SIZE), dtype=bool)
+    far[FAR_SQUARE] = True
+    same = (labels == labels[QUERY]).ravel()
+    rows = beta[near.ravel()]  # (25, N)
     return {
-        "same_colour": float(w[same].sum()),
-        "far_square": float(w[same & far].sum()),
-        "window_3x3": float(w[max(r - 1, 0) : r + 2, max(c - 1, 0) : c + 2].sum()),
+        "same_colour": float(rows[:, same].sum(axis=1).mean()),
+        "far_square": float(rows[:, far.ravel()].sum(axis=1).mean()),
     }
 
 
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
-    """Compare one pixel's attention map under random and under feature-keeping projections."""
+    """Train f and g on denoising and compare the attention before and after."""
+    with cpu_threads(1):
+        return _run(device, seed)
+
+
+def _run(device: str, seed: int) -> DemoResult:
     seed_everything(seed)
     dtype = precise_dtype(device)
     image, labels = showcase()
-    noisy = image + NOISE * generator(seed).normal(size=image.shape)
-    x = colour_features(torch.tensor(noisy[None], dtype=dtype, device=device))  # (1, K, H, W)
+    noisy_np = image + NOISE * generator(seed + 1).standard_normal(image.shape)
+    noisy = torch.tensor(noisy_np[None], dtype=dtype, device=device)  # (1, 3, H, W)
+    features = colour_features(noisy)  # (1, K, H, W)
     q = QUERY[0] * SIZE + QUERY[1]
 
     torch.manual_seed(seed)
-    random_block = SelfAttention2d(CHANNELS, CHANNELS).to(dtype).to(device)
-    _, _, beta_random = random_block(x)
-    tied_block = SelfAttention2d(CHANNELS, CHANNELS).to(dtype).to(device)
-    set_tied(tied_block, TIED_SCALE)
-    _, _, beta_tied = tied_block(x)
-    w_random, w_tied = to_numpy(beta_random[0, q]), to_numpy(beta_tied[0, q])
-    m_random, m_tied = region_masses(w_random, labels), region_masses(w_tied, labels)
-    share = float((labels == labels[QUERY]).mean())
+    block = SelfAttention2d(CHANNELS, CHANNELS).to(dtype).to(device)
 
+    def look() -> tuple[np.ndarray, np.ndarray]:
+        with torch.no_grad():
+            out, beta = block(features, noisy)
+        return to_numpy(out[0]), to_numpy(beta[0])
+
+    out_init, beta_init = look()
+    losses = train(block, generator(seed), STEPS)
+    out_trained, beta_trained = look()
+    w_init, w_trained = region_weights(beta_init, labels), region_weights(beta_trained, labels)
+    share = float(((labels == labels[QUERY]).sum() - 1) / (SIZE * SIZE - 1))
+    err_noisy = float(((noisy_np - image) ** 2).mean())
+    err_init = float(((out_init - image) ** 2).mean())
+    err_trained = float(((out_trained - image) ** 2).mean())
+
+    metrics: dict[str, float | int | list] = {
+        "same_colour_weight_init": w_init["same_colour"],
+        "same_colour_weight_trained": w_trained["same_colour"],
+        "far_square_weight_init": w_init["far_square"],
+        "far_square_weight_trained": w_trained["far_square"],
+        "same_colour_share": share,
+        "noisy_error": err_noisy,
+        "denoised_error_init": err_init,
+        "denoised_error_trained": err_trained,
+        "final_loss": losses[-1],
+    }
+    f3 = lambda x: format_number(x, 3)  # noqa: E731
     n = Narrator()
-    n.heading("Pixels as tokens")
+    n.heading("Pixels as tokens", "画素をトークンとして")
     n.say(
         f"A synthetic {SIZE} x {SIZE} image: two red squares far apart, blue, yellow and green\n"
         f"bars on grey, plus Gaussian noise (sigma {NOISE}). Each pixel becomes {CHANNELS} soft\n"
         "colour-detector features (a stand-in for a CNN's early layers), so the feature map x\n"
-        f"has shape (1, {CHANNELS}, {SIZE}, {SIZE}) and N = {SIZE * SIZE} pixels are the tokens."
+        f"has shape (1, {CHANNELS}, {SIZE}, {SIZE}) and N = {SIZE * SIZE} pixels are the tokens.",
+        f"{SIZE}×{SIZE} の合成画像です。離れた 2 つの赤い正方形と、青・黄・緑の帯が灰色の上に"
+        f"あり、\nガウスノイズ(σ = {NOISE})を加えています。各画素は {CHANNELS} 個の柔らかい"
+        "色検出器の特徴(CNN の浅い層の代わり)になるので、\n特徴マップ x の形は "
+        f"(1, {CHANNELS}, {SIZE}, {SIZE}) で、N = {SIZE * SIZE} 個の画素がトークンです。",
     )
     n.say(
-        "SAGAN's block, with 1 x 1 convolutions f (keys), g (queries), h (values):\n"
-        f"  beta = softmax(g(x)^T f(x))   an N x N = {SIZE * SIZE} x {SIZE * SIZE} attention map\n"
-        "  o = h(x) beta^T               every pixel gathers values from all pixels\n"
-        "  y = x + gamma * v(o)          gamma starts at 0 in SAGAN and is learned"
+        "SAGAN's attention, with 1 x 1 convolutions f (keys) and g (queries):\n"
+        f"  beta = softmax(g(x)^T f(x))   an N x N = {SIZE * SIZE} x {SIZE * SIZE} map\n"
+        "  o_j = sum_i beta_ji * noisy_i  every pixel averages the others' noisy colours\n"
+        "A pixel may not look at itself (beta_jj = 0), and the loss is |o_j - noisy_j|^2: its\n"
+        "own noise cannot be predicted from the others, so the loss is lowest when o_j\n"
+        "averages pixels of the same clean colour.",
+        "SAGAN の注意です。f(キー)と g(クエリ)は 1×1 畳み込みです:\n"
+        f"  beta = softmax(g(x)^T f(x))   N×N = {SIZE * SIZE}×{SIZE * SIZE} のマップ\n"
+        "  o_j = Σ_i beta_ji * noisy_i    各画素は他の画素のノイズ入りの色を平均します\n"
+        "画素は自分自身を見られません(beta_jj = 0)。損失は |o_j - noisy_j|^2 です。"
+        "自分のノイズは他の画素からは\n予測できないので、損失が最も小さくなるのは o_j が同じ本来の色の"
+        "画素を平均したときです。",
     )
     n.say(
-        f"query pixel: row {QUERY[0]}, column {QUERY[1]}, inside the top-left red square; red "
-        f"pixels are {format_number(100 * share, 1)} % of the image"
+        f"Red pixels are {format_number(100 * share, 1)} % of the other pixels; the far red "
+        f"square holds {format_number(100 * 25 / (SIZE * SIZE - 1), 1)} %.\n"
+        "Weights below: the mean over the 25 pixels of the top-left red square.",
+        f"赤い画素は自分以外の画素の {format_number(100 * share, 1)} %、遠い赤い正方形は "
+        f"{format_number(100 * 25 / (SIZE * SIZE - 1), 1)} % です。\n"
+        "以下の重みは、左上の赤い正方形の 25 画素についての平均です。",
     )
-    n.heading("Where the query pixel looks")
-    for name, masses in (("random f, g", m_random), (f"f = g = {TIED_SCALE:g} I", m_tied)):
-        n.say(
-            f"{name:>12}: same colour {format_number(masses['same_colour'], 3)}, far red square "
-            f"{format_number(masses['far_square'], 3)}, own 3x3 window "
-            f"{format_number(masses['window_3x3'], 3)}"
-        )
+    n.heading("Before training (random f and g)", "訓練前(ランダムな f と g)")
     n.say(
-        f"A 3 x 3 convolution sees only its window (9 of {SIZE * SIZE} pixels); one attention\n"
-        "layer reaches the far square directly."
+        f"weight on red pixels {f3(w_init['same_colour'])}, on the far red square "
+        f"{f3(w_init['far_square'])}",
+        f"赤い画素への重み {f3(w_init['same_colour'])}、遠い赤い正方形への重み "
+        f"{f3(w_init['far_square'])}",
     )
+    n.heading(
+        f"Training: {STEPS} Adam steps on fresh random images, {BATCH} per step",
+        f"訓練: 毎回新しいランダム画像 {BATCH} 枚で Adam を {STEPS} ステップ",
+    )
+    n.say(
+        "loss every 50 steps: " + " ".join(format_number(x, 4) for x in losses),
+        "50 ステップごとの損失: " + " ".join(format_number(x, 4) for x in losses),
+    )
+    n.heading("After training", "訓練後")
+    n.say(
+        f"weight on red pixels {f3(w_trained['same_colour'])}, on the far red square "
+        f"{f3(w_trained['far_square'])}",
+        f"赤い画素への重み {f3(w_trained['same_colour'])}、遠い赤い正方形への重み "
+        f"{f3(w_trained['far_square'])}",
+    )
+    n.say(
+        f"mean squared error against the clean image: noisy input {format_number(err_noisy, 4)},"
+        f" denoised before training {format_number(err_init, 4)}, after "
+        f"{format_number(err_trained, 4)}",
+        f"元の画像との平均二乗誤差: ノイズ入りの入力 {format_number(err_noisy, 4)}、"
+        f"訓練前の出力 {format_number(err_init, 4)}、訓練後の出力 {format_number(err_trained, 4)}",
+    )
+    ratio = w_trained["far_square"] / w_trained["same_colour"]
     n.notice(
-        "Attention found the similar regions because f and g keep the colour features, so\n"
-        "the product g(x_j) . f(x_i) is large exactly for look-alike pixels, near or far. With\n"
-        "random f and g the same products say little about colour: the 'finds similar parts'\n"
-        "behaviour is a property of learned projections (SAGAN learns them from its GAN loss),\n"
-        "not of attention itself."
+        f"Nothing told f and g about colour: the weight on red went from "
+        f"{f3(w_init['same_colour'])} to {f3(w_trained['same_colour'])}\n"
+        "because averaging same-coloured pixels is what lowers the denoising loss. The far\n"
+        f"square gets {format_number(100 * ratio, 0)} % of the red weight: these features carry "
+        "no position, so attention\ncannot prefer near pixels, and one layer reaches the far "
+        "square directly, where a 3 x 3\nconvolution sees 9 pixels.",
+        "f と g に色のことは何も教えていません。赤への重みが "
+        f"{f3(w_init['same_colour'])} から {f3(w_trained['same_colour'])} に増えたのは、\n"
+        "同じ色の画素を平均することがノイズ除去の損失を下げるからです。遠い正方形は赤への重みの "
+        f"{format_number(100 * ratio, 0)} % を受け取ります。\nこの特徴には位置の情報がないので、"
+        "注意は近い画素をひいきできません。3×3 の畳み込みが見るのは 9 画素ですが、\n"
+        "注意は 1 層で遠い正方形まで直接届きます。",
     )
-    metrics = {
-        "random_same_colour": m_random["same_colour"],
-        "random_far_square": m_random["far_square"],
-        "tied_same_colour": m_tied["same_colour"],
-        "tied_far_square": m_tied["far_square"],
-        "tied_window_3x3": m_tied["window_3x3"],
-        "same_colour_share": share,
-    }
     arrays = {
         "image": image,
-        "noisy": noisy,
+        "noisy": noisy_np,
         "labels": labels,
-        "attention_random": w_random.reshape(SIZE, SIZE),
-        "attention_tied": w_tied.reshape(SIZE, SIZE),
+        "denoised": out_trained,
+        "attention_init": beta_init[q].reshape(SIZE, SIZE),
+        "attention_trained": beta_trained[q].reshape(SIZE, SIZE),
+        "losses": np.array(losses),
     }
     return DemoResult(ID, device, seed, n.lines, arrays, metrics, [])
 
 
-def figures(result: DemoResult) -> list[tuple[str, object, dict[str, str]]]:
-    """The image, the noisy input, and the query pixel's attention map both ways."""
-    from demos.plotting import new_figure
+def claims(result: DemoResult) -> dict[str, bool]:
+    """The statements the narration, summary and alt text make about the numbers."""
+    m = result.metrics
+    return {
+        "random_init_spreads_attention": m["same_colour_weight_init"] < 0.35
+        and m["far_square_weight_init"] < 0.2,
+        "training_moves_weight_to_the_same_colour": m["same_colour_weight_trained"] > 0.75,
+        "training_reaches_the_far_square": m["far_square_weight_trained"] > 0.3,
+        "far_square_gets_about_half": 0.35
+        < m["far_square_weight_trained"] / m["same_colour_weight_trained"]
+        < 0.65,
+        "trained_output_is_cleaner_than_the_input": m["denoised_error_trained"] < m["noisy_error"],
+    }
 
-    fig = new_figure(10.0, 2.9)
-    panels = [
-        ("image", "clean image", None),
-        ("noisy", "noisy input", None),
-        ("attention_random", "attention, random f and g", "Blues"),
-        ("attention_tied", f"attention, f = g = {TIED_SCALE:g} I", "Blues"),
-    ]
-    for i, (key, title, cmap) in enumerate(panels):
-        ax = fig.add_subplot(1, 4, i + 1)
-        data = result.arrays[key]
-        if cmap is None:
-            ax.imshow(np.clip(data.transpose(1, 2, 0), 0, 1), interpolation="nearest")
+
+LABELS = {
+    "en": {
+        "image": "clean image",
+        "noisy": "noisy input",
+        "init": "attention of x, random weights\n(before training)",
+        "trained": "attention of x,\nafter training",
+        "denoised": "output after training",
+        "weight": "attention weight",
+    },
+    "ja": {
+        "image": "元の画像",
+        "noisy": "ノイズ入りの入力",
+        "init": "× の注意、ランダムな重み\n(訓練前)",
+        "trained": "× の注意\n(訓練後)",
+        "denoised": "訓練後の出力",
+        "weight": "注意の重み",
+    },
+}
+
+
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
+    """The image, the noisy input, the query pixel's map before and after, the output."""
+    from demos.plotting import new_figure, shared_limits
+
+    t = LABELS[lang]
+    a = result.arrays
+    fig = new_figure(13.0, 3.2)
+    axes = fig.subplots(1, 5)
+    _, vmax = shared_limits(a["attention_init"], a["attention_trained"])
+    maps = None
+    for ax, key in zip(axes, ("image", "noisy", "init", "trained", "denoised"), strict=True):
+        if key in ("init", "trained"):
+            data = a[f"attention_{key}"]
+            maps = ax.imshow(data, cmap="Blues", vmin=0, vmax=vmax, interpolation="nearest")
         else:
-            ax.imshow(data, cmap=cmap, vmin=0, interpolation="nearest")
+            data = a[key]
+            ax.imshow(np.clip(data.transpose(1, 2, 0), 0, 1), interpolation="nearest")
         ax.plot([QUERY[1]], [QUERY[0]], marker="x", color="black", ms=7, mew=2)
-        ax.set_title(title, fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set_title(t[key], fontsize=9)
+        ax.set_xticks(range(0, SIZE, 5))
+        ax.set_yticks(range(0, SIZE, 5))
+        ax.tick_params(labelsize=7)
+    fig.colorbar(maps, ax=axes[2:4], shrink=0.8, label=t["weight"])
+    m = result.metrics
+    f2 = lambda x: format_number(x, 2)  # noqa: E731
     alt = {
-        "ja": (
-            "左から、合成画像、ノイズを加えた入力、ランダムな f と g での注意マップ、f = g の"
-            "ときの注意マップ。× がクエリの画素。右端では 2 つの赤い正方形(遠い右下のものも)"
-            "が明るくなる。"
-        ),
         "en": (
-            "From left: the synthetic image, the noisy input, and the attention map of the query "
-            "pixel (x) with random f and g and with f = g. On the right both red squares light "
-            "up, including the far one at the bottom right."
+            "From left: the synthetic image, the noisy input, the attention map of the pixel "
+            "marked x before training (random weights) and after training, on one colour scale, "
+            "and the denoised output. The mean weight of the top-left red square on red pixels "
+            f"goes from {f2(m['same_colour_weight_init'])} to "
+            f"{f2(m['same_colour_weight_trained'])}, and on the far red square at the bottom "
+            f"right from {f2(m['far_square_weight_init'])} to "
+            f"{f2(m['far_square_weight_trained'])}."
+        ),
+        "ja": (
+            "左から、合成画像、ノイズ入りの入力、× の画素の注意マップ(訓練前のランダムな重みと"
+            "訓練後、同じ色の尺度)、ノイズ除去後の出力。左上の赤い正方形の画素が赤い画素に置く"
+            f"重みの平均は {f2(m['same_colour_weight_init'])} から "
+            f"{f2(m['same_colour_weight_trained'])} に、右下の遠い赤い正方形に置く重みは "
+            f"{f2(m['far_square_weight_init'])} から {f2(m['far_square_weight_trained'])} に"
+            "増えます。"
         ),
     }
     return [("attention_map", fig, alt)]

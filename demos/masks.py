@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from demos.core import DemoResult, Explorer, Narrator, seed_everything, to_numpy
+from demos.core import DemoResult, Explorer, Narrator, pick, seed_everything, to_numpy
 from demos.plotting import heatmap, new_figure
 from demos.torch_attention import causal_mask, padding_mask, scaled_dot_product_attention
 
@@ -81,47 +81,92 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     nan_count = int(np.isnan(all_hidden).sum())
 
     n = Narrator()
-    n.heading("A padded batch")
+    n.heading("A padded batch", "パディングしたバッチ")
     for b, s in enumerate(SENTENCES):
-        n.say(f"sentence {b}: {' '.join(s + [PAD] * (T - len(s)))}   (length {len(s)})")
-    n.say(f"q, k, v: {tuple(q.shape)} = (B, heads, T, head_dim), T = {T} = the longest sentence")
-    n.heading("What -inf does to a softmax")
-    n.say("softmax(x)_j = exp(x_j) / sum_i exp(x_i), and exp(-inf) = 0.")
+        words = " ".join(s + [PAD] * (T - len(s)))
+        n.say(
+            f"sentence {b}: {words}   (length {len(s)})",
+            f"文 {b}: {words}   (長さ {len(s)})",
+        )
+    n.say(
+        f"q, k, v: {tuple(q.shape)} = (B, heads, T, head_dim), T = {T} = the longest sentence",
+        f"q, k, v: {tuple(q.shape)} = (B, heads, T, head_dim)。T = {T} は最も長い文の長さです",
+    )
+    n.heading("What -inf does to a softmax", "-inf が softmax にすること")
+    n.say(
+        "softmax(x)_j = exp(x_j) / sum_i exp(x_i), and exp(-inf) = 0.",
+        "softmax(x)_j = exp(x_j) / sum_i exp(x_i) で、exp(-inf) = 0 です。",
+    )
     n.show("softmax([2, 1, 0.5])", plain)
     n.show("softmax([2, 1, -inf])", masked)
-    n.say("The hidden entry gets exactly 0 and the rest share the whole weight.")
+    n.say(
+        "The hidden entry gets exactly 0 and the rest share the whole weight.",
+        "隠した成分の重みはちょうど 0 になり、残りの成分が重みのすべてを分け合います。",
+    )
     n.show("softmax([2, 1, -1e9])", big_negative)
-    n.say("A very large negative number works too (exp underflows to 0).")
+    n.say(
+        "A very large negative number works too (exp underflows to 0).",
+        "非常に大きな負の数でも同じです(exp がアンダーフローして 0 になります)。",
+    )
     n.show("softmax([-inf, -inf, -inf])", all_hidden)
-    n.say(f"A row with every key hidden is 0/0: {nan_count} NaN values. Every query must keep")
-    n.say("at least one key; with a causal mask each token keeps itself.")
-    n.heading("Padding mask: hide the filler keys")
+    n.say(
+        f"A row with every key hidden is 0/0: {nan_count} NaN values. Every query must keep\n"
+        "at least one key; with a causal mask each token keeps itself.",
+        f"すべてのキーを隠した行は 0/0 になり、NaN が {nan_count} 個出ます。どのクエリにも\n"
+        "少なくとも一つはキーを残す必要があります。因果マスクなら各トークンが自分自身を残します。",
+    )
+    n.heading("Padding mask: hide the filler keys", "パディングマスク: 埋め草のキーを隠す")
     n.show("padding_mask (B, T), 1 = real token", keep.int())
     n.show("weights of sentence 1 (padding mask only)", att_pad_n[1, 0], precision=3)
-    n.say("Columns 2..4 are <pad>: zero weight. Rows 2..4 are padded queries; their outputs")
-    n.say("are computed but never used.")
-    n.heading("Causal mask: hide the future")
+    L1 = len(SENTENCES[1])
+    n.say(
+        f"Columns {L1}..{T - 1} are <pad>: zero weight. Rows {L1}..{T - 1} are padded queries;\n"
+        "their outputs are computed but never used.",
+        f"列 {L1}..{T - 1} は <pad> なので重みは 0 です。行 {L1}..{T - 1} はパディングのクエリで、\n"
+        "出力は計算されますが使われません。",
+    )
+    n.heading("Causal mask: hide the future", "因果マスク: 未来を隠す")
     n.show("causal_mask (T, T), 1 = may attend", causal.int())
-    n.heading("Both masks together")
-    n.say("A key is visible when it is a real token AND not in the future:")
+    n.heading("Both masks together", "二つのマスクを合わせる")
+    n.say(
+        "A key is visible when it is a real token AND not in the future:",
+        "キーが見えるのは、本物のトークンで、しかも未来にないときだけです。",
+    )
     n.show("mask of sentence 2", both[2, 0].int())
     n.show("weights of sentence 2", att_n[2, 0], precision=3)
-    n.say(f"largest weight on a padded key: {on_pad:.1f}")
-    n.say(f"largest weight on a future key: {on_future:.1f}")
-    n.heading("Checks")
-    n.check("masked batch vs each sentence alone, unpadded", diff_alone, TOL)
-    n.check("vs torch.nn.functional.scaled_dot_product_attention", diff_sdpa, TOL)
+    n.say(
+        f"largest weight on a padded key: {on_pad:.1f}\n"
+        f"largest weight on a future key: {on_future:.1f}",
+        f"パディングのキーに置かれた最大の重み: {on_pad:.1f}\n"
+        f"未来のキーに置かれた最大の重み: {on_future:.1f}",
+    )
+    n.heading("Checks", "確認")
+    n.check(
+        "masked batch vs each sentence alone, unpadded",
+        "マスクしたバッチと、パディングなしで 1 文ずつ計算した結果",
+        diff_alone,
+        TOL,
+    )
+    n.check(
+        "vs torch.nn.functional.scaled_dot_product_attention",
+        "torch.nn.functional.scaled_dot_product_attention との比較",
+        diff_sdpa,
+        TOL,
+    )
     n.notice(
         "Masks act on the scores, before the softmax: a -inf score becomes a weight of exactly\n"
         "zero. That is why padding changes nothing for the real tokens, and why a decoder\n"
-        "trained with a causal mask never peeks at the word it has to predict."
+        "trained with a causal mask never peeks at the word it has to predict.",
+        "マスクは softmax の前のスコアに働きます。スコアが -inf なら重みはちょうど 0 です。\n"
+        "だからパディングは本物のトークンの結果を何も変えず、因果マスクで学習したデコーダは\n"
+        "予測すべき単語を決して覗き見ません。",
     )
     explorer = []
     for b, s in enumerate(SENTENCES):
         L = len(s)
         explorer.append(
             Explorer(
-                f"sentence {b}: {' '.join(s)}",
+                {"en": f"sentence {b}: {' '.join(s)}", "ja": f"文 {b}: {' '.join(s)}"},
                 list(s),
                 {"causal + padding": att_n[b, 0, :L, :L], "padding only": att_pad_n[b, 0, :L, :L]},
             )
@@ -143,26 +188,67 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
             "max_weight_on_future": on_future,
             "max_diff_alone": diff_alone,
             "max_diff_sdpa": diff_sdpa,
-            "nan_in_fully_masked_row": float(nan_count),
+            "nan_in_fully_masked_row": nan_count,
             "masked_softmax_zero": float(masked[2]),
         },
         explorer=explorer,
     )
 
 
-def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
-    """The two masks and the weights of a padded sentence under both."""
+def claims(result: DemoResult) -> dict[str, bool]:
+    """What the summary, narration and alt text say about the numbers."""
+    m = result.metrics
+    return {
+        "hidden_keys_get_exactly_zero": m["max_weight_on_padding"] == 0.0
+        and m["max_weight_on_future"] == 0.0
+        and m["masked_softmax_zero"] == 0.0,
+        "padding_changes_nothing": m["max_diff_alone"] < TOL,
+        "same_as_torch_sdpa": m["max_diff_sdpa"] < TOL,
+        "fully_masked_row_is_nan": m["nan_in_fully_masked_row"] == 3,
+    }
+
+
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
+    """The two masks and the weights of a padded sentence under both, on one 0-1 scale."""
     labels = SENTENCES[2] + [PAD] * (result.arrays["causal_mask"].shape[0] - len(SENTENCES[2]))
-    fig = new_figure(11.0, 3.6)
+    fig = new_figure(11.0, 3.8)
     a, b, c = fig.subplots(1, 3)
     pad_rows = np.broadcast_to(result.arrays["padding_mask"][2], (len(labels), len(labels)))
-    heatmap(a, pad_rows, labels, labels, "padding mask (sentence 2)", vmax=1, colorbar=False)
-    heatmap(b, result.arrays["causal_mask"], labels, labels, "causal mask", vmax=1, colorbar=False)
-    heatmap(c, result.arrays["weights"][2, 0], labels, labels, "weights with both masks", vmax=1)
+    heatmap(
+        a,
+        pad_rows,
+        labels,
+        labels,
+        pick(lang, "padding mask (sentence 2)", "パディングマスク(文 2)"),
+        vmax=1,
+        colorbar=False,
+        fmt="{:.0f}",
+    )
+    heatmap(
+        b,
+        result.arrays["causal_mask"],
+        labels,
+        labels,
+        pick(lang, "causal mask", "因果マスク"),
+        vmax=1,
+        colorbar=False,
+        fmt="{:.0f}",
+    )
+    heatmap(
+        c,
+        result.arrays["weights"][2, 0],
+        labels,
+        labels,
+        pick(
+            lang, "weights with both masks (random q, k)", "両方のマスクを適用した重み(乱数の q, k)"
+        ),
+        vmax=1,
+    )
     alt = {
         "ja": "文 2(we cook rice + パディング 2 つ)のパディングマスク、因果マスク、両方を適用した"
-        "注意の重み。隠したキーの重みは 0。",
+        "注意の重み(q と k は乱数、3 枚とも 0〜1 の同じ色の尺度)。隠したキーの重みはちょうど 0。",
         "en": "For sentence 2 (we cook rice plus two pads): the padding mask, the causal mask, and "
-        "the attention weights with both applied; hidden keys get zero weight.",
+        "the attention weights with both applied (random q and k; all three on one 0-1 colour "
+        "scale); hidden keys get exactly zero weight.",
     }
     return [("masks", fig, alt)]

@@ -9,7 +9,7 @@ from torch import nn
 
 from demos import reference
 from demos.core import DemoResult, Explorer, Narrator, seed_everything, to_numpy
-from demos.plotting import heatmap, new_figure
+from demos.plotting import heatmap, mark_random_weights, new_figure
 from demos.torch_attention import MultiHeadSelfAttention, padding_mask
 
 ID = "multi_head"
@@ -51,7 +51,6 @@ PAD = "<pad>"
 D_MODEL = 512
 N_HEAD = 8
 TOL_FLOAT32 = 1e-5
-TOL_FLOAT64 = 1e-10
 
 
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
@@ -91,47 +90,97 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     pad_weight = float((att_n * ~to_numpy(keep)[:, None, None, :]).max())
     n_params = sum(p.numel() for p in mine.parameters())
 
-    n = Narrator()
-    n.heading("The batch")
-    for b, sentence in enumerate(SENTENCES):
-        n.say(f"sentence {b}: {' '.join(sentence + [PAD] * (S - len(sentence)))}")
-    n.say(f"B = {B} sentences, S = {S} (the longest one), D = {D_MODEL}, h = {N_HEAD} heads,")
-    n.say(f"head_dim = D / h = {head_dim}.")
-    n.heading("Shapes, step by step")
-    n.say(f"x                        {tuple(x.shape)}   (B, S, D) word vectors")
-    n.say(f"qkv = x @ W_qkv.T + b    {tuple(qkv.shape)}  (B, S, 3D) queries, keys, values stacked")
-    n.say(f"q, k, v = split(qkv)     3 x ({B}, {S}, {D_MODEL})")
-    n.say(f"q.view(B, S, h, head_dim) ({B}, {S}, {N_HEAD}, {head_dim})")
-    n.say(f"  .transpose(1, 2)       ({B}, {N_HEAD}, {S}, {head_dim})  (B, h, S, head_dim)")
-    n.say(f"att = q @ k.T / sqrt({head_dim})  {tuple(att.shape)}  (B, h, S, S), one map per head")
-    n.say(f"att @ v                  ({B}, {N_HEAD}, {S}, {head_dim})")
-    n.say(f"  .transpose(1, 2).view  ({B}, {S}, {D_MODEL})  heads side by side again")
-    n.say(f"y = out_proj(...)        {tuple(y.shape)}   (B, S, D)")
-    n.say(
-        f"parameters: W_qkv {tuple(mine.c_attn.weight.shape)}, W_o {tuple(mine.c_proj.weight.shape)},"
+    T0 = lengths[0]
+    maps = att_n[0, :, :T0, :T0]  # (h, T0, T0): sentence 0, every head
+    head_gap = min(
+        float(np.abs(maps[a] - maps[b]).sum(axis=-1).max())
+        for a in range(N_HEAD)
+        for b in range(a + 1, N_HEAD)
     )
-    n.say(f"{n_params:,} in all: the same count for 1 head or 8, the heads only split the width.")
-    n.heading("Padding")
+
+    n = Narrator()
+    n.heading("The batch", "バッチ")
+    for b, sentence in enumerate(SENTENCES):
+        words = " ".join(sentence + [PAD] * (S - len(sentence)))
+        n.say(f"sentence {b}: {words}", f"文 {b}: {words}")
+    n.say(
+        f"B = {B} sentences, S = {S} (the longest one), D = {D_MODEL}, h = {N_HEAD} heads,\n"
+        f"head_dim = D / h = {head_dim}. The weights are random (untrained): this demo is about\n"
+        "shapes and agreement, not about what trained heads learn.",
+        f"B = {B} 文、S = {S}(最も長い文)、D = {D_MODEL}、ヘッド数 h = {N_HEAD}、\n"
+        f"head_dim = D / h = {head_dim} です。重みはランダム(未学習)です。このデモで見るのは\n"
+        "テンソルの形と実装どうしの一致で、学習したヘッドが何を覚えるかではありません。",
+    )
+    n.heading("Shapes, step by step", "形を一歩ずつ追う")
+    shapes = [
+        f"x                        {tuple(x.shape)}   (B, S, D)",
+        f"qkv = x @ W_qkv.T + b    {tuple(qkv.shape)}  (B, S, 3D)",
+        f"q, k, v = split(qkv)     3 x ({B}, {S}, {D_MODEL})",
+        f"q.view(B, S, h, head_dim) ({B}, {S}, {N_HEAD}, {head_dim})",
+        f"  .transpose(1, 2)       ({B}, {N_HEAD}, {S}, {head_dim})  (B, h, S, head_dim)",
+        f"att = q @ k.T / sqrt({head_dim})  {tuple(att.shape)}  (B, h, S, S)",
+        f"att @ v                  ({B}, {N_HEAD}, {S}, {head_dim})",
+        f"  .transpose(1, 2).view  ({B}, {S}, {D_MODEL})",
+        f"y = out_proj(...)        {tuple(y.shape)}   (B, S, D)",
+    ]
+    n.say("\n".join(shapes), "\n".join(shapes))
+    w_qkv, w_o = tuple(mine.c_attn.weight.shape), tuple(mine.c_proj.weight.shape)
+    n.say(
+        f"parameters: W_qkv {w_qkv}, W_o {w_o}, {n_params:,} in all: the same count for\n"
+        "1 head or 8, the heads only split the width.",
+        f"パラメータ: W_qkv {w_qkv}、W_o {w_o}、合計 {n_params:,} 個。ヘッドが 1 個でも 8 個でも\n"
+        "数は同じで、ヘッドは幅を分け合うだけです。",
+    )
+    n.heading("Padding", "パディング")
     n.show("padding_mask (True = real token)", keep.int())
-    n.say(f"largest weight any head puts on a {PAD} key: {pad_weight:.1f}")
-    n.heading("The first sentence, head by head")
-    n.say(f"Weights of '{SENTENCES[0][1]}' (row 1) over the keys, per head:")
+    n.say(
+        f"largest weight any head puts on a {PAD} key: {pad_weight:.1f}",
+        f"どのヘッドでも {PAD} のキーに置かれた最大の重み: {pad_weight:.1f}",
+    )
+    n.heading("The first sentence, head by head", "最初の文をヘッドごとに")
+    n.say(
+        f"Weights of '{SENTENCES[0][1]}' (row 1) over the keys, per head:",
+        f"'{SENTENCES[0][1]}'(行 1)が各キーに置く重み(ヘッドごと):",
+    )
     for h in range(N_HEAD):
-        row = " ".join(f"{w:.2f}" for w in att_n[0, h, 1, : lengths[0]])
-        n.say(f"  head {h}: {row}")
-    n.say("Each head has its own W_Q, W_K slice, so each spreads its weight differently.")
-    n.heading("Check against PyTorch and NumPy")
-    n.check("output vs nn.MultiheadAttention (float32)", diff_torch, TOL_FLOAT32)
-    n.check("per-head weights vs nn.MultiheadAttention", diff_att, TOL_FLOAT32)
-    n.check("output vs NumPy reference (float64)", diff_ref, TOL_FLOAT32)
+        row = " ".join(f"{w:.2f}" for w in att_n[0, h, 1, :T0])
+        n.say(f"  head {h}: {row}", f"  head {h}: {row}")
+    n.say(
+        "Each head has its own W_Q, W_K slice, so each spreads its weight differently: the\n"
+        f"two most alike heads still differ by {head_gap:.2f} in some row (sum of |differences|).",
+        "ヘッドごとに W_Q, W_K の別々の切れ端を持つので、重みの置き方も違います。最も似た\n"
+        f"二つのヘッドでも、ある行では差の絶対値の和が {head_gap:.2f} あります。",
+    )
+    n.heading("Check against PyTorch and NumPy", "PyTorch と NumPy で確かめる")
+    n.check(
+        "output vs nn.MultiheadAttention (float32)",
+        "出力と nn.MultiheadAttention(float32)",
+        diff_torch,
+        TOL_FLOAT32,
+    )
+    n.check(
+        "per-head weights vs nn.MultiheadAttention",
+        "ヘッドごとの重みと nn.MultiheadAttention",
+        diff_att,
+        TOL_FLOAT32,
+    )
+    n.check(
+        "output vs NumPy reference (float64)",
+        "出力と NumPy の参照実装(float64)",
+        diff_ref,
+        TOL_FLOAT32,
+    )
     n.notice(
         "Multi-head attention is one big projection cut into h slices: every head attends in its\n"
         "own 64-dimensional subspace, then the slices are put back side by side and mixed by W_o.\n"
         "The padded positions get exactly zero weight, so a short sentence is unaffected by the\n"
-        "batch it travels in."
+        "batch it travels in.",
+        "マルチヘッド注意は、一つの大きな射影を h 個に切り分けたものです。各ヘッドは自分の\n"
+        "64 次元の部分空間で注意をとり、切れ端は再び横に並べられて W_o で混ぜられます。\n"
+        "パディングの位置の重みはちょうど 0 なので、短い文は一緒に運ばれるバッチの影響を\n"
+        "受けません。",
     )
     tokens0 = SENTENCES[0]
-    T0 = len(tokens0)
     heads = {f"head {h}": att_n[0, h, :T0, :T0] for h in range(N_HEAD)}
     return DemoResult(
         demo_id=ID,
@@ -144,22 +193,45 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
             "max_diff_torch_weights": diff_att,
             "max_diff_reference": diff_ref,
             "max_weight_on_padding": pad_weight,
-            "n_params": float(n_params),
+            "n_params": n_params,
+            "min_head_difference": head_gap,
         },
-        explorer=[Explorer(f"sentence 0, {N_HEAD} heads", list(tokens0), heads)],
+        explorer=[
+            Explorer(
+                {
+                    "en": f"sentence 0, {N_HEAD} heads (random weights)",
+                    "ja": f"文 0、{N_HEAD} ヘッド(ランダムな重み)",
+                },
+                list(tokens0),
+                heads,
+            )
+        ],
     )
 
 
-def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
-    """The eight heads' attention maps for the first sentence."""
+def claims(result: DemoResult) -> dict[str, bool]:
+    """What the narration and alt text say about the numbers."""
+    m = result.metrics
+    return {
+        "matches_torch": max(m["max_diff_torch"], m["max_diff_torch_weights"]) < TOL_FLOAT32,
+        "matches_numpy_reference": m["max_diff_reference"] < TOL_FLOAT32,
+        "padding_gets_exactly_zero": m["max_weight_on_padding"] == 0.0,
+        "same_parameter_count_as_one_head": m["n_params"] == 4 * D_MODEL * D_MODEL + 4 * D_MODEL,
+        "heads_spread_weight_differently": m["min_head_difference"] > 0.05,
+    }
+
+
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
+    """The eight heads' attention maps for the first sentence, on one scale with a colour bar."""
     att = result.arrays["attention"]
     tokens = SENTENCES[0]
     T = len(tokens)
-    fig = new_figure(10.0, 5.2)
+    fig = new_figure(10.5, 5.4)
     axes = fig.subplots(2, 4)
     top = float(att[0, :, :T, :T].max())  # one colour scale for all heads, so they compare
+
     for h, ax in enumerate(axes.flat):
-        heatmap(
+        image = heatmap(
             ax,
             att[0, h, :T, :T],
             tokens,
@@ -169,10 +241,15 @@ def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
             annotate=False,
             colorbar=False,
         )
+    fig.colorbar(image, ax=list(axes.flat), shrink=0.8)
+    mark_random_weights(fig, lang)
     alt = {
-        "ja": "1 文目(6 単語)に対する 8 つのヘッドの注意マップ(共通の色の尺度)。"
-        "ヘッドごとに重みの置き方が異なる。",
-        "en": "Attention maps of the eight heads for the first sentence (six words), on one "
-        "colour scale; each head spreads its weight differently.",
+        "ja": "1 文目(6 単語)に対する 8 つのヘッドの注意マップ(ランダムな重み、共通の色の尺度"
+        f"と色の棒)。最も似た二つのヘッドでも、ある行で差の絶対値の和が "
+        f"{result.metrics['min_head_difference']:.2f} あり、ヘッドごとに重みの置き方が異なる。",
+        "en": "Attention maps of the eight heads for the first sentence (six words), random "
+        "weights, on one colour scale with a colour bar; even the two most alike heads differ "
+        f"by {result.metrics['min_head_difference']:.2f} (sum of absolute differences) in some "
+        "row.",
     }
     return [("heads", fig, alt)]

@@ -19,6 +19,7 @@ DEMO_IDS: tuple[str, ...] = (
     "positional_encoding",
     "bert_style_encoder",
     "learned_attention",
+    "pretrained_attention",
     "similarity_vs_projection",
     "cnn_vs_attention_path",
     "image_self_attention",
@@ -44,8 +45,3 @@ def get(demo_id: str) -> ModuleType:
         raise DemoError(
             f"demo {demo_id!r} is registered but demos/{demo_id}.py is missing"
         ) from exc
-
-
-def all_demos() -> list[ModuleType]:
-    """Return every demo module, in :data:`DEMO_IDS` order."""
-    return [get(demo_id) for demo_id in DEMO_IDS]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from demos import registry
-from demos.core import DemoError, DemoResult
+from demos.core import LANGS, DemoError, DemoResult, metrics_json
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RENDERINGS = PACKAGE_DIR / "renderings"
@@ -98,9 +98,9 @@ def source_hash(demo_id: str) -> str:
     return digest.hexdigest()
 
 
-def output_text(result: DemoResult) -> str:
-    """The text ``python -m demos run <id> --device cpu --seed 0`` prints."""
-    return "\n".join(result.lines) + "\n"
+def output_text(result: DemoResult, lang: str = "en") -> str:
+    """The text ``python -m demos run <id> --device cpu --seed 0 --lang <lang>`` prints."""
+    return "\n".join(result.lines[lang]) + "\n"
 
 
 def _round(value: float) -> float:
@@ -124,7 +124,7 @@ def explorer_json(result: DemoResult) -> dict[str, Any] | None:
         rows = view.query_tokens if view.query_tokens is not None else view.tokens
         heads = []
         for label, weights in view.heads.items():
-            where = f"demo {result.demo_id!r}, explorer view {view.name!r}, head {label!r}"
+            where = f"demo {result.demo_id!r}, explorer view {view.name['en']!r}, head {label!r}"
             w = weights.detach().cpu().numpy() if hasattr(weights, "detach") else weights
             if tuple(w.shape) != (len(rows), len(view.tokens)):
                 raise DemoError(
@@ -139,7 +139,7 @@ def explorer_json(result: DemoResult) -> dict[str, Any] | None:
             heads.append({"label": label, "weights": [[_round(x) for x in row] for row in w]})
         views.append(
             {
-                "name": view.name,
+                "name": dict(view.name),
                 "tokens": list(view.tokens),
                 "query_tokens": list(view.query_tokens) if view.query_tokens is not None else None,
                 "heads": heads,
@@ -177,20 +177,43 @@ def _json_text(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def build_files(demo_id: str) -> dict[str, bytes]:
-    """Run ``demo_id`` on the CPU with seed 0 and return its rendering: file name -> bytes."""
+def _figure_files(module: Any, result: DemoResult) -> tuple[dict[str, bytes], list[dict]]:
+    """Each figure drawn once per language: ``<stem>.<lang>.svg`` and its meta entry."""
     from demos.plotting import svg_bytes
 
+    files: dict[str, bytes] = {}
+    per_lang = {lang: module.figures(result, lang) for lang in LANGS}
+    stems = {lang: [stem for stem, _, _ in figs] for lang, figs in per_lang.items()}
+    if stems["en"] != stems["ja"]:
+        raise DemoError(
+            f"demo {result.demo_id!r}: figures differ between languages "
+            f"(en: {stems['en']}, ja: {stems['ja']})"
+        )
+    if len(set(stems["en"])) != len(stems["en"]):
+        raise DemoError(f"demo {result.demo_id!r}: two figures share a name in {stems['en']}")
+    meta = []
+    for i, stem in enumerate(stems["en"]):
+        entry: dict[str, dict[str, str]] = {"file": {}, "alt": {}}
+        for lang in LANGS:
+            _, fig, alt = per_lang[lang][i]
+            name = f"{stem}.{lang}.svg"
+            files[name] = svg_bytes(fig)
+            entry["file"][lang] = name
+            entry["alt"][lang] = alt[lang]
+        meta.append(entry)
+    return files, meta
+
+
+def build_files(demo_id: str) -> dict[str, bytes]:
+    """Run ``demo_id`` on the CPU with seed 0 and return its rendering: file name -> bytes."""
     module = registry.get(demo_id)
     result = module.run(device=RENDER_DEVICE, seed=RENDER_SEED)
-    files: dict[str, bytes] = {"output.txt": output_text(result).encode()}
-    figures_meta = []
-    for stem, fig, alt in module.figures(result):
-        name = f"{stem}.svg"
-        if name in files:
-            raise DemoError(f"demo {demo_id!r}: two figures are named {stem!r}")
-        files[name] = svg_bytes(fig)
-        figures_meta.append({"file": name, "alt": {"ja": alt["ja"], "en": alt["en"]}})
+    files: dict[str, bytes] = {
+        f"output.{lang}.txt": output_text(result, lang).encode() for lang in LANGS
+    }
+    files["metrics.json"] = metrics_json(result).encode()
+    figure_files, figures_meta = _figure_files(module, result)
+    files.update(figure_files)
     explorer = explorer_json(result)
     if explorer is not None:
         # One line: the weights would otherwise take one line per number.
@@ -206,6 +229,7 @@ def build_files(demo_id: str) -> dict[str, bytes]:
         "summary": dict(module.SUMMARY),
         "resources": list(module.RESOURCES),
         "command": f"python -m demos run {demo_id}",
+        "outputs": {lang: f"output.{lang}.txt" for lang in LANGS},
         "figures": figures_meta,
         "explorer": "explorer.json" if explorer is not None else None,
         "code": code_meta,
@@ -268,6 +292,11 @@ def render_demo(demo_id: str, out: Path = RENDERINGS, force: bool = False) -> st
     return "rendered"
 
 
+def _files_of(figure: dict[str, Any]) -> list[str]:
+    file = figure.get("file")
+    return list(file.values()) if isinstance(file, dict) else [str(file)]
+
+
 def stale_demos(out: Path = RENDERINGS) -> list[tuple[str, str]]:
     """``(id, reason)`` for every demo whose rendering under ``out`` is missing or outdated."""
     stale = []
@@ -281,8 +310,10 @@ def stale_demos(out: Path = RENDERINGS) -> list[tuple[str, str]]:
         elif meta.get("source_hash") != source_hash(demo_id):
             stale.append((demo_id, "source or library versions changed"))
         else:
-            listed = ["output.txt"] + [f["file"] for f in meta.get("figures", [])]
+            listed = list((meta.get("outputs") or {"en": "output.en.txt"}).values())
+            listed += [name for f in meta.get("figures", []) for name in _files_of(f)]
             listed += [c["file"] for c in meta.get("code", [])]
+            listed += ["metrics.json"]
             listed += [meta["explorer"]] if meta.get("explorer") else []
             missing = [name for name in listed if not (out / demo_id / name).is_file()]
             if missing:

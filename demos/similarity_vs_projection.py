@@ -9,8 +9,16 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from demos.core import DemoResult, Explorer, Narrator, format_number, seed_everything, to_numpy
-from demos.plotting import heatmap, new_figure
+from demos.core import (
+    DemoResult,
+    Explorer,
+    Narrator,
+    format_number,
+    pick,
+    seed_everything,
+    to_numpy,
+)
+from demos.plotting import RANDOM_WEIGHTS, heatmap, new_figure
 
 ID = "similarity_vs_projection"
 TITLE = {"ja": "類似度と射影:注意は似たもの探しではない", "en": "Similarity versus projection"}
@@ -121,28 +129,65 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
             corr[name] = float(np.corrcoef(s, to_numpy(cosine).ravel())[0, 1])
             example[name] = to_numpy(weights[ex])
 
+    names = {
+        "identity": ("identity", "恒等写像"),
+        "random": ("random", "ランダム"),
+        "learned": ("learned", "学習済み"),
+    }
     n = Narrator()
-    n.heading("Words and sentences")
-    n.say(f"Colours {COLOURS} share one direction, fruits {FRUITS} another; d = {D}.")
-    n.say(f"{len(sentences)} sentences of two colours and two fruits, e.g. '{' '.join(EXAMPLE)}'.")
+    n.heading("Words and sentences", "単語と文")
+    n.say(
+        f"Colours {COLOURS} share one direction, fruits {FRUITS} another; d = {D}.",
+        f"色 {COLOURS} は共通の一方向を、果物 {FRUITS} は別の方向を持ちます。d = {D} です。",
+    )
+    n.say(
+        f"{len(sentences)} sentences of two colours and two fruits, e.g. '{' '.join(EXAMPLE)}'.",
+        f"色二つと果物二つからなる文が {len(sentences)} 個あります(例: '{' '.join(EXAMPLE)}')。",
+    )
     n.show("cosine similarity in the example", cosine[ex], precision=2)
-    n.heading("Three ways to make queries and keys")
-    n.say("identity: W_Q = W_K = I, so score(i, j) = x_i . x_j / sqrt(d), raw similarity")
-    n.say("random:   W_Q, W_K drawn at random")
-    n.say(f"learned:  W_Q, W_K trained ({STEPS} Adam steps) so each word looks at the OTHER")
-    n.say("          category (a colour at the fruits, a fruit at the colours)")
-    n.say(f"training loss: {format_number(losses[0], 3)} -> {format_number(losses[-1], 3)}")
+    n.heading("Three ways to make queries and keys", "クエリとキーの作り方を三通り試す")
+    n.say(
+        "identity: W_Q = W_K = I, so score(i, j) = x_i . x_j / sqrt(d), raw similarity\n"
+        "random:   W_Q, W_K drawn at random (untrained)\n"
+        f"learned:  W_Q, W_K trained ({STEPS} Adam steps) so each word looks at the OTHER\n"
+        "          category (a colour at the fruits, a fruit at the colours)",
+        "恒等写像: W_Q = W_K = I。score(i, j) = x_i . x_j / sqrt(d) で、生の類似度そのものです\n"
+        "ランダム: W_Q, W_K を乱数で決めます(学習なし)\n"
+        f"学習済み: 各単語が「もう一方の」カテゴリを見るように W_Q, W_K を Adam で {STEPS} ステップ\n"
+        "          学習します(色は果物を、果物は色を見る課題です)",
+    )
+    n.say(
+        f"training loss: {format_number(losses[0], 3)} -> {format_number(losses[-1], 3)}",
+        f"学習の損失: {format_number(losses[0], 3)} → {format_number(losses[-1], 3)}",
+    )
     for name in settings:
-        n.heading(f"{name} projections")
+        en, ja = names[name]
+        n.heading(f"{en} projections", f"{ja}の射影")
         n.show(f"weights in '{' '.join(EXAMPLE)}'", example[name], precision=3)
         n.say(
-            f"share of weight on the same category (self included): {format_number(mass[name], 3)}"
+            f"share of weight on the same category (self included): {format_number(mass[name], 3)}",
+            f"同じカテゴリに置かれた重みの割合(自分自身を含む): {format_number(mass[name], 3)}",
         )
-        n.say(f"correlation of scores with cosine similarity: {format_number(corr[name], 3)}")
+        n.say(
+            f"correlation of scores with cosine similarity: {format_number(corr[name], 3)}",
+            f"スコアとコサイン類似度の相関: {format_number(corr[name], 3)}",
+        )
     n.notice(
-        "Only with W_Q = W_K = I is attention a similarity search. Projections let a word ask for\n"
-        "something it does not itself resemble, like a colour looking for the thing it colours:\n"
-        "what attention attends to is learned, not given by the embeddings."
+        "With W_Q = W_K = I attention is a similarity search: its scores track the cosine\n"
+        f"(correlation {format_number(corr['identity'], 2)}). Nothing forces projections to keep "
+        "that. Random ones\n"
+        f"loosen the link (correlation {format_number(corr['random'], 2)}), and learned ones can "
+        "turn it around\n"
+        f"(correlation {format_number(corr['learned'], 2)}): a word asks for something it does "
+        "not itself resemble,\nlike a colour looking for the thing it colours. What attention "
+        "attends to is learned,\nnot given by the embeddings.",
+        "W_Q = W_K = I の注意は類似度の検索そのもので、スコアはコサインに沿います\n"
+        f"(相関 {format_number(corr['identity'], 2)})。しかし射影がこの性質を保つ必要は"
+        "ありません。ランダムな射影では\n"
+        f"結びつきが弱まり(相関 {format_number(corr['random'], 2)})、学習した射影では逆向きにも"
+        f"なります(相関 {format_number(corr['learned'], 2)})。\n"
+        "単語は自分と似ていないもの、たとえば色が自分の色をまとう物を探せるのです。\n"
+        "何に注意するかは埋め込みで決まるのではなく、学習で決まります。",
     )
     return DemoResult(
         demo_id=ID,
@@ -153,30 +198,63 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
         metrics={
             **{f"same_category_mass_{k}": v for k, v in mass.items()},
             **{f"cosine_correlation_{k}": v for k, v in corr.items()},
+            "first_loss": losses[0],
             "final_loss": losses[-1],
         },
-        explorer=[Explorer(" ".join(EXAMPLE), list(EXAMPLE), {k: v for k, v in example.items()})],
+        explorer=[
+            Explorer(
+                {"en": " ".join(EXAMPLE), "ja": " ".join(EXAMPLE)},
+                list(EXAMPLE),
+                {k: v for k, v in example.items()},
+            )
+        ],
     )
 
 
-def figures(result: DemoResult) -> list[tuple[str, Figure, dict[str, str]]]:
-    """The example sentence's weights under the three projections."""
+def claims(result: DemoResult) -> dict[str, bool]:
+    """What the summary, narration and alt text say about the numbers."""
+    m = result.metrics
+    return {
+        "identity_tracks_similarity": m["cosine_correlation_identity"] > 0.9,
+        "identity_stays_in_category": m["same_category_mass_identity"] > 0.8,
+        "random_loosens_the_link": abs(m["cosine_correlation_random"]) < 0.5
+        and m["same_category_mass_random"] < m["same_category_mass_identity"],
+        "learned_turns_it_around": m["cosine_correlation_learned"] < -0.5,
+        "learned_looks_at_other_category": m["same_category_mass_learned"] < 0.05,
+        "training_lowers_the_loss": m["final_loss"] < m["first_loss"],
+    }
+
+
+def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
+    """The example sentence's weights under the three projections, on one colour scale."""
+    m = result.metrics
     fig = new_figure(11.0, 3.6)
+    titles = {
+        "identity": pick(lang, "W_Q = W_K = I", "W_Q = W_K = I"),
+        "random": "W_Q, W_K: " + RANDOM_WEIGHTS[lang],
+        "learned": pick(lang, "W_Q, W_K: learned", "W_Q, W_K: 学習済み"),
+    }
     for ax, name in zip(fig.subplots(1, 3), ("identity", "random", "learned"), strict=True):
         heatmap(
             ax,
             result.arrays[f"weights_{name}"],
             EXAMPLE,
             EXAMPLE,
-            f"W_Q, W_K: {name}",
+            titles[name],
+            vmin=0,
             vmax=1,
             colorbar=name == "learned",
         )
+    mass = {k: m[f"same_category_mass_{k}"] for k in ("identity", "random", "learned")}
     alt = {
-        "ja": "「red apple green lime」に対する注意の重み。射影なし(左)では色は色、果物は果物を"
-        "見るが、学習した射影(右)では色が果物を、果物が色を見る。",
-        "en": "Attention weights in 'red apple green lime'. Without projections (left) colours "
-        "look at colours and fruits at fruits; with learned projections (right) colours look at "
-        "fruits and fruits at colours.",
+        "ja": "「red apple green lime」に対する注意の重み(3 枚とも 0〜1 の同じ色の尺度)。"
+        f"射影なし(左)では重みの {mass['identity']:.0%} が同じカテゴリに向かい、"
+        f"ランダムな重みの射影(中)では {mass['random']:.0%}、学習した射影(右)では "
+        f"{mass['learned']:.0%} で、色が果物を、果物が色を見る。",
+        "en": "Attention weights in 'red apple green lime', all three on one 0-1 colour scale. "
+        f"Without projections (left) {mass['identity']:.0%} of the weight stays in the same "
+        f"category, with random-weight projections (middle) {mass['random']:.0%}, and with "
+        f"learned projections (right) {mass['learned']:.0%}: colours look at fruits and fruits "
+        "at colours.",
     }
     return [("projections", fig, alt)]

@@ -1,7 +1,8 @@
 /* Attention explorer: turns <div class="atlas-explorer" data-src=".../explorer.json"> into
  * a row of token buttons. Hovering or focusing a token shows the weights it (as the query)
  * gives to every token, as background intensity and as numbers. Self-hosted, no dependencies.
- * Data format: {"views": [{"name", "tokens": [...], "heads": [{"label", "weights": [[...]]}]}]}
+ * Data format: {"views": [{"name": {"ja", "en"}, "tokens": [...], "heads": [{"label",
+ * "weights": [[...]]}]}]}
  * with rows = queries. Without JavaScript the static figure next to the hook remains.
  */
 (function () {
@@ -30,9 +31,20 @@
     },
   };
 
-  function strings() {
+  function pageLang() {
     var lang = (document.documentElement.getAttribute("lang") || "en").slice(0, 2);
-    return TEXT[lang] || TEXT.en;
+    return TEXT[lang] ? lang : "en";
+  }
+
+  function strings() {
+    return TEXT[pageLang()];
+  }
+
+  // A view's name is {"ja": ..., "en": ...}; renderings made before that hold one string.
+  function viewName(view) {
+    var name = view.name;
+    if (name && typeof name === "object") return name[pageLang()] || name.en || "";
+    return name || "";
   }
 
   function el(tag, attrs, text) {
@@ -108,7 +120,7 @@
     var controls = el("div", { class: "atlas-explorer__controls" });
     if (this.data.views.length > 1) {
       var names = this.data.views.map(function (x, i) {
-        return x.name || String(i + 1);
+        return viewName(x) || String(i + 1);
       });
       controls.appendChild(
         selector(t.view, names, this.view, function (i) {
@@ -137,7 +149,7 @@
     var row = el("div", {
       class: "atlas-explorer__tokens",
       role: "group",
-      "aria-label": t.tokens + (view.name ? " — " + view.name : ""),
+      "aria-label": t.tokens + (viewName(view) ? " — " + viewName(view) : ""),
     });
     this.buttons = view.tokens.map(function (tok, i) {
       var b = el("button", { type: "button", class: "atlas-token", "data-index": String(i) });

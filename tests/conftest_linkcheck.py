@@ -11,9 +11,12 @@ PYTEST_DONT_REWRITE: it is imported before pytest registers it as a plugin.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
+import heapq
 import itertools
 import shutil
+import socket
 import ssl
 import subprocess
 import threading
@@ -172,7 +175,7 @@ class Site:
             ctx.load_cert_chain(*tls)
             self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.005,), daemon=True)
         self.thread.start()
 
     @property
@@ -190,7 +193,161 @@ class Site:
         self.server.server_close()
 
 
+class RawSite:
+    """A TCP server on one loopback address that answers with whatever bytes a test writes.
+
+    ``answer(request_head, sock)`` is called once per connection, after the request's head has
+    been read; it writes raw bytes (malformed, huge, bare-LF ...) and the connection is then
+    closed. For answers :class:`Site` cannot produce.
+    """
+
+    def __init__(self, host: str, answer: Callable[[bytes, socket.socket], None]):
+        self.host = host
+        self.answer = answer
+        self.heads: list[bytes] = []
+        self.sock = socket.create_server((host, 0))
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(5)
+            head = b""
+            try:
+                while b"\r\n\r\n" not in head:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    head += data
+                self.heads.append(head)
+                self.answer(head, conn)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self._stop.set()
+        self.thread.join(1)
+        self.sock.close()
+
+
+class ConnectProxy:
+    """An HTTP CONNECT proxy on loopback that records the authorities it tunnels to."""
+
+    def __init__(self, host: str):
+        self.tunnels: list[str] = []
+
+        def answer(head: bytes, sock: socket.socket) -> None:
+            line = head.split(b"\r\n", 1)[0].decode()
+            method, authority, _ = line.split(" ", 2)
+            self.tunnels.append(authority)
+            if method != "CONNECT":
+                sock.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+                return
+            name, _, port = authority.rpartition(":")
+            upstream = socket.create_connection(
+                ("127.0.0.1" if name == "localhost" else name, int(port)), timeout=5
+            )
+            sock.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            self._pipe(sock, upstream)
+
+        self.site = RawSite(host, answer)
+        self.url = f"http://{host}:{self.site.port}"
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        def one_way(src: socket.socket, dst: socket.socket) -> None:
+            try:
+                while data := src.recv(65536):
+                    dst.sendall(data)
+            except OSError:
+                pass
+            finally:
+                with contextlib.suppress(OSError):
+                    dst.shutdown(socket.SHUT_WR)
+
+        back = threading.Thread(target=one_way, args=(b, a), daemon=True)
+        back.start()
+        one_way(a, b)
+        back.join(5)
+        b.close()
+
+    def close(self) -> None:
+        self.site.close()
+
+
+class FakeClock:
+    """Virtual time for schedule tests: ``sleep`` waits until :meth:`run` advances the clock.
+
+    :meth:`run` lets every runnable task run, then jumps to the earliest sleeper's wake-up
+    time, so a schedule of seconds runs in milliseconds and no bound depends on the machine.
+    """
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.slept: list[float] = []
+        self._waiters: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+
+    def now(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        fut = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (self.t + max(0.0, seconds), next(self._seq), fut))
+        await fut
+
+    async def run(self, *coros: object) -> list[object]:
+        tasks = [asyncio.ensure_future(c) for c in coros]  # type: ignore[arg-type]
+        while not all(t.done() for t in tasks):
+            for _ in range(50):  # let every task that can run reach its next sleep
+                await asyncio.sleep(0)
+            if self._waiters and not all(t.done() for t in tasks):
+                when, _, fut = heapq.heappop(self._waiters)
+                self.t = max(self.t, when)
+                fut.set_result(None)
+        return [t.result() for t in tasks]
+
+
 _addresses = itertools.count(2)
+
+
+def _next_address() -> str:
+    n = next(_addresses)
+    return f"127.0.{n // 250}.{n % 250 + 2}"
+
+
+@pytest.fixture
+def raw_sites() -> Iterator[Callable[[Callable[[bytes, socket.socket], None]], RawSite]]:
+    """A factory of :class:`RawSite` servers, each on a fresh loopback address."""
+    made: list[RawSite] = []
+
+    def make(answer: Callable[[bytes, socket.socket], None]) -> RawSite:
+        site = RawSite(_next_address(), answer)
+        made.append(site)
+        return site
+
+    yield make
+    for s in made:
+        s.close()
 
 
 @pytest.fixture
@@ -199,8 +356,7 @@ def sites() -> Iterator[Callable[[], Site]]:
     made: list[Site] = []
 
     def make() -> Site:
-        n = next(_addresses)
-        site = Site(f"127.0.{n // 250}.{n % 250 + 2}")
+        site = Site(_next_address())
         made.append(site)
         return site
 
@@ -223,6 +379,57 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
         check=True, capture_output=True,
     )  # fmt: skip
     return str(cert), str(key)
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A test root CA, an intermediate, and server certificates for 127.0.0.1 (made by openssl).
+
+    Keys: ``root`` (the CA file to trust), ``key`` (every server key), and the certificate
+    files ``good`` (leaf and intermediate), ``no-intermediate`` (leaf alone: the chain is
+    incomplete), ``expired``, ``self-signed`` and ``wrong-host`` (for other.example).
+    """
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    d = tmp_path_factory.mktemp("pki")
+
+    def ssl_(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True)
+
+    ca_ext = [
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]
+    ssl_("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", "root.key",
+         "-out", "root.pem", "-subj", "/CN=Atlas Test Root", *ca_ext)  # fmt: skip
+    (d / "ca.ext").write_text(
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+    )
+    ssl_("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "mid.key", "-out", "mid.csr",
+         "-subj", "/CN=Atlas Test Intermediate")  # fmt: skip
+    ssl_("x509", "-req", "-in", "mid.csr", "-CA", "root.pem", "-CAkey", "root.key",
+         "-CAcreateserial", "-days", "2", "-extfile", "ca.ext", "-out", "mid.pem")  # fmt: skip
+    ssl_("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "leaf.csr",
+         "-subj", "/CN=127.0.0.1")  # fmt: skip
+    (d / "ip.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    (d / "other.ext").write_text("subjectAltName=DNS:other.example\n")
+
+    def leaf(name: str, ca: str, days: str, ext: str) -> None:
+        ssl_("x509", "-req", "-in", "leaf.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key",
+             "-CAcreateserial", "-days", days, "-extfile", ext, "-out", f"{name}.pem")  # fmt: skip
+
+    leaf("leaf-mid", "mid", "2", "ip.ext")
+    leaf("expired", "root", "-1", "ip.ext")
+    leaf("wrong-host", "root", "2", "other.ext")
+    ssl_("req", "-x509", "-key", "key.pem", "-days", "2", "-out", "self-signed.pem",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")  # fmt: skip
+    (d / "good.pem").write_text((d / "leaf-mid.pem").read_text() + (d / "mid.pem").read_text())
+    files = {"root": "root.pem", "key": "key.pem", "good": "good.pem",
+             "no-intermediate": "leaf-mid.pem", "expired": "expired.pem",
+             "self-signed": "self-signed.pem", "wrong-host": "wrong-host.pem"}  # fmt: skip
+    return {k: str(d / v) for k, v in files.items()}
 
 
 def fast_settings(**overrides: object) -> Settings:

@@ -1,26 +1,20 @@
-"""detr_object_queries: Hungarian matching is optimal; matched queries attend to their objects."""
+"""detr_object_queries: Hungarian matching is optimal, every layer is trained and scored, every
+confident prediction counts."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from demo_helpers import assert_narration_figures_and_explorer, assert_same_result_twice
+import torch
+from demo_helpers import SEEDS, result_of
 
 from demos import detr_object_queries as demo
-from demos.core import DemoResult, generator
+from demos.core import DemoResult, format_number, generator
 
 
 @pytest.fixture(scope="module")
 def result() -> DemoResult:
-    return demo.run(device="cpu", seed=0)
-
-
-def test_same_seed_same_result(result: DemoResult) -> None:
-    assert_same_result_twice(demo, result)
-
-
-def test_narration_figures_and_explorer(result: DemoResult) -> None:
-    assert_narration_figures_and_explorer(demo, result)
+    return result_of(demo.ID, 0)
 
 
 def test_hungarian_matching_is_the_minimum(result: DemoResult) -> None:
@@ -40,26 +34,141 @@ def test_hungarian_on_random_costs() -> None:
         assert cost[rows, cols].sum() == pytest.approx(demo.brute_force_match(cost))
 
 
-def test_trained_queries_find_objects(result: DemoResult) -> None:
-    m = result.metrics
-    assert m["test_class_accuracy"] > 0.85
-    assert m["test_mean_iou"] > 0.35
+@pytest.mark.parametrize("seed", SEEDS)
+def test_metrics_per_layer(seed: int) -> None:
+    m = result_of(demo.ID, seed).metrics
+    for key in ("exact_count_accuracy", "precision", "recall", "matched_class_accuracy"):
+        assert isinstance(m[key], float) and 0 <= m[key] <= 1, key
+    for key in (
+        "duplicates_per_image_by_layer",
+        "false_alarms_per_image_by_layer",
+        "precision_by_layer",
+        "recall_by_layer",
+        "exact_count_accuracy_by_layer",
+    ):
+        assert len(m[key]) == demo.N_LAYERS and all(isinstance(v, float) for v in m[key]), key
+    assert m["precision"] == m["precision_by_layer"][-1]
+    assert m["recall"] == m["recall_by_layer"][-1]
     # Matched queries look inside their object far more than uniform attention would.
-    assert m["test_attention_inside_box"] > 3 * m["test_box_area_share"]
+    assert m["attention_inside_box"] > 2 * m["box_area_share"]
 
 
-def test_images_and_boxes() -> None:
-    feats, classes, boxes = demo.random_image(generator(0), n_objects=3)
-    assert feats.shape == (demo.GRID**2, len(demo.CLASSES) + 1)
-    assert classes.shape == (3,) and boxes.shape == (3, 4)
-    assert ((boxes > 0) & (boxes <= 1)).all()
-    colour = feats.argmax(-1).reshape(demo.GRID, demo.GRID)
-    for k, box in zip(classes, boxes, strict=True):
-        inside_mass = demo._mass_inside(np.where(colour.reshape(-1) == k, 1.0, 0.0), box)
-        assert inside_mass >= round(box[2] * box[3] * demo.GRID**2)  # every patch of the box
-    assert demo.box_iou(
-        np.array([0.5, 0.5, 0.2, 0.2]), np.array([0.5, 0.5, 0.2, 0.2])
-    ) == pytest.approx(1)
-    assert demo.box_iou(np.array([0.2, 0.2, 0.2, 0.2]), np.array([0.8, 0.8, 0.2, 0.2])) == 0
-    pe = demo.positional_grid(8)
-    assert pe.shape == (demo.GRID**2, 8) and len({tuple(r) for r in pe.round(6)}) == demo.GRID**2
+def test_objects_are_kept_apart() -> None:
+    rng = generator(0)
+    for _ in range(500):
+        colour, classes, boxes = demo.random_layout(rng)
+        assert 1 <= len(classes) <= demo.MAX_OBJECTS
+        grid = colour.reshape(demo.GRID, demo.GRID)
+        cells = []
+        for k, (cx, cy, w, h) in zip(classes, boxes * demo.GRID, strict=True):
+            r0, c0 = round(cy - h / 2), round(cx - w / 2)
+            r1, c1 = r0 + round(h), c0 + round(w)
+            assert 0 <= r0 < r1 <= demo.GRID and 0 <= c0 < c1 <= demo.GRID
+            assert (grid[r0:r1, c0:c1] == k).all()
+            cells.append((r0, r1, c0, c1))
+        assert (grid != demo.NO_OBJECT).sum() == sum((b - a) * (d - c) for a, b, c, d in cells)
+        for i, (a0, a1, b0, b1) in enumerate(cells):
+            for c0_, c1_, d0, d1 in cells[i + 1 :]:
+                row_gap = max(c0_ - a1, a0 - c1_)
+                col_gap = max(d0 - b1, b0 - d1)
+                assert max(row_gap, col_gap) >= 1  # a background patch between, diagonals too
+
+
+def _probs(*rows: tuple[int, float]) -> np.ndarray:
+    """One row per query: (top class, its probability); the rest spread evenly."""
+    out = []
+    for k, p in rows:
+        row = np.full(len(demo.CLASSES) + 1, (1 - p) / len(demo.CLASSES))
+        row[k] = p
+        out.append(row)
+    return np.array(out)
+
+
+def test_every_confident_prediction_is_scored() -> None:
+    targets = np.array([[0.25, 0.25, 0.25, 0.25], [0.75, 0.75, 0.25, 0.25]])
+    classes = np.array([0, 2])
+    probs = _probs((0, 0.9), (0, 0.8), (2, 0.6), (1, 0.7), (demo.NO_OBJECT, 0.9), (2, 0.4))
+    boxes = np.array(
+        [
+            [0.25, 0.25, 0.25, 0.25],  # red, on target 0: a hit
+            [0.26, 0.25, 0.25, 0.25],  # red again, on the same box: a duplicate
+            [0.75, 0.75, 0.25, 0.25],  # blue on target 1: a hit
+            [0.5, 0.5, 0.1, 0.1],  # green where nothing is: a false alarm
+            [0.75, 0.25, 0.2, 0.2],  # says "no object": silent
+            [0.75, 0.75, 0.25, 0.25],  # blue but p < CONFIDENT: silent
+        ]
+    )
+    found = demo.score_detections(probs, boxes, classes, targets)
+    assert found == {"hits": [0, 2], "duplicates": [1], "false_alarms": [3]}
+    feats = np.zeros((demo.GRID**2, len(demo.CLASSES) + 1))
+    scores = demo.evaluate(probs[None], boxes[None], [(feats, classes, targets)])
+    assert scores["precision"] == pytest.approx(2 / 4) and scores["recall"] == 1.0
+    assert scores["duplicates"] == 1.0 and scores["false_alarms"] == 1.0
+    assert scores["exact_count"] == 0.0  # four confident predictions for two objects
+
+
+def test_every_layer_is_trained() -> None:
+    torch.manual_seed(0)
+    model = demo.MiniDETR().double()
+    feats, classes, boxes = demo.random_image(generator(3), n_objects=2)
+    logits, pred, att = model(torch.tensor(feats[None]))
+    L, Q = demo.N_LAYERS, demo.N_QUERIES
+    assert logits.shape == (L, 1, Q, len(demo.CLASSES) + 1) and pred.shape == (L, 1, Q, 4)
+    assert att.shape == (L, 1, demo.N_HEAD, Q, demo.GRID**2)
+    # The first layer's loss alone reaches the first layer's weights: an auxiliary loss.
+    demo._layer_loss(logits[0], pred[0], [(feats, classes, boxes)]).backward()
+    assert model.layers[0].cross_attn.q_proj.weight.grad.abs().sum() > 0
+    last = model.layers[-1].cross_attn.q_proj.weight.grad
+    assert last is None or not last.any()
+
+
+def test_no_object_weighs_like_an_object() -> None:
+    torch.manual_seed(0)
+    logits = torch.randn(1, demo.N_QUERIES, len(demo.CLASSES) + 1, dtype=torch.float64)
+    boxes = torch.rand(1, demo.N_QUERIES, 4, dtype=torch.float64)
+    target = np.array([[0.5, 0.5, 0.25, 0.25]])
+    loss = demo._layer_loss(logits, boxes, [(None, np.array([1]), target)])
+    probs = torch.softmax(logits, -1).numpy()[0]
+    (q,), _ = demo.hungarian_match(demo.match_cost(probs, boxes[0].numpy(), np.array([1]), target))
+    labels = torch.full((demo.N_QUERIES,), demo.NO_OBJECT)
+    labels[q] = 1
+    ce = torch.nn.functional.cross_entropy(logits[0], labels)  # plain mean: every weight 1
+    l1 = (boxes[0, q] - torch.tensor(target[0])).abs().sum()
+    torch.testing.assert_close(loss, ce + demo.BOX_WEIGHT * l1)
+
+
+def test_explorer_rows_are_queries_columns_patches(result: DemoResult) -> None:
+    assert len(result.explorer) == demo.N_LAYERS
+    for view in result.explorer:
+        assert all(len(name) <= 30 for name in view.name.values()), view.name
+        assert view.query_tokens == [f"q{q}" for q in range(demo.N_QUERIES)]
+        assert len(view.tokens) == demo.GRID**2
+        for weights in view.heads.values():
+            assert weights.shape == (demo.N_QUERIES, demo.GRID**2)
+
+
+def test_the_figure_draws_every_confident_prediction(result: DemoResult) -> None:
+    from matplotlib.patches import Rectangle
+
+    def count(prefix: str) -> int:
+        keys = ("hits", "duplicates", "false_alarms")
+        return sum(len(result.arrays[prefix + k]) for k in keys)
+
+    for lang in ("en", "ja"):
+        (_, fig, alt), (_, _, alt_layers) = demo.figures(result, lang)
+        for ax, prefix in zip(fig.axes[:2], ("first_", ""), strict=True):
+            dashed = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_ls() == "--"]
+            assert len(dashed) == count(prefix)
+        assert f"{len(result.arrays['duplicates'])}" in alt[lang]
+        for v in result.metrics["precision_by_layer"]:
+            assert format_number(v, 2) in alt_layers[lang]
+
+
+def test_narration_states_this_runs_numbers(result: DemoResult) -> None:
+    m = result.metrics
+    for lang in ("en", "ja"):
+        text = "\n".join(result.lines[lang])
+        for key in ("precision", "recall", "exact_count_accuracy"):
+            assert f"{key} = {format_number(m[key])}" in text
+        for v in m["duplicates_per_image_by_layer"]:
+            assert format_number(v, 3) in text

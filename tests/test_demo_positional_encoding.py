@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from demo_helpers import assert_narration_figures_and_explorer, assert_same_result_twice
 
 from demos import positional_encoding as demo
 from demos.core import DemoResult
@@ -13,14 +12,6 @@ from demos.core import DemoResult
 @pytest.fixture(scope="module")
 def result() -> DemoResult:
     return demo.run(device="cpu", seed=0)
-
-
-def test_same_seed_same_result(result: DemoResult) -> None:
-    assert_same_result_twice(demo, result)
-
-
-def test_narration_figures_and_explorer(result: DemoResult) -> None:
-    assert_narration_figures_and_explorer(demo, result)
 
 
 def test_without_positions_attention_is_permutation_equivariant(result: DemoResult) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from demo_helpers import assert_narration_figures_and_explorer, assert_same_result_twice
 
 from demos import similarity_vs_projection as demo
 from demos.core import DemoResult
@@ -12,14 +11,6 @@ from demos.core import DemoResult
 @pytest.fixture(scope="module")
 def result() -> DemoResult:
     return demo.run(device="cpu", seed=0)
-
-
-def test_same_seed_same_result(result: DemoResult) -> None:
-    assert_same_result_twice(demo, result)
-
-
-def test_narration_figures_and_explorer(result: DemoResult) -> None:
-    assert_narration_figures_and_explorer(demo, result)
 
 
 def test_identity_follows_similarity(result: DemoResult) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from demo_helpers import result_of
 
+from demos.cli import main
 from demos.core import available_devices
 from demos.registry import DEMO_IDS
 
@@ -43,7 +46,7 @@ def test_run_prints_the_narration():
     proc = demos("run", "qkv_step_by_step", "--device", "cpu", "--seed", "0")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == "== Inputs =="
+    assert lines[0] == "== Where the numbers come from =="
     assert "== What to notice ==" in lines
     assert proc.stderr == ""
 
@@ -97,7 +100,7 @@ def test_unknown_device_name_is_one_line_and_exit_2():
 
 
 def test_render_unknown_id_writes_nothing(tmp_path):
-    line = _one_line_error(demos("render", "--out", str(tmp_path), "--only", "masks", "nope"))
+    line = _one_line_error(demos("render", "--out", str(tmp_path), "masks", "nope"))
     assert "unknown demo 'nope'" in line
     assert list(tmp_path.iterdir()) == []
 
@@ -105,4 +108,30 @@ def test_render_unknown_id_writes_nothing(tmp_path):
 def test_check_reports_missing_renderings_and_exits_1(tmp_path):
     proc = demos("check", "--out", str(tmp_path))
     assert proc.returncode == 1
-    assert "masks: stale (no rendering); run: python -m demos render --only masks" in proc.stdout
+    assert "masks: stale (no rendering); run: python -m demos render masks" in proc.stdout
+
+
+def test_run_in_japanese_prints_the_japanese_narration():
+    proc = demos("run", "masks", "--device", "cpu", "--lang", "ja")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == result_of("masks", 0).lines["ja"]
+
+
+def test_json_prints_the_metrics_with_sorted_keys_and_nothing_else():
+    proc = demos("run", "masks", "--device", "auto", "--seed", "1", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert list(data) == sorted(data)
+    assert data == json.loads(json.dumps(result_of("masks", 1).metrics))
+
+
+BAD_SEEDS = {"-1": "-1", "4294967296": "4294967296", "2.5": "'2.5'", "seven": "'seven'"}
+
+
+@pytest.mark.parametrize("demo_id", DEMO_IDS)
+@pytest.mark.parametrize("seed", list(BAD_SEEDS))
+def test_a_seed_numpy_or_torch_cannot_take_is_one_line_and_exit_2(demo_id, seed, capsys):
+    assert main(["run", demo_id, "--device", "cpu", "--seed", seed]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"error: --seed must be an integer from 0 to 4294967295, got {BAD_SEEDS[seed]}\n"

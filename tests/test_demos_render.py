@@ -50,6 +50,7 @@ def test_meta_json_follows_the_contract(rendered):
         "summary",
         "resources",
         "command",
+        "outputs",
         "figures",
         "explorer",
         "code",
@@ -63,10 +64,17 @@ def test_meta_json_follows_the_contract(rendered):
     assert meta["code"] == [{"label": "PyTorch", "file": "code_pytorch.py"}]
     assert meta["source_hash"] == render.source_hash("masks")
     assert set(meta["versions"]) == {"python", "numpy", "torch", "matplotlib"}
+    assert meta["outputs"] == {"ja": "output.ja.txt", "en": "output.en.txt"}
+    assert meta["figures"]
     for fig in meta["figures"]:
-        svg = (rendered / "masks" / fig["file"]).read_bytes()
-        assert svg.startswith(b"<?xml") and b"<svg" in svg and len(svg) < 300_000
-        assert fig["alt"]["ja"] and fig["alt"]["en"]
+        assert set(fig["file"]) == set(fig["alt"]) == {"ja", "en"}
+        for lang in ("ja", "en"):
+            assert fig["file"][lang].endswith(f".{lang}.svg")
+            svg = (rendered / "masks" / fig["file"][lang]).read_bytes()
+            assert svg.startswith(b"<?xml") and b"<svg" in svg and len(svg) < 300_000
+            assert fig["alt"][lang].strip()
+    metrics = json.loads((rendered / "masks" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics == json.loads(json.dumps(module.run(device="cpu", seed=0).metrics))
     text = (rendered / "masks" / "meta.json").read_text(encoding="utf-8")
     assert (
         text.endswith("\n")
@@ -74,32 +82,26 @@ def test_meta_json_follows_the_contract(rendered):
     )
 
 
-def test_output_txt_is_what_the_cli_prints(rendered):
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_output_per_language_is_what_the_cli_prints(rendered, lang):
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "demos",
-            "run",
-            "qkv_step_by_step",
-            "--device",
-            "cpu",
-            "--seed",
-            "0",
-        ],
+        [sys.executable, "-m", "demos", "run", "qkv_step_by_step", "--device", "cpu"]
+        + ["--seed", "0", "--lang", lang],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    assert (rendered / "qkv_step_by_step" / "output.txt").read_text(encoding="utf-8") == proc.stdout
+    saved = (rendered / "qkv_step_by_step" / f"output.{lang}.txt").read_text(encoding="utf-8")
+    assert saved == proc.stdout
 
 
 def test_explorer_json_rows_sum_to_one_and_match_tokens(rendered):
     data = json.loads((rendered / "masks" / "explorer.json").read_text(encoding="utf-8"))
     assert data["views"]
     for view in data["views"]:
+        assert set(view["name"]) == {"ja", "en"}
         rows = view["query_tokens"] or view["tokens"]
         for head in view["heads"]:
             w = np.array(head["weights"])
@@ -143,10 +145,10 @@ def test_stale_demos_notices_changed_hash_and_missing_files(rendered, tmp_path):
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["source_hash"] = "0" * 64
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    (tmp_path / "qkv_step_by_step" / "output.txt").unlink()
+    (tmp_path / "qkv_step_by_step" / "output.ja.txt").unlink()
     stale = dict(render.stale_demos(tmp_path))
     assert stale["masks"] == "source or library versions changed"
-    assert stale["qkv_step_by_step"] == "missing files: output.txt"
+    assert stale["qkv_step_by_step"] == "missing files: output.ja.txt"
     assert render.render_demo("masks", tmp_path) == "rendered"
 
 
@@ -161,18 +163,21 @@ def test_source_hash_covers_the_shared_modules_a_demo_imports():
 
 
 def test_explorer_json_rejects_bad_weights():
+    v = {"en": "v", "ja": "ビュー"}
     bad = DemoResult(
         "x",
         "cpu",
         0,
-        [],
-        explorer=[Explorer("v", ["a", "b"], {"h": np.array([[0.5, 0.2], [0.5, 0.5]])})],
+        {"en": [], "ja": []},
+        explorer=[Explorer(v, ["a", "b"], {"h": np.array([[0.5, 0.2], [0.5, 0.5]])})],
     )
     with pytest.raises(
         DemoError, match=r"demo 'x', explorer view 'v', head 'h': rows must sum to 1"
     ):
         render.explorer_json(bad)
-    wrong = DemoResult("x", "cpu", 0, [], explorer=[Explorer("v", ["a", "b"], {"h": np.eye(3)})])
+    wrong = DemoResult(
+        "x", "cpu", 0, {"en": [], "ja": []}, explorer=[Explorer(v, ["a", "b"], {"h": np.eye(3)})]
+    )
     with pytest.raises(DemoError, match=r"shape \(3, 3\), expected \(2, 2\)"):
         render.explorer_json(wrong)
 

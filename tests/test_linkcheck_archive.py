@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from urllib.parse import parse_qs, urlsplit
 
-from conftest_linkcheck import Reply, check, fast_settings
+from conftest_linkcheck import Reply, check, fast_settings, page
 
 from tools.linkcheck.results import Link
 
@@ -63,3 +64,60 @@ def test_no_lookup_for_working_links_or_when_disabled(sites):
     check([target.url("/fine?x")], settings)
     check([target.url("/gone")], fast_settings(archive=False))
     assert archive.requests == []
+
+
+def test_lookups_start_as_soon_as_a_link_fails_while_others_are_checked(sites):
+    target, archive = sites(), sites()
+    target.routes["/gone"] = Reply(404, "gone")
+    target.default = Reply(body=page("Fine", "text"))
+    archive.default = Reply(200, json.dumps({"archived_snapshots": {}}))
+    settings = fast_settings(
+        archive=True,
+        host_interval=0.25,  # the five pages take a second on this host
+        probe_siblings=False,
+        archive_endpoint=archive.url("/wayback/available"),
+        archive_web=archive.url("/web/"),
+    )
+    urls = [target.url("/gone")] + [target.url(f"/p{i}") for i in range(5)]
+    check(urls, settings)
+    last_check = max(r.at for r in target.requests)
+    assert archive.requests and archive.requests[0].at < last_check - 0.4
+
+
+def test_an_unreachable_archive_is_noticed_once(raw_sites, sites):
+    target = sites()
+    hang = threading.Event()
+    archive = raw_sites(lambda head, sock: hang.wait(10))  # accepts, never answers
+    settings = fast_settings(
+        archive=True,
+        archive_concurrency=1,
+        probe_siblings=False,
+        request_deadline=0.5,
+        max_retries=0,
+        archive_endpoint=archive.url("/wayback/available"),
+        archive_web=archive.url("/web/"),
+    )
+    notes: list[str] = []
+    try:
+        results = check([target.url(f"/gone{i}") for i in range(6)], settings, notes=notes)
+    finally:
+        hang.set()
+    assert [r.verdict for r in results] == ["broken"] * 6
+    assert all(r.archive_url is None and not r.archive_checked for r in results)
+    # One look-up (the API and the /web/ fallback, asked at once); the other five not sent.
+    assert len(archive.heads) == 2 and all(b"gone0" in h for h in archive.heads)
+    assert len(notes) == 1 and "archive cannot be reached" in notes[0]
+
+
+def test_catalogue_links_carry_the_best_snapshot_date(tmp_path):
+    # The date rule itself lives in the model (tests/test_catalog.py); here: the tracker uses it.
+    from tools.catalog import load
+    from tools.linkcheck.targets import from_catalogue
+
+    cat = load()
+    by_url = {link.url: link for link in from_catalogue(cat)}
+    for resource in cat.resources:
+        if resource.url:
+            assert by_url[resource.url].added == resource.archive_date() or (
+                len(by_url[resource.url].resources) > 1
+            )

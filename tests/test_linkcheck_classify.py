@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import socket
 
-from conftest_linkcheck import Reply, check, check_one, fast_settings, page
+import pytest
+from conftest_linkcheck import Reply, Site, check, check_one, fast_settings, page
 
 from tools.linkcheck.classify import is_home, is_login_url
 
@@ -89,7 +90,7 @@ def test_restricted_401_403_challenge_login_paywall(sites):
     )
     s.routes["/nikkei"] = Reply(body=page("自己注意機構", "この記事は有料会員限定です"))
     expected = {"/401": "HTTP 401", "/403": "bot challenge", "/503cf": "bot challenge",
-                "/members": "login page", "/paid": "paywall", "/nikkei": "paywall"}  # fmt: skip
+                "/members": "sign-in page", "/paid": "paywall", "/nikkei": "paywall"}  # fmt: skip
     for path, words in expected.items():
         r = check_one(s.url(path), fast_settings(probe_siblings=False))
         assert r.verdict == "restricted", (path, r)
@@ -152,3 +153,114 @@ def test_nothing_reachable_means_our_network_is_down_not_the_links(sites):
     s.routes["/up"] = Reply(body=page("up", "fine"))
     results = check([*urls, s.url("/up")])
     assert [r.verdict for r in results] == ["broken", "broken", "broken", "ok"]
+
+
+def test_bot_refusals_are_restricted_and_other_4xx_keep_their_reason(sites):
+    s = sites()
+    s.routes["/modsec"] = Reply(406, "Not Acceptable")
+    s.routes["/linkedin"] = Reply(999, "")
+    s.routes["/legal"] = Reply(451, "")
+    s.routes["/cf"] = Reply(503, page("Just a moment..."), {"cf-mitigated": "challenge"})
+    s.routes["/teapot"] = Reply(418, "")
+    paths = ["/modsec", "/linkedin", "/legal", "/cf", "/teapot"]
+    results = check([s.url(p) for p in paths], fast_settings(probe_siblings=False))
+    assert [r.verdict for r in results] == ["restricted"] * 4 + ["broken"]
+    assert "mod_security" in results[0].detail and "LinkedIn" in results[1].detail
+    assert "challenge" in results[3].detail
+    # A 4xx is not "without a usable Location" (the >= 300 test that caught every 4xx).
+    assert "Location" not in results[4].detail and results[4].detail.startswith("HTTP 418")
+
+
+@pytest.mark.parametrize(
+    ("cert", "words"),
+    [
+        ("no-intermediate", "incomplete chain: an intermediate certificate is missing"),
+        ("expired", "the certificate has expired"),
+        ("self-signed", "self-signed"),
+        ("wrong-host", "the certificate is for another host"),
+    ],
+)
+def test_tls_failures_are_restricted_and_say_what_failed(pki, cert, words):
+    good = Site("127.0.0.1", tls=(pki["good"], pki["key"]))
+    bad = Site("127.0.0.1", tls=(pki[cert], pki["key"]))
+    for s in (good, bad):
+        s.default = Reply(body=page("Secure page", "text"))
+    try:
+        settings = fast_settings(ca_file=pki["root"], probe_siblings=False)
+        ok, failed = check([good.url("/a"), bad.url("/a")], settings)
+    finally:
+        good.close()
+        bad.close()
+    assert (ok.verdict, ok.title) == ("ok", "Secure page")  # the full chain verifies
+    assert failed.verdict == "restricted" and words in failed.detail, failed.detail
+
+
+def test_not_found_wording_is_a_phrase_not_a_number(sites):
+    s = sites()
+    s.routes["/article"] = Reply(body=page("Article 404: attention heads explained", "text " * 50))
+    s.routes["/e1"] = Reply(body=page("404 Not Found", "nothing"))
+    s.routes["/e2"] = Reply(body=page("Error 404 | Example blog", "nothing"))
+    s.routes["/e3"] = Reply(body=page("404 - Example blog", "nothing"))
+    s.routes["/e4"] = Reply(body=page("お探しのページは見つかりませんでした", "なし"))
+    paths = ["/article", "/e1", "/e2", "/e3", "/e4"]
+    results = check([s.url(p) for p in paths], fast_settings(probe_siblings=False))
+    assert [r.verdict for r in results] == ["ok"] + ["soft-404"] * 4
+
+
+def test_redirects_into_consent_or_sign_in_interstitials_are_named(sites):
+    s = sites()
+    s.routes["/post"] = Reply(302, headers={"Location": "/consent?continue=/post"})
+    s.routes["/consent?continue=/post"] = Reply(body=page("Before you continue", "accept all"))
+    s.routes["/check"] = Reply(302, headers={"Location": "/cc?r=/check"})
+    s.routes["/cc?r=/check"] = Reply(body=page("Cookies are required", "please enable cookies"))
+    s.routes["/story"] = Reply(302, headers={"Location": "/members-area"})
+    s.routes["/members-area"] = Reply(
+        body=page("Members", "") + b'<form><input type="password" name="pw"></form>'
+    )
+    paths = ["/post", "/check", "/story"]
+    results = check([s.url(p) for p in paths], fast_settings(probe_siblings=False))
+    assert [r.verdict for r in results] == ["restricted"] * 3
+    assert "cookie-consent interstitial titled 'Before you continue'" in results[0].detail
+    assert "cookie-consent interstitial" in results[1].detail
+    assert "sign-in page" in results[2].detail  # the URL does not say "login"
+    assert all(r.title is None for r in results)  # never the interstitial's title as the page's
+
+
+def test_meta_refresh_is_followed_like_a_redirect(sites):
+    s = sites()
+    s.routes["/moved"] = Reply(body=b'<meta http-equiv="refresh" content="0; url=/gone">')
+    s.routes["/hop"] = Reply(body=b'<meta http-equiv="refresh" content="0;URL=\'/real\'">')
+    s.routes["/real"] = Reply(body=page("The real page", "content"))
+    s.routes["/loop"] = Reply(body=b'<meta http-equiv="refresh" content="0; url=/loop">')
+    results = check(
+        [s.url("/moved"), s.url("/hop"), s.url("/loop")], fast_settings(probe_siblings=False)
+    )
+    assert results[0].verdict == "broken" and results[0].http_status == 404
+    assert (results[1].verdict, results[1].title) == ("ok", "The real page")
+    assert "meta refresh" in results[1].detail
+    assert results[2].verdict == "ok"  # a refresh to itself is not followed forever
+
+
+def test_head_is_not_trusted_for_an_html_answer_to_a_file_path(sites):
+    s = sites()
+    s.routes["/paper.pdf"] = Reply(body=page("Page not found", "sorry"))
+    s.routes["/real.pdf"] = Reply(body=b"%PDF-1.4 ...", headers={"Content-Type": "application/pdf"})
+    results = check([s.url("/paper.pdf"), s.url("/real.pdf")], fast_settings(probe_siblings=False))
+    assert [r.verdict for r in results] == ["soft-404", "ok"]
+    assert s.paths("GET") == ["/paper.pdf"]  # the PDF needed only HEAD
+
+
+def test_fragments_must_name_an_anchor_on_the_page(sites):
+    s = sites()
+    s.routes["/doc"] = Reply(
+        body=page("Doc", "text")
+        + b'<h2 id="multi-head">x</h2><a name="old"></a><h3 id="user-content-gh">y</h3>'
+    )
+    urls = [
+        s.url(u) for u in ("/doc#multi-head", "/doc#old", "/doc#gh", "/doc#missing", "/doc#/route")
+    ]
+    results = check(urls, fast_settings(probe_siblings=False))
+    assert [r.verdict for r in results] == ["ok", "ok", "ok", "broken", "ok"]
+    assert results[3].detail == "the anchor #missing is not on the page"
+    off = check([urls[3]], fast_settings(probe_siblings=False, check_fragments=False))
+    assert off[0].verdict == "ok"

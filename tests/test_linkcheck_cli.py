@@ -168,7 +168,7 @@ def test_url_list_mode_starts_without_the_modules_it_needs_only_later():
     code = (
         "import sys, tools.linkcheck.cli\n"
         "late = ('yaml', 'requests', 'tools.linkcheck.history', 'tools.linkcheck.classify',"
-        " 'tools.linkcheck.htmltext', 'tools.linkcheck.archive', 'json', 'email.utils')\n"
+        " 'tools.linkcheck.htmltext', 'tools.linkcheck.archive', 'http.cookiejar')\n"
         "print(' '.join(m for m in late if m in sys.modules))"
     )
     out = subprocess.run(
@@ -176,3 +176,97 @@ def test_url_list_mode_starts_without_the_modules_it_needs_only_later():
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     assert out.stdout.strip() == ""
+
+
+def test_two_trackers_on_one_history_wait_for_each_other_and_lose_no_update(sites, tmp_path):
+    s = sites()
+    s.default = lambda seen: Reply(body=page(f"Page {seen.path}", "text"), delay=0.5)
+    urls_a, urls_b = tmp_path / "a.txt", tmp_path / "b.txt"
+    urls_a.write_text(s.url("/a?x") + "\n")
+    urls_b.write_text(s.url("/b?x") + "\n")
+    state = tmp_path / "linkstatus.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"}
+    args = ["--state", str(state), "--allow-private", *FAST]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tools.linkcheck", "--urls", str(f), *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for f in (urls_a, urls_b)
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    # Each read the history only once the other had written it: both links are in it.
+    links = json.loads(state.read_text())["links"]
+    assert sorted(links) == sorted([s.url("/a?x"), s.url("/b?x")])
+    assert any("another link tracker is using it" in err for _, err in outs)
+    assert state.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_tracker_that_cannot_get_the_lock_exits_2(sites, tmp_path):
+    from tools.linkcheck import linkstatus
+
+    s = sites()
+    urls = tmp_path / "urls.txt"
+    urls.write_text(s.url("/a") + "\n")
+    state = tmp_path / "linkstatus.json"
+    with linkstatus.locked(state, 0):
+        p = linkcheck("--urls", str(urls), "--state", str(state), "--lock-wait", "0.2",
+                      "--allow-private", *FAST)  # fmt: skip
+    assert p.returncode == 2 and "another link tracker is using this history" in p.stderr
+    assert s.requests == [] and not state.exists()
+
+
+def test_a_crash_exits_3_never_1(monkeypatch, capsys):
+    from tools.linkcheck import cli
+
+    def boom(argv=None):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "run", boom)
+    monkeypatch.setattr(cli.os, "_exit", lambda status: (_ for _ in ()).throw(SystemExit(status)))
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == cli.EXIT_CRASH == 3
+    err = capsys.readouterr().err
+    assert "RuntimeError: a bug" in err and "not a verdict on any link" in err
+
+
+def test_a_proxy_in_the_environment_is_not_used_and_says_so_once(sites, tmp_path):
+    s = sites()
+    s.default = Reply(body=page("Direct", "text"))
+    urls = tmp_path / "urls.txt"
+    urls.write_text(s.url("/a?x") + "\n" + s.url("/b?x") + "\n")
+    proxy = "http://127.0.0.1:9"  # nothing listens there: using it would fail every URL
+    p = linkcheck("--urls", str(urls), "--allow-private", *FAST, env={"HTTPS_PROXY": proxy,
+                  "HTTP_PROXY": proxy})  # fmt: skip
+    assert p.returncode == 0 and "2 ok" in p.stdout, p.stdout + p.stderr
+    assert p.stderr.count("is not used") == 1 and "address policy" in p.stderr
+
+
+def test_proxy_opt_in_tunnels_with_connect_and_warns_once(sites, tmp_path):
+    from conftest_linkcheck import ConnectProxy
+
+    s = sites()
+    s.default = Reply(body=page("Through the proxy", "text"))
+    proxy = ConnectProxy("127.0.0.1")
+    try:
+        urls = tmp_path / "urls.txt"
+        urls.write_text(s.url("/a?x") + "\n" + s.url("/b?x") + "\n")
+        out = tmp_path / "out.json"
+        p = linkcheck("--urls", str(urls), "--json", str(out), "--proxy", proxy.url,
+                      "--allow-private", *FAST)  # fmt: skip
+    finally:
+        proxy.close()
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert [r["title"] for r in json.loads(out.read_text())["results"]] == ["Through the proxy"] * 2
+    assert proxy.tunnels and set(proxy.tunnels) == {f"{s.host}:{s.port}"}  # by name and port
+    assert p.stderr.count("may reach another address") == 1
+    # The policy still applies to our own resolution: without --allow-private, refused.
+    p = linkcheck("--urls", str(urls), "--proxy", proxy.url, *FAST)
+    assert p.returncode == 1 and "blocked" in p.stdout
+    assert linkcheck("--urls", str(urls), "--proxy", "socks5://x:1").returncode == 2

@@ -5,23 +5,28 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import os
+import socket
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
-from conftest_linkcheck import Reply, Seen, check, check_one, fast_settings, page
+from conftest_linkcheck import FakeClock, Reply, Seen, check, check_one, fast_settings, page
 
 from tools.linkcheck.fetch import (
+    MAX_HOST_INTERVAL,
     TIMER_SLACK,
     Client,
     FetchError,
+    Response,
     _Gate,
     is_file_path,
     prepare,
     retry_after,
 )
+from tools.linkcheck.settings import Settings  # noqa: E402
 
 pytest_plugins = ("conftest_linkcheck",)
 
@@ -93,16 +98,20 @@ def test_no_retry_for_404_and_retry_for_reset(sites):
     assert s.paths().count("/drop") == 3
 
 
-def test_read_timeout_and_trickle_deadline(sites):
+def test_first_byte_may_take_until_the_request_deadline_later_reads_do_not(sites):
     s = sites()
-    s.routes["/slow"] = Reply(body=page("slow"), delay=3)
+    s.routes["/slow"] = Reply(body=page("Slow start"), delay=1.5)
+    s.routes["/stall"] = Reply(body=b"x" * 100, trickle=2.0)
     s.routes["/trickle"] = Reply(body=b"x" * 10_000, trickle=0.05)
-    t0 = time.monotonic()
-    r = check_one(s.url("/slow"), fast_settings(read_timeout=0.5, max_retries=0))
-    assert r.verdict == "transient" and "timed out" in r.detail
+    patient = fast_settings(read_timeout=0.3, request_deadline=10.0, max_retries=0)
+    r = check_one(s.url("/slow"), patient)
+    assert (r.verdict, r.title) == ("ok", "Slow start")  # 1.5 s to the first byte is allowed
+    r = check_one(s.url("/slow"), fast_settings(request_deadline=0.5, max_retries=0))
+    assert r.verdict == "transient" and "request deadline" in r.detail
+    r = check_one(s.url("/stall"), patient)  # answered, then silent for longer than a read
+    assert r.verdict == "transient" and "read timed out after 0.3 s" in r.detail
     r = check_one(s.url("/trickle"), fast_settings(request_deadline=1.0, max_retries=0))
     assert r.verdict == "transient" and "deadline" in r.detail
-    assert time.monotonic() - t0 < 4
 
 
 def test_bounded_body_gzip_deflate_chunked(sites):
@@ -123,7 +132,157 @@ def test_bounded_body_gzip_deflate_chunked(sites):
         "bomb",
     ]
     assert all(r.verdict == "ok" for r in results)
-    assert s.requests[0].headers["accept-encoding"] == "gzip, deflate"
+    assert s.requests[0].headers["accept-encoding"] == "gzip, deflate, br"
+
+
+def test_brotli_body_is_read_and_bounded(sites):
+    brotli = pytest.importorskip("brotli")
+    s = sites()
+    s.routes["/br"] = Reply(
+        body=brotli.compress(page("Brotli title", "text " * 50)),
+        headers={"Content-Encoding": "br"},
+    )
+    s.routes["/bomb"] = Reply(
+        body=brotli.compress(b"<title>br bomb</title>" + b"\0" * 50_000_000, quality=1),
+        headers={"Content-Encoding": "br"},
+    )
+    settings = fast_settings(max_body=64 * 1024, probe_siblings=False)
+    tracemalloc.start()
+    results = check([s.url("/br"), s.url("/bomb")], settings)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [(r.verdict, r.title) for r in results] == [("ok", "Brotli title"), ("ok", "br bomb")]
+    assert peak < 16 * 1024 * 1024  # 50 MB of zeros inflated to the 64 KiB cap, not further
+
+
+def _huge_chunk(head: bytes, sock: socket.socket) -> None:
+    sock.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"40000000\r\n<title>Huge chunk</title>"  # announces 1 GiB
+    )
+    block = b"x" * 65536
+    for _ in range(512):  # 32 MiB sent, unless the client hangs up first
+        sock.sendall(block)
+
+
+def _close_delimited(head: bytes, sock: socket.socket) -> None:
+    sock.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<title>No length</title>")
+    block = b"y" * 65536
+    for _ in range(512):
+        sock.sendall(block)
+
+
+@pytest.mark.parametrize("answer", [_huge_chunk, _close_delimited], ids=["chunked", "close"])
+def test_chunked_and_close_delimited_bodies_obey_the_body_cap(raw_sites, answer):
+    s = raw_sites(answer)
+    settings = fast_settings(max_body=64 * 1024, probe_siblings=False)
+    tracemalloc.start()
+    r = check_one(s.url("/"), settings)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert r.verdict == "ok" and r.title in ("Huge chunk", "No length")
+    assert peak < 16 * 1024 * 1024  # before the fix, the 1 GiB chunk was buffered whole
+
+
+def test_bare_lf_headers_and_a_256_kib_header_block(raw_sites):
+    def bare_lf(head: bytes, sock: socket.socket) -> None:
+        body = page("Bare LF", "text")
+        sock.sendall(
+            b"HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\nConnection: close\n\n"
+            + body
+        )
+
+    def big_headers(head: bytes, sock: socket.socket) -> None:
+        body = page("Big headers", "text")
+        filler = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"v" * 1000) for i in range(80))
+        sock.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+            + filler
+            + b"Content-Length: "
+            + str(len(body)).encode()
+            + b"\r\nConnection: close\r\n\r\n"
+            + body
+        )
+
+    def too_big(head: bytes, sock: socket.socket) -> None:
+        sock.sendall(b"HTTP/1.1 200 OK\r\n" + b"X-A: " + b"v" * 300_000 + b"\r\n\r\n")
+
+    urls = [raw_sites(f).url("/") for f in (bare_lf, big_headers, too_big)]
+    results = check(urls, fast_settings(probe_siblings=False, max_retries=0))
+    assert [(r.verdict, r.title) for r in results[:2]] == [
+        ("ok", "Bare LF"),
+        ("ok", "Big headers"),  # 80 KB of headers
+    ]
+    assert results[2].verdict == "transient" and "over 256 KiB" in results[2].detail
+
+
+def test_utf8_location_is_followed_and_latin1_still_works(raw_sites, sites):
+    target = sites()
+    target.routes["/%E8%A8%98%E4%BA%8B/%E6%B3%A8%E6%84%8F"] = Reply(body=page("Japanese path"))
+    target.routes["/caf%C3%A9"] = Reply(body=page("Latin-1 path"))  # é, sent as UTF-8
+
+    def utf8(head: bytes, sock: socket.socket) -> None:
+        loc = (target.base + "/記事/注意").encode("utf-8")
+        sock.sendall(b"HTTP/1.1 301 Moved\r\nLocation: " + loc + b"\r\nContent-Length: 0\r\n\r\n")
+
+    def latin1(head: bytes, sock: socket.socket) -> None:
+        loc = (target.base + "/café").encode("latin-1")
+        sock.sendall(b"HTTP/1.1 301 Moved\r\nLocation: " + loc + b"\r\nContent-Length: 0\r\n\r\n")
+
+    a, b = raw_sites(utf8), raw_sites(latin1)
+    results = check([a.url("/old"), b.url("/old")], fast_settings(probe_siblings=False))
+    assert [(r.verdict, r.title) for r in results] == [
+        ("redirected", "Japanese path"),
+        ("redirected", "Latin-1 path"),
+    ]
+
+
+def test_a_302_to_itself_that_sets_a_cookie_is_not_a_loop(sites):
+    s = sites()
+
+    def consent(seen: Seen) -> Reply:
+        if "consent=yes" in seen.headers.get("cookie", ""):
+            return Reply(body=page("The article", "real content"))
+        return Reply(302, headers={"Location": "/article", "Set-Cookie": "consent=yes; Path=/"})
+
+    s.routes["/article"] = consent
+    s.routes["/loop"] = Reply(302, headers={"Location": "/loop", "Set-Cookie": "n=1; Path=/"})
+    other = sites()
+    other.routes["/page"] = Reply(body=page("Other host"))
+    results = check(
+        [s.url("/article"), s.url("/loop"), other.url("/page")],
+        fast_settings(probe_siblings=False),
+    )
+    assert (results[0].verdict, results[0].title) == ("ok", "The article")
+    assert results[1].verdict == "broken" and "loop" in results[1].detail  # same cookie again
+    # The jar lives for one chain: nothing leaks to another URL or host.
+    assert "cookie" not in other.requests[0].headers
+    firsts = [r for r in s.requests if r.path == "/article"]
+    assert "cookie" not in firsts[0].headers and firsts[-1].headers["cookie"] == "consent=yes"
+
+
+def test_a_bare_429_slows_the_whole_host_down(sites):
+    s = sites()
+    last = [0.0]
+    refused = [0]
+
+    def limited(seen: Seen) -> Reply:
+        gap = seen.at - last[0]
+        last[0] = seen.at
+        if gap < 0.05:  # more than 20 requests a second: refused, without Retry-After
+            refused[0] += 1
+            return Reply(429, "slow down")
+        return Reply(body=page(f"Page {seen.path}"))
+
+    s.default = limited
+    urls = [s.url(f"/p{i}") for i in range(8)]
+    results = check(urls, fast_settings(probe_siblings=False, max_retries=3, retry_backoff=0.01))
+    assert [r.verdict for r in results] == ["ok"] * 8
+    # The first burst is refused; after that the host's pace (>= 0.25 s) keeps every request
+    # well apart, so no second wave of 429s follows.
+    assert refused[0] <= 8
 
 
 def test_user_agent_encoded_paths_idn_and_fragment(sites):
@@ -184,7 +343,7 @@ def test_https_verifies_the_name_and_connects_to_the_resolved_address(tls_files)
         site.routes["/secure?x"] = Reply(body=page("Secure page", "over TLS"))
         url = f"https://localhost:{site.port}/secure?x"
         r = check_one(url)
-        assert r.verdict == "broken" and "TLS" in r.detail  # our test CA is not trusted
+        assert r.verdict == "restricted" and "self-signed" in r.detail  # our test CA is not trusted
         r = check_one(url, fast_settings(ca_file=tls_files[0]))
         assert (r.verdict, r.title) == ("ok", "Secure page")
         assert site.requests[-1].headers["host"] == f"localhost:{site.port}"
@@ -194,43 +353,83 @@ def test_https_verifies_the_name_and_connects_to_the_resolved_address(tls_files)
 
 def test_gate_books_a_fixed_grid_and_never_starts_closer_than_the_interval():
     interval = 0.05
+    clock = FakeClock()
+    gate = _Gate(concurrency=10, interval=interval, clock=clock.now, sleep=clock.sleep)
+    starts: list[float] = []
 
-    async def go() -> list[float]:
-        gate = _Gate(concurrency=10, interval=interval)
-        starts: list[float] = []
+    async def request(n: int) -> None:
+        await gate.wait_turn()
+        starts.append(gate.last_start)
+        if n == 3:
+            clock.t += 0.08  # a busy loop: the next turn wakes up 30 ms late
 
-        async def request(n: int) -> None:
-            await gate.wait_turn()
-            starts.append(gate.last_start)
-            if n == 3:
-                time.sleep(0.08)  # a busy loop: the next turn wakes up 30 ms late
-
-        await asyncio.gather(*(request(n) for n in range(10)))
-        return starts
-
-    starts = asyncio.run(go())
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    asyncio.run(clock.run(*(request(n) for n in range(10))))
+    gaps = [round(b - a, 6) for a, b in zip(starts, starts[1:], strict=False)]
     assert min(gaps) >= interval - TIMER_SLACK, gaps  # even right after the late one
     assert gaps[3] >= interval + 0.02, gaps  # the late turn ...
     assert gaps[4] >= interval - TIMER_SLACK, gaps  # ... pushed the next one back
     # The grid, not "interval + work" per request: only the late wake-up adds to the span.
-    assert starts[-1] - starts[0] <= 9 * interval + 0.03 + 0.03, gaps
+    assert starts[-1] - starts[0] <= 9 * interval + 0.03 + 1e-9, gaps
 
 
 def test_a_request_that_leaves_late_pushes_the_next_turn_back():
     interval = 0.05
+    clock = FakeClock()
+    gate = _Gate(concurrency=10, interval=interval, clock=clock.now, sleep=clock.sleep)
 
     async def go() -> tuple[float, float]:
-        gate = _Gate(concurrency=10, interval=interval)
         await gate.wait_turn()
-        await asyncio.sleep(0.03)  # a slow handshake: the request leaves 30 ms into its turn
+        await clock.sleep(0.03)  # a slow handshake: the request leaves 30 ms into its turn
         gate.sent()
         left = gate.last_start
         await gate.wait_turn()  # booked 50 ms after the first turn began
-        return left, time.monotonic()
+        return left, clock.now()
 
-    left, second = asyncio.run(go())
-    assert second - left >= interval - TIMER_SLACK
+    ((left, second),) = asyncio.run(clock.run(go()))
+    assert (left, second) == (0.03, 0.08 - TIMER_SLACK)
+
+
+def test_a_bare_429_burst_doubles_the_pace_once_and_up_to_a_bound():
+    clock = FakeClock()
+    gate = _Gate(concurrency=10, interval=0.05, clock=clock.now, sleep=clock.sleep)
+    assert [gate.slow_down() for _ in range(5)] == [0.25] * 5  # one burst counts once
+    paces = []
+    for _ in range(8):
+        clock.t += gate.interval  # the next refusal comes a whole interval later
+        paces.append(gate.slow_down())
+    assert paces == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0, 5.0] and MAX_HOST_INTERVAL == 5.0
+
+
+def test_retries_back_off_exponentially_and_honour_retry_after(sites):
+    s = sites()
+    counts: dict[str, int] = {}
+
+    def flaky(seen: Seen) -> Reply:
+        counts[seen.path] = counts.get(seen.path, 0) + 1
+        if seen.path == "/later":
+            return (
+                Reply(503, headers={"Retry-After": "7"})
+                if counts[seen.path] == 1
+                else Reply(body=page("Later"))
+            )
+        return Reply(503) if counts[seen.path] <= 2 else Reply(body=page("Flaky"))
+
+    s.default = flaky
+    clock = FakeClock()
+    settings = fast_settings(retry_backoff=1.0, max_retries=2, url_deadline=600.0)
+
+    async def go(path: str) -> int:
+        client = Client(settings, clock=clock.now, sleep=clock.sleep)
+        try:
+            return (await client.request(s.url(path))).status
+        finally:
+            client.close()
+
+    assert asyncio.run(clock.run(go("/flaky"))) == [200]
+    assert clock.slept == [1.0, 2.0]  # 1 s, then 2 s: no real second was waited
+    clock.slept.clear()
+    assert asyncio.run(clock.run(go("/later"))) == [200]
+    assert clock.slept[0] == 7.0  # what the server asked for
 
 
 def test_request_starts_to_one_host_keep_the_interval_on_a_real_server(sites, tmp_path):
@@ -408,3 +607,52 @@ def test_a_kept_connection_never_bypasses_the_address_policy(sites):
     status, refused = asyncio.run(go())
     assert status == 200 and refused.kind == "blocked"
     assert s.paths() == ["/api"]
+
+
+def test_https_through_a_connect_proxy_verifies_the_certificate(pki):
+    from conftest_linkcheck import ConnectProxy, Site
+
+    good = Site("127.0.0.1", tls=(pki["good"], pki["key"]))
+    good.default = Reply(body=page("Secure via proxy", "text"))
+    proxy = ConnectProxy("127.0.0.1")
+    try:
+        settings = fast_settings(ca_file=pki["root"], probe_siblings=False, proxy=proxy.url)
+        r = check_one(good.url("/a"), settings)
+        bad = check_one(good.url("/a"), fast_settings(probe_siblings=False, proxy=proxy.url))
+    finally:
+        proxy.close()
+        good.close()
+    assert (r.verdict, r.title) == ("ok", "Secure via proxy")
+    assert proxy.tunnels[0] == f"127.0.0.1:{good.port}"
+    assert bad.verdict == "restricted" and "TLS" in bad.detail  # the root is not trusted there
+
+
+def test_connects_to_the_next_checked_address_when_one_refuses(sites):
+    s = sites()
+    s.default = Reply(body=page("Second address", "text"))
+
+    async def go() -> Response:
+        client = Client(fast_settings())
+        # The name resolved (and was checked) to two addresses; nothing listens on the first.
+        fut = asyncio.get_running_loop().create_future()
+        fut.set_result(["127.255.255.254", s.host])
+        client.resolver._cache[("dual.example", s.port)] = fut
+        try:
+            return await client.request(f"http://dual.example:{s.port}/a")
+        finally:
+            client.close()
+
+    resp = asyncio.run(go())
+    assert resp.status == 200 and resp.address == s.host
+    assert s.requests[0].headers["host"] == f"dual.example:{s.port}"
+
+
+def test_a_title_after_310_kb_of_inline_script_is_read_at_the_defaults(sites):
+    s = sites()
+    script = "<script>" + "var state = {'key': 'value', 'n': 12345};\n" * 7600 + "</script>"
+    assert len(script) > 310_000
+    s.routes["/app"] = Reply(body=f"<html><head>{script}<title>Late title</title></head></html>")
+    settings = fast_settings(probe_siblings=False)
+    settings.max_body = Settings().max_body  # the default bound: 512 KiB
+    r = check_one(s.url("/app"), settings)
+    assert (r.verdict, r.title) == ("ok", "Late title")

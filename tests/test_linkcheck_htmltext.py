@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tools.linkcheck.htmltext import decode, distance, hex64, parse, simhash
+from tools.linkcheck.classify import classify
+from tools.linkcheck.fetch import Chain, Response
+from tools.linkcheck.htmltext import (
+    decode,
+    distance,
+    hex64,
+    parse,
+    simhash,
+    simhash_reference,
+)
 
 TITLE = "自己注意機構：画像生成や機械翻訳"
 
@@ -55,3 +67,68 @@ def test_simhash_near_for_small_edits_far_for_other_pages():
     ja = "自己注意は系列の各位置が他の全位置を参照する仕組みです" * 10
     assert distance(simhash(ja), simhash(ja + "補足")) <= 4
     assert len(hex64(simhash(a))) == 16 and simhash("") == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab cd ef 12 自己注意 機構 、。x\n\t<>&"), max_size=400))
+def test_vectorised_simhash_equals_the_reference(text):
+    assert simhash(text) == simhash_reference(text)
+
+
+def test_simhash_of_a_2000_word_page_costs_about_a_millisecond():
+    rng = random.Random(0)
+    vocab = [
+        "".join(rng.choice("abcdefghij") for _ in range(rng.randint(2, 9))) for _ in range(5000)
+    ]
+    text = " ".join(rng.choice(vocab) for _ in range(2000))
+    assert simhash(text) == simhash_reference(text)
+    runs = []
+    for _ in range(5):
+        t0 = time.process_time()
+        simhash(text)
+        runs.append(time.process_time() - t0)
+    # About 0.7 ms on an idle core; the bound leaves room for a busy CI machine.
+    assert min(runs) < 0.02
+
+
+PATHOLOGICAL = {
+    "unclosed tags": "<a ",
+    "unclosed quotes": '<a b="',
+    "nested opens": "<a<b<c",
+    "attributes": "<a b=c d=e ",
+    "comments": "<!--",
+    "declarations": "<!",
+    "entities": "&#x",
+    "headings": "<h1>",
+    "meta refresh": '<meta http-equiv="refresh" content="0; url=',
+}
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_markup_is_read_in_bounded_time(unit):
+    html = (unit * (250_000 // len(unit) + 1))[:250_000].encode()
+    answer = Response("http://example.org/", "GET", 200, "OK", {"content-type": "text/html"}, html)
+    t0 = time.process_time()
+    verdict = classify(Chain([answer], requested=answer.url))  # parse, wording, parked, paywall
+    assert verdict.page is not None and verdict.page.simhash >= 0
+    spent = time.process_time() - t0
+    # html.parser took about 50 s on such a page; this reader is linear (well under 0.5 s on an
+    # idle core, fingerprint included): a generous bound that a loaded machine still meets.
+    assert spent < 1.0, f"{spent:.2f} s"
+
+
+def test_title_after_310_kb_of_inline_script():
+    script = "<script>" + "var x = '<title>not this</title>';\n" * 9000 + "</script>"
+    html = f"<html><head>{script}<title>The real title</title></head><body><p>Text</p></body>"
+    assert len(script) > 310_000
+    assert parse(html.encode()).title == "The real title"
+
+
+def test_ids_names_and_meta_refresh():
+    p = parse(
+        b'<meta http-equiv="Refresh" content="0; URL=\'/next\'"><h2 id="intro">I</h2>'
+        b'<a name="old-anchor"></a><div id=bare>x</div><div data-id="no">y</div>'
+    )
+    assert p.ids == {"intro", "old-anchor", "bare"}
+    assert p.refresh() == "/next"
+    assert parse(b'<meta http-equiv="refresh" content="30">').refresh() is None

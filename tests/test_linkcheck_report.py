@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 from tools.linkcheck import report
 from tools.linkcheck.history import Change
@@ -49,19 +50,19 @@ def test_markdown_issue_body():
     md = report.markdown(
         RESULTS, [Change("https://b.org/x", "failing", "dead")], "2026-11-25T10:00:00Z"
     )
-    assert "| https://b.org/x | r2 | failing → **dead** | broken |" in md
-    assert "- **restricted** https://c.org/y (r3): HTTP 403: a bot challenge" in md
+    assert "| `https://b.org/x` | `r2` | failing → **dead** | `broken` |" in md
+    assert "- **restricted** `https://c.org/y` (`r3`): `HTTP 403: a bot challenge`" in md
     quiet = report.markdown(RESULTS[:1], [], "t")
     assert "No link changed state" in quiet
 
 
 def test_github_annotations_escape_and_point_at_lines():
-    lines = report.annotations(RESULTS, "resources.yaml", newly_dead={"https://b.org/x"})
+    lines = report.github_annotations(RESULTS, "resources.yaml", newly_dead={"https://b.org/x"})
     assert lines[0] == ("::error file=resources.yaml,line=20,title=link broken::"
                         "https://b.org/x: HTTP 404 Not Found (state: dead)")  # fmt: skip
     assert lines[1].startswith("::warning file=resources.yaml,line=30,")
     odd = [Result("u", "broken", "50% gone\nreally", line=1)]
-    assert report.annotations(odd, "a,b.yaml")[0].endswith("::u: 50%25 gone%0Areally")
+    assert report.github_annotations(odd, "a,b.yaml")[0].endswith("::u: 50%25 gone really")
 
 
 def test_progress_bar_only_when_enabled():
@@ -94,3 +95,66 @@ def test_json_document_is_byte_for_byte_the_standard_layout():
         }
         expected = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         assert report.json_document(results, "2026-11-25T10:00:00Z") == expected
+
+
+HOSTILE = [
+    "<!-- everything below is hidden",
+    "@octocat please look",
+    "![x](https://evil.example/pixel.png) [click](javascript:alert(1))",
+    "a | b | c ``` ` <script>alert(1)</script>",
+    "line\r::error file=x,line=1::forged\n::warning::forged too",
+    "\u202eevil\u2066bidi\u200b",
+    "x" * 60_000,
+]
+
+
+def _hostile_results(n: int) -> list[Result]:
+    return [
+        Result(
+            f"https://h{i}.example/{HOSTILE[i % len(HOSTILE)][:200]}",
+            "broken",
+            HOSTILE[i % len(HOSTILE)],
+            404,
+            title=HOSTILE[(i + 1) % len(HOSTILE)],
+            resources=["r1"],
+            line=i + 1,
+            state="dead",
+            archive_url="https://web.archive.org/web/2020/x) ![img](https://evil.example/i.png",
+        )
+        for i in range(n)
+    ]
+
+
+def _live_markdown(md: str) -> list[str]:
+    """What in ``md`` is outside code spans and could become markup (a crude GFM reading)."""
+    import re
+
+    outside = re.sub(r"(`+)(?:(?!\1).)+?\1", "", md)  # drop code spans
+    return [bad for bad in ("<!--", "@octocat", "![", "](", "<script") if bad in outside]
+
+
+def test_issue_body_keeps_hostile_server_text_inert_and_under_the_limit():
+    results = _hostile_results(400)
+    changes = [Change(r.url, "failing", "dead") for r in results]
+    md = report.markdown(results, changes, "2026-11-25T10:00:00Z", ["archive down <!--"])
+    assert len(md) < report.BODY_LIMIT
+    assert "more line(s) left out" in md
+    assert _live_markdown(md) == []
+    assert "\r" not in md and "\u202e" not in md and "\u2066" not in md
+    for line in md.splitlines():
+        if line.startswith("| `"):
+            # Every table row keeps its 6 cells: no pipe from a server splits one.
+            cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+            assert len(cells) == 6, line
+
+
+def test_stdout_annotations_and_json_carry_no_control_or_bidi_characters():
+    results = _hostile_results(len(HOSTILE))
+    out = report.text(results) + "\n".join(report.github_annotations(results, "resources.yaml"))
+    for line in out.splitlines():
+        assert not line.startswith("::") or line.startswith(("::error file=", "::warning file="))
+    assert not any(c in out for c in "\r\x1b\u202e\u2066\u200b")
+    doc = json.loads(report.json_document(results, "t"))
+    for row in doc["results"]:
+        for key in ("title", "detail"):
+            assert not any(c in (row[key] or "") for c in "\r\n\u202e\u2066\u200b")

@@ -16,12 +16,29 @@ pytest_plugins = ("conftest_linkcheck",)
 
 def test_catch_all_server_is_soft_404_with_one_probe_per_shape(sites):
     s = sites()
-    s.default = Reply(body=page("Welcome to our blog", "latest posts and more " * 20))
+    # The same page for every path, as a catch-all server sends it: with the path echoed in a
+    # link, so the bytes differ while the text is the same.
+    s.default = lambda seen: Reply(
+        body=page("Welcome to our blog", "latest posts and more " * 20)
+        + f'<link rel="canonical" href="{seen.path}">'.encode()
+    )
     urls = [s.url(f"/posts/{i}") for i in range(6)]
     results = check(urls, rng=random.Random(1))
     assert {r.verdict for r in results} == {"soft-404"}
     assert "made-up sibling" in results[0].detail
     assert len(s.requests) == 6 + 1  # one probe for the shape /posts/<x>
+
+
+def test_a_single_page_app_shell_is_ok_but_not_verified(sites):
+    s = sites()
+    shell = (
+        b'<!doctype html><html><head><title>Docs</title><script src="/app.js"></script></head>'
+        b'<body><div id="root"></div></body></html>'
+    )
+    s.default = Reply(body=shell)  # byte-identical for every path: the script fills it in
+    results = check([s.url("/guide/attention"), s.url("/guide/heads")], rng=random.Random(2))
+    assert [r.verdict for r in results] == ["ok", "ok"]
+    assert all("content could not be verified" in r.detail for r in results)
 
 
 def test_real_pages_on_a_server_with_real_404s_are_ok(sites):

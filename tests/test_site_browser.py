@@ -113,7 +113,7 @@ EXPLORER = {
             ],
         },
         {
-            "name": "pair",
+            "name": {"ja": "ペア", "en": "pair"},  # per language; "sentence" is the older form
             "tokens": ["a", "b"],
             "heads": [{"label": "h", "weights": [[1, 0], [0.25, 0.75]]}],
         },
@@ -269,6 +269,7 @@ def test_explorer_keyboard_and_head_and_view_selectors(watched: Watched, tiny_si
     assert label == "cat, weight 0.20"
     selects = page.locator("#good select")
     assert selects.count() == 2  # a view selector and a head selector
+    assert selects.nth(0).locator("option").all_text_contents() == ["sentence", "pair"]
     page.locator("#good .atlas-token").nth(2).focus()
     selects.nth(1).select_option("1")  # head 2
     assert _weights(page, "#good") == ["0.90", "0.05", "0.05"]

@@ -84,7 +84,7 @@ def test_same_site_with_and_without_the_cache(tmp_path: Path, which: str) -> Non
     assert ja.stats["fallbacks"] == 1 and en.stats["fallbacks"] == 0
     # Without the injected token, every demo block of every resource page is swapped.
     assert en.stats["swapped"] >= sum(
-        len(demo_blocks(demos[d])) for r in catalogue.resources for d in r.demos
+        len(demo_blocks(demos[d], "en")) for r in catalogue.resources for d in r.demos
     )
     assert 0 < ja.stats["swapped"] < en.stats["swapped"]
     # Each distinct block is highlighted once per build, not once per page.

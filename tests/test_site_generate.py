@@ -253,3 +253,30 @@ def test_cli_generate_is_deterministic(root: Path) -> None:
         [sys.executable, "-m", "tools.site", "publish"], cwd=REPO, capture_output=True, timeout=60
     )
     assert usage.returncode == 2
+
+
+def test_bilingual_renderings_show_the_page_language(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    folder = root / "demos" / "renderings" / "multi_head"
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    (folder / "output.txt").unlink()
+    (folder / "heads.svg").rename(folder / "heads.en.svg")
+    (folder / "heads.ja.svg").write_text((folder / "heads.en.svg").read_text(encoding="utf-8"))
+    (folder / "output.en.txt").write_text("weights in English\n", encoding="utf-8")
+    (folder / "output.ja.txt").write_text("日本語の重み\n", encoding="utf-8")
+    meta["outputs"] = {"ja": "output.ja.txt", "en": "output.en.txt"}
+    meta["figures"][0]["file"] = {"ja": "heads.ja.svg", "en": "heads.en.svg"}
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    generate(load(root / "resources.yaml"), Layout.at(root))
+    pages = {lang: "" for lang in ("ja", "en")}
+    for lang in pages:
+        for path in sorted((root / "docs" / lang).rglob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            if "weights in English" in text or "日本語の重み" in text:
+                pages[lang] += text
+    assert "日本語の重み" in pages["ja"] and "weights in English" not in pages["ja"]
+    assert "weights in English" in pages["en"] and "日本語の重み" not in pages["en"]
+    assert "multi_head/heads.ja.svg" in pages["ja"] and "heads.en.svg" not in pages["ja"]
+    assert "multi_head/heads.en.svg" in pages["en"] and "heads.ja.svg" not in pages["en"]
+    for lang in ("ja", "en"):
+        assert (root / "docs" / lang / "assets/demos/multi_head/heads.ja.svg").is_file()

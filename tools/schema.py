@@ -106,13 +106,6 @@ class Record:
         """The names of the fields a record may leave out."""
         return tuple(f.name for f in self.fields if not f.required)
 
-    def field(self, name: str) -> Field:
-        """The declared field called ``name``; KeyError when there is none."""
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
-
 
 TOPIC = Record(
     "topic",

@@ -76,11 +76,6 @@ class Added:
         bounds = {"on_or_before": self.on_or_before, "on_or_after": self.on_or_after}
         return {k: v.isoformat() for k, v in bounds.items() if v} or None
 
-    @property
-    def known(self) -> bool:
-        """Whether anything at all is known about the date."""
-        return any((self.exact, self.on_or_before, self.on_or_after))
-
     def archive_date(self) -> dt.date | None:
         """The best date to look an archive copy up at: the exact date, else the upper bound."""
         return self.exact or self.on_or_before

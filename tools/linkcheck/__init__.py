@@ -3,13 +3,17 @@
 ``python -m tools.linkcheck`` is the command (see :mod:`tools.linkcheck.cli`). The pieces:
 
 - :mod:`.settings`: every tunable default in one dataclass.
+- :mod:`.targets`: where the URLs come from (a list, the catalogue, a git ref).
 - :mod:`.safety`: the address policy (no loopback, private, link-local ... addresses).
 - :mod:`.fetch`: a small HTTP/1.1 client on asyncio streams with per-host politeness.
-- :mod:`.htmltext`: charset, title and a text fingerprint (simhash) of a page.
+- :mod:`.htmltext`: charset, title, anchors and a text fingerprint (simhash) of a page.
 - :mod:`.classify`, :mod:`.soft404`, :mod:`.video`: from responses to one verdict per URL.
-- :mod:`.archive`: the Wayback Machine copy of a failing link.
-- :mod:`.history`: ``linkstatus.json``, its state machine and its atomic write.
-- :mod:`.report`: text, Markdown, JSON and GitHub annotations.
+- :mod:`.check`: every link of a run, concurrently; :mod:`.archive`: Wayback copies.
+- :mod:`.results`: the immutable records passed between the stages.
+- :mod:`.linkstatus`: ``linkstatus.json`` typed (read, validate, write atomically, lock);
+  the site reads it through :func:`tools.linkcheck.linkstatus.load` too.
+- :mod:`.history`: the rules that move each link's state across runs.
+- :mod:`.text`, :mod:`.report`: server text made inert; text, Markdown, JSON, annotations.
 """
 
 VERDICTS = (

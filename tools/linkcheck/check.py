@@ -2,8 +2,10 @@
 
 Each URL gets one GET (HEAD first for files that are not pages, see :mod:`.fetch`), the
 classifier's verdict, the sibling probe when it answered with a page, the drift check against
-the fingerprint remembered from its last good check, and, when it fails, the Wayback copy
-(looked up once: a copy already in the history is kept).
+the fingerprint remembered from its last good check (text and title), the anchor of a URL
+with a ``#fragment`` (on by default, ``check_fragments``), meta refreshes followed like
+redirects, and, as soon as it fails, the Wayback copy (concurrently with the other checks;
+cached in the history, see :func:`tools.linkcheck.history.wants_archive`).
 
 Links are started host by host (every host's first link, then every host's second ...) and
 in batches, the rest of the list only once every host's first request has left; the modules
@@ -19,12 +21,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from dataclasses import replace
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urljoin, urlsplit
 
-from tools.linkcheck.fetch import Chain, Client, Deadline, FetchError, is_file_path, prepare
+from tools.linkcheck.fetch import Chain, Client, Deadline, Response, is_file_path, prepare
+from tools.linkcheck.linkstatus import Entry
 from tools.linkcheck.results import Link, Result
 from tools.linkcheck.settings import Settings
 from tools.linkcheck.soft404 import SiblingProbe
@@ -44,25 +49,74 @@ START_BATCH = 50  # links started per turn of the event loop
 _PRELOAD = ("html.parser", "hashlib", "tools.linkcheck.htmltext", "tools.linkcheck.classify")
 
 
+MAX_REFRESHES = 3  # meta refreshes followed per URL, like redirects
+
+
 async def check_url(client: Client, probe: SiblingProbe | None, s: Settings, url: str) -> Verdict:
     """The verdict on one ordinary (non-video) URL."""
     deadline = Deadline(s.url_deadline)
     if s.method == "head" or (s.method == "auto" and is_file_path(url)):
         chain = await client.follow(url, "HEAD", deadline)
-        if chain.error is None and chain.hops[-1].status < 400:
+        final = chain.final
+        # HEAD is enough for a file, unless the answer is a web page: a .pdf path answering
+        # 200 HTML may be a "not found" page, which only its body tells.
+        if final is not None and final.status < 400 and not _html_answer(final):
             return classify(chain)
         if chain.error is not None and chain.error.kind in _NO_FALLBACK:
             return classify(chain)
     chain = await client.follow(url, "GET", deadline)
     v = classify(chain)
+    chain, v, refreshed = await _follow_refreshes(client, chain, v, deadline)
     final = chain.final
-    if probe is not None and final is not None:
+    if probe is not None and final is not None and not refreshed:
         probe.observe(prepare(url).url, final.status, len(chain.hops) > 1)
     if probe is not None and v.verdict in ("ok", "redirected") and v.page is not None and final:
-        why = await probe.judge(prepare(url).url, chain, v.page.simhash)
-        if why:
-            v.verdict, v.detail = "soft-404", why
+        why = await probe.judge(prepare(url).url, chain, v.page)
+        if why is not None:
+            v = replace(v, verdict=why.get("verdict", v.verdict), detail=why["detail"])
+    if s.check_fragments and v.verdict in ("ok", "redirected") and v.page is not None and final:
+        v = _fragment(url, v, final.truncated, s)
     return v
+
+
+def _html_answer(resp: Response) -> bool:
+    return "html" in (resp.header("content-type") or "").lower()
+
+
+async def _follow_refreshes(
+    client: Client, chain: Chain, v: Verdict, deadline: Deadline
+) -> tuple[Chain, Verdict, bool]:
+    """Follow ``<meta http-equiv="refresh">`` like a redirect, at most ``MAX_REFRESHES``."""
+    refreshed = False
+    for _ in range(MAX_REFRESHES):
+        final = chain.final
+        target = v.page.refresh() if v.page is not None and final is not None else None
+        if final is None or target is None or final.status != 200:
+            break
+        nxt = urljoin(final.url, target).split("#", 1)[0]
+        if not nxt.startswith(("http://", "https://")) or nxt in {h.url for h in chain.hops}:
+            break
+        more = await client.follow(nxt, "GET", deadline)
+        chain = Chain([*chain.hops, *more.hops], more.error, chain.requested)
+        v = classify(chain)
+        refreshed = True
+        if v.verdict in ("ok", "redirected"):
+            v = replace(v, verdict="ok", detail=f"a meta refresh leads to {chain.final_url}")
+    return chain, v, refreshed
+
+
+def _fragment(url: str, v: Verdict, truncated: bool, s: Settings) -> Verdict:
+    """Check that ``#anchor`` names an ``id`` or ``name`` on the page (as browsers jump)."""
+    frag = urlsplit(url).fragment
+    if not frag or frag.startswith(("!", "/", ":~:")) or v.page is None:
+        return v  # no anchor, a client-side route or a text fragment: nothing to look up
+    wanted = {frag, unquote(frag)}
+    if wanted & v.page.ids or {f"user-content-{f}" for f in wanted} & v.page.ids:
+        return v
+    if truncated:
+        note = f"the anchor #{frag} is not in the first {s.max_body // 1024} KiB of the page"
+        return replace(v, detail="; ".join(d for d in (v.detail, note) if d))
+    return replace(v, verdict="broken", detail=f"the anchor #{frag} is not on the page")
 
 
 def classify(chain: Chain) -> Verdict:
@@ -76,53 +130,82 @@ def classify(chain: Chain) -> Verdict:
     return classify_chain(chain)
 
 
-def _drift(v: Verdict, known: dict[str, Any] | None, s: Settings) -> None:
+def _drift(v: Verdict, known: Entry | None, s: Settings) -> Verdict:
     from tools.linkcheck.htmltext import distance
 
-    fingerprint = (known or {}).get("fingerprint") or {}
-    if not fingerprint.get("simhash"):
-        return
+    fingerprint = known.fingerprint if known is not None else None
+    if fingerprint is None:
+        return v
     if v.parked:
-        v.verdict, v.detail = "drifted", "the domain is now parked (for sale or ads only)"
-        return
+        return replace(
+            v, verdict="drifted", detail="the domain is now parked (for sale or ads only)"
+        )
     if v.verdict not in ("ok", "redirected") or v.page is None:
-        return
-    try:
-        before = int(fingerprint["simhash"], 16)
-    except (TypeError, ValueError):
-        return
+        return v
+    before = int(fingerprint.simhash, 16)
     d = distance(before, v.page.simhash)
     if d > s.drift_bits:
-        v.verdict = "drifted"
-        v.detail = (
-            f"the page differs from the one we listed ({d} of 64 fingerprint bits; title "
-            f"{fingerprint.get('title')!r} then, {v.title!r} now)"
+        return replace(
+            v,
+            verdict="drifted",
+            detail=(
+                f"the page differs from the one we listed ({d} of 64 fingerprint bits; title "
+                f"{fingerprint.title!r} then, {v.title!r} now)"
+            ),
         )
+    if (
+        fingerprint.title
+        and v.title
+        and _norm(fingerprint.title) != _norm(v.title)
+        and d > s.drift_bits // 2
+    ):
+        # The text moved a little and the title changed: another page under the same URL.
+        return replace(
+            v,
+            verdict="drifted",
+            detail=f"the title changed ({fingerprint.title!r} then, {v.title!r} now) and "
+            f"{d} of 64 fingerprint bits differ",
+        )
+    return v
+
+
+def _norm(title: str) -> str:
+    return " ".join(title.lower().split())
 
 
 async def check_links(
     links: list[Link],
     settings: Settings,
-    known: dict[str, dict[str, Any]] | None = None,
+    known: dict[str, Entry] | None = None,
     progress: Progress | None = None,
     rng: random.Random | None = None,
     preload: Sequence[str] = (),
+    now: dt.datetime | None = None,
+    notes: list[str] | None = None,
 ) -> list[Result]:
     """Check every link; results come back in the order of ``links``.
 
     Args:
         links: what to check.
         settings: politeness, deadlines, thresholds, endpoints.
-        known: the history's entries by URL (fingerprints for drift, archive copies).
+        known: the history's entries by URL (fingerprints for drift, cached archive copies).
         progress: called with (done, total) after each link.
         rng: the source of the sibling probe's made-up names.
         preload: modules the caller needs after the run, imported while waiting for the
             first answers (as this module does with the classifier's).
+        now: the run's time (archive cache ages); the clock when omitted.
+        notes: where to add what the run learnt once (an unreachable archive).
     """
     known = known or {}
+    now = now or dt.datetime.now(dt.UTC)
     kinds: dict[str, str | None] = {}
     client = Client(settings)
     probe = SiblingProbe(client, settings, rng) if settings.probe_siblings else None
+    archive = None
+    if settings.archive:
+        from tools.linkcheck.archive import Archive
+
+        archive = Archive(client, settings)
     done = 0
 
     async def one(link: Link) -> Result:
@@ -137,10 +220,19 @@ async def check_links(
         else:
             v = await check_url(client, probe, settings, link.url)
         from tools.linkcheck.classify import FAILURES
+        from tools.linkcheck.history import wants_archive
         from tools.linkcheck.htmltext import hex64
 
-        _drift(v, entry, settings)
-        result = Result(
+        v = _drift(v, entry, settings)
+        kinds[link.url] = v.error_kind
+        found: tuple[str, str] | None | bool = False
+        failing = v.verdict in FAILURES or v.verdict == "drifted"
+        if archive is not None and failing and wants_archive(entry, now, settings):
+            found = await archive.lookup(link.url, link.added)
+        done += 1
+        if progress:
+            progress(done, len(links))
+        return Result(
             url=link.url,
             verdict=v.verdict,
             detail=v.detail,
@@ -150,25 +242,13 @@ async def check_links(
             elapsed_ms=v.elapsed_ms
             if v.elapsed_ms is not None
             else int((time.monotonic() - started) * 1000),
-            resources=list(link.resources),
+            resources=link.resources,
             line=link.line,
             simhash=hex64(v.page.simhash) if v.page is not None else None,
+            archive_url=found[0] if isinstance(found, tuple) else None,
+            archive_timestamp=found[1] if isinstance(found, tuple) else None,
+            archive_checked=found is not False,
         )
-        kinds[link.url] = v.error_kind
-        failing = v.verdict in FAILURES or v.verdict == "drifted"
-        if settings.archive and failing and not (entry or {}).get("archive_url"):
-            from tools.linkcheck.archive import lookup
-
-            try:
-                found = await lookup(client, settings, link.url, link.added)
-            except FetchError:
-                found = None
-            if found:
-                result.archive_url, result.archive_timestamp = found
-        done += 1
-        if progress:
-            progress(done, len(links))
-        return result
 
     if not links:
         return []
@@ -219,25 +299,25 @@ async def check_links(
                     link.url,
                     "transient",
                     "not finished within the run deadline",
-                    resources=list(link.resources),
+                    resources=link.resources,
                     line=link.line,
                 )
             )
         elif task.exception() is not None:
-            exc = task.exception()
             results.append(
                 Result(
                     link.url,
                     "transient",
-                    f"checker error: {exc!r}",
-                    resources=list(link.resources),
+                    f"checker error: {task.exception()!r}",
+                    resources=link.resources,
                     line=link.line,
                 )
             )
         else:
             results.append(task.result())
-    _network_down(results, kinds)
-    return results
+    if archive is not None and archive.down and notes is not None:
+        notes.append(archive.down + "; no archive copy was looked up after that")
+    return _network_down(results, kinds)
 
 
 def _host_by_host(links: list[Link]) -> tuple[list[int], int]:
@@ -265,13 +345,22 @@ def _preload(names: list[str]) -> None:
         asyncio.get_running_loop().call_soon(_preload, names[1:])  # runs on the next turn
 
 
-def _network_down(results: list[Result], kinds: dict[str, str | None]) -> None:
+def _network_down(results: list[Result], kinds: dict[str, str | None]) -> list[Result]:
     if any(r.http_status is not None for r in results):
-        return  # something answered: the network works
-    unreachable = [r for r in results if kinds.get(r.url) in _UNREACHABLE]
-    if len({urlsplit(r.url).hostname for r in unreachable}) < OUR_NETWORK_MIN_HOSTS:
-        return
-    for r in unreachable:
-        r.verdict = "transient"
-        r.detail = f"no host could be reached, so our own network looks down ({r.detail})"
-        r.archive_url = r.archive_timestamp = None
+        return results  # something answered: the network works
+    unreachable = {r.url for r in results if kinds.get(r.url) in _UNREACHABLE}
+    if len({urlsplit(u).hostname for u in unreachable}) < OUR_NETWORK_MIN_HOSTS:
+        return results
+    return [
+        replace(
+            r,
+            verdict="transient",
+            detail=f"no host could be reached, so our own network looks down ({r.detail})",
+            archive_url=None,
+            archive_timestamp=None,
+            archive_checked=False,
+        )
+        if r.url in unreachable
+        else r
+        for r in results
+    ]

@@ -1,10 +1,23 @@
 """From what came back to one verdict per URL.
 
-The rules, in order: no answer (address refused, DNS, refused connection, loop, timeout);
-then the final status (404/410 broken, 401/403/451 restricted, 429/5xx transient); then what
-the page says (not-found wording, a parked domain, a login page or a paywall, a bot challenge);
-then how we got there (a redirect to the site's home page is a soft 404, a first hop that is a
-301/308 is a move, a 302/307 is not). The random-sibling probe and the drift check need more
+The rules, in order: no answer (address refused, DNS, refused connection, loop, timeout; a
+TLS failure is ``restricted``, see below); then the final status (404/410 broken; 401/403/407
+and the refusals servers reserve for robots, 406 from mod_security, 451, LinkedIn's 999 and
+Cloudflare's 503 with ``cf-mitigated``, restricted; 429/5xx transient); then what the page says
+(not-found wording in its title or first headings, a parked domain, a login page or a paywall,
+a bot challenge); then how we got there (a redirect into a sign-in or cookie-consent
+interstitial is ``restricted`` and named, never reported with the interstitial's title as if it
+were the page; a redirect to the site's home page is a soft 404; a first hop that is a 301/308
+is a move, a 302/307 is not).
+
+TLS: a certificate a robot cannot verify is not proof that the page is gone. A chain missing
+its intermediate opens in browsers (they fetch it through AIA or have it cached); an expired,
+self-signed or wrong-host certificate shows a warning a reader can click through. So every TLS
+failure is ``restricted`` (a person should look), with a detail that names what failed; never
+``broken``.
+
+Not-found wording is matched as phrases ("page not found", "404 not found", "error 404",
+"ページが見つかりません" ...), never a bare number: "Article 404" is a title, not an error. The random-sibling probe and the drift check need more
 than one response and live in :mod:`.soft404` and :mod:`.check`.
 """
 
@@ -18,7 +31,8 @@ from tools.linkcheck.fetch import PERMANENT_CODES, Chain, Response
 from tools.linkcheck.htmltext import Page, parse
 
 _NOT_FOUND = re.compile(
-    r"\bnot\s+found\b|\b404\b|\bpage\s+(does\s+not|doesn't|no\s+longer)\s+exists?\b"
+    r"\bnot\s+found\b|^\s*404\s*(?:$|[-–—|:])|\b404\s+(?:error|page)\b|\berror\s*:?\s*404\b"
+    r"|\bhttp\s+404\b|\bpage\s+(does\s+not|doesn't|no\s+longer)\s+exists?\b"
     r"|\bno\s+longer\s+available\b|\bcan(?:not|'t|’t)\s+be\s+found\b|\bcould\s+not\s+be\s+found\b"
     r"|\bpage\s+unavailable\b|\bpage\s+has\s+been\s+(removed|deleted)\b"
     r"|ページが見つかりません|見つかりませんでした|お探しのページ|ページは存在しません|存在しないページ"
@@ -31,13 +45,11 @@ _PARKED = re.compile(
     r"|parked\s+(free|domain)|sedoparking|parkingcrew|bodis\.com|hugedomains|afternic"
     r"|dan\.com/buy-domain|window\.location\.href\s*=\s*[\"']/lander"
     r"|このドメインは(売り|販売|お名前\.com)|ドメインパーキング|ドメインは購入可能",
-    re.I,
 )
 _PAYWALL = re.compile(
-    r"\"isAccessibleForFree\"\s*:\s*\"?false|class=[\"'][^\"']*\bpaywall|id=[\"']paywall"
+    r"\"isaccessibleforfree\"\s*:\s*\"?false|class=[\"'][^\"']*\bpaywall|id=[\"']paywall"
     r"|member-only\s+story|members[- ]only\s+(story|content|article)"
     r"|subscribe\s+to\s+(continue|keep)\s+reading|有料会員|会員限定|会員登録が必要|ログインが必要",
-    re.I,
 )
 _CHALLENGE = re.compile(
     r"just\s+a\s+moment|attention\s+required|checking\s+your\s+browser|captcha|ddos-guard"
@@ -49,6 +61,23 @@ _LOGIN_PATH = re.compile(
     re.I,
 )
 _LOGIN_HOST = re.compile(r"^(login|signin|accounts?|auth|sso|id)\.", re.I)
+_CONSENT_URL = re.compile(
+    r"(^|[/.])(consent|cookie-?(check|consent|wall)|gdpr|privacy-?gate(way)?|cmp)([/.?]|$)", re.I
+)
+_CONSENT_TITLE = re.compile(
+    r"before\s+you\s+continue|cookie\s+(consent|settings|preferences)|we\s+value\s+your\s+privacy"
+    r"|(enable|allow)\s+cookies|cookies?\s+(are\s+)?required|cookie\s+check|クッキー|cookieの",
+    re.I,
+)
+_LOGIN_TITLE = re.compile(r"\b(sign\s*in|log\s*in|login)\b|ログイン|サインイン|会員登録", re.I)
+_PASSWORD_FIELD = re.compile(r"<input\b[^>]{0,200}\btype\s*=\s*[\"']?password")
+# _PARKED, _PAYWALL and _PASSWORD_FIELD are lower case and run on Page.lower: a
+# case-insensitive search over a whole page cost about 7 times as much (0.6 ms a page).
+BOT_REFUSALS = {
+    406: "refused to a non-browser client (a web firewall such as mod_security)",
+    451: "unavailable for legal reasons, or refused to robots",
+    999: "refused to robots (LinkedIn-style)",
+}
 _HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.php", "/ja", "/en", "/ja/", "/en/"}
 
 FAILURES = ("broken", "soft-404")
@@ -81,6 +110,24 @@ def is_home(url: str) -> bool:
     return parts.path in _HOME_PATHS and not parts.query
 
 
+def _interstitial(chain: Chain, page: Page | None) -> tuple[str, str] | None:
+    """A sign-in or cookie-consent page that a redirect led to instead of the page."""
+    final = chain.hops[-1]
+    title = page.title if page else ""
+    if any(_CONSENT_URL.search(urlsplit(h.url).path or "") for h in chain.hops[1:]) or (
+        title and _CONSENT_TITLE.search(title)
+    ):
+        return "cookie-consent interstitial", final.url
+    host = urlsplit(final.url).hostname or ""
+    if _CONSENT_URL.search(host):
+        return "cookie-consent interstitial", final.url
+    if page is not None and (
+        (title and _LOGIN_TITLE.search(title)) or _PASSWORD_FIELD.search(page.lower)
+    ):
+        return "sign-in page", final.url
+    return None
+
+
 def not_found_wording(page: Page) -> str | None:
     """The title or heading that says "not found", in English or Japanese."""
     for text in [page.title, *page.headings[:3]]:
@@ -91,7 +138,7 @@ def not_found_wording(page: Page) -> str | None:
 
 def is_parked(page: Page) -> bool:
     """Whether a page is a parked domain (for sale, ads only)."""
-    return bool(_PARKED.search(page.raw[:200_000]))
+    return bool(_PARKED.search(page.lower))
 
 
 def error_verdict(chain: Chain) -> Verdict:
@@ -102,7 +149,9 @@ def error_verdict(chain: Chain) -> Verdict:
     kind = err.kind
     if kind == "blocked":
         verdict = "blocked"
-    elif kind in ("dns", "connect", "loop", "too-many-redirects", "bad-url", "tls"):
+    elif kind == "tls":
+        verdict = "restricted"  # see the module docstring: browsers may open it
+    elif kind in ("dns", "connect", "loop", "too-many-redirects", "bad-url"):
         verdict = "broken"
     else:
         verdict = "transient"
@@ -126,11 +175,10 @@ def classify(chain: Chain) -> Verdict:
     challenge = bool(final.header("cf-mitigated")) or bool(page and _CHALLENGE.search(page.title))
     if status >= 400 and page is not None and _CHALLENGE.search(page.text[:2000]):
         challenge = True
-    if status in (401, 403, 407, 451):
+    if status in (401, 403, 407) or status in BOT_REFUSALS:
         v.verdict = "restricted"
-        v.detail = f"HTTP {status}" + (
-            ": a bot challenge" if challenge else ": not readable by a robot"
-        )
+        why = BOT_REFUSALS.get(status, "not readable by a robot")
+        v.detail = f"HTTP {status}: " + ("a bot challenge" if challenge else why)
         if login:
             v.detail += f", via the login page {login}"
         return v
@@ -144,14 +192,18 @@ def classify(chain: Chain) -> Verdict:
             v.verdict = "transient"
             v.detail = f"HTTP {status} {final.reason}".strip() + " after retries"
         return v
-    if status >= 300:
+    if 300 <= status < 400:
         v.verdict, v.detail = "broken", f"HTTP {status} without a usable Location"
         return v
     if status >= 400:
         v.verdict, v.detail = "broken", f"HTTP {status} {final.reason}".strip()
         return v
-    if login:
-        v.verdict, v.detail = "restricted", f"redirected to a login page: {login}"
+    interstitial = _interstitial(chain, page) if redirected else None
+    if login or interstitial:
+        kind, where = ("sign-in page", login) if login else interstitial  # type: ignore[misc]
+        shown = f" titled {title!r}" if title else ""
+        v.verdict, v.title, v.page = "restricted", None, None
+        v.detail = f"redirected to a {kind}{shown} at {where}: the page itself was not seen"
         return v
     if redirected and not is_home(chain.requested) and is_home(final.url):
         v.verdict, v.detail = "soft-404", f"redirected to the site's home page {final.url}"
@@ -171,7 +223,7 @@ def classify(chain: Chain) -> Verdict:
         if challenge:
             v.verdict, v.detail = "restricted", "a bot challenge page"
             return v
-        if _PAYWALL.search(page.raw[:200_000]):
+        if _PAYWALL.search(page.lower):
             v.verdict, v.detail = "restricted", "behind a paywall or members-only wall"
             return v
     if redirected and chain.hops[0].status in PERMANENT_CODES:

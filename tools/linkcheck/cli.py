@@ -1,7 +1,20 @@
 """``python -m tools.linkcheck``: check the catalogue's URLs (or a list) and track them.
 
-Exit status: 0 when nothing is broken under the chosen policy, 1 when something is, 2 for
-usage or input errors (bad flags, an unreadable catalogue or URL list, a corrupt history).
+Exit status: 0 when nothing is broken under the chosen policy, 1 when something is (a link
+became dead, or a new link is broken), 2 for usage or input errors (bad flags, an unreadable
+catalogue or URL list, a corrupt history, another tracker holding the history's lock past
+``--lock-wait``), 3 when the tracker itself crashed (a bug: never reported as a dead link).
+
+The history file is locked for the whole run (an advisory lock beside it, see
+:mod:`.linkstatus`): a second tracker on the same file waits for the first, then reads what
+it wrote, so no update is lost.
+
+Proxies: the address policy resolves every host itself and connects to an address it checked,
+which a proxy would undo (it resolves names on its own). So ``HTTPS_PROXY`` and friends are
+not used; when one is set, the run says so once. ``--proxy http://HOST:PORT`` opts in: every
+request goes through an HTTP CONNECT tunnel named by host and port (TLS inside it for https),
+the policy is still applied to our own resolution of each name, and the run warns once that
+the proxy may resolve a name to another address.
 The policy (``--fail-on``): ``new-dead`` fails only for links that became dead in this run
 (tracking, the default when a history is kept); ``broken`` fails for any broken, soft-404 or
 blocked link (the default for ``--urls`` and ``--since``: a new link must work now).
@@ -15,16 +28,21 @@ import datetime as dt
 import ipaddress
 import os
 import sys
+import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from tools.errors import AtlasError
-from tools.linkcheck import report, targets
+from tools.linkcheck import linkstatus, report, targets
 from tools.linkcheck.check import check_links
 from tools.linkcheck.settings import Settings
 
 if TYPE_CHECKING:
     from tools.linkcheck import history
+
+EXIT_OK, EXIT_LINKS, EXIT_INPUT, EXIT_CRASH = 0, 1, 2, 3
+_PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("--state", metavar="FILE", help="link history (default: linkstatus.json "
                      "beside the catalogue; none for --urls and --since)")  # fmt: skip
     out.add_argument("--no-state", action="store_true", help="keep no history")
+    out.add_argument("--lock-wait", type=float, default=d.lock_wait, metavar="SEC",
+                     help="how long to wait for another tracker using the same history")  # fmt: skip
     out.add_argument("--json", metavar="FILE", help="write the results as JSON")
     out.add_argument("--markdown", metavar="FILE", help="write an issue body in Markdown")
     out.add_argument("--quiet", action="store_true", help="print only the summary line")
@@ -67,8 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     pol.add_argument("--method", choices=("auto", "get", "head"), default=d.method)
     pol.add_argument("--user-agent", default=d.user_agent)
     pol.add_argument("--ca-file", metavar="PEM", help="also trust these CA certificates")
+    pol.add_argument("--proxy", metavar="URL",
+                     help="tunnel every request through this HTTP proxy (CONNECT); see --help")  # fmt: skip
     dec = p.add_argument_group("decisions")
     dec.add_argument("--no-probe", action="store_true", help="skip the random-sibling probe")
+    dec.add_argument("--no-fragments", action="store_true",
+                     help="do not check that a URL's #anchor exists on its page")  # fmt: skip
     dec.add_argument("--sibling-bits", type=int, default=d.sibling_bits, metavar="N")
     dec.add_argument("--drift-bits", type=int, default=d.drift_bits, metavar="N")
     dec.add_argument("--dead-after-failures", type=int, default=d.dead_after_failures, metavar="N")
@@ -92,6 +116,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "max_retry_after", "max_redirects", "connect_timeout", "read_timeout", "request_deadline",
         "url_deadline", "run_deadline", "max_body", "method", "user_agent", "sibling_bits",
         "drift_bits", "dead_after_failures", "dead_after_hours", "history_cap", "allow_private",
+        "lock_wait",
     ):  # fmt: skip
         setattr(s, name, getattr(args, name))
     for name in ("archive_endpoint", "archive_web", "oembed_endpoint", "thumbnail_endpoint"):
@@ -102,7 +127,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
     except ValueError as exc:
         raise AtlasError(f"--allow-address: {exc}") from exc
     s.ca_file = args.ca_file
+    if args.proxy:
+        parts = urlsplit(args.proxy)
+        if parts.scheme != "http" or not parts.hostname:
+            raise AtlasError(f"--proxy {args.proxy!r}: expected http://HOST:PORT")
+        s.proxy = args.proxy
     s.probe_siblings = not args.no_probe
+    s.check_fragments = not args.no_fragments
     s.archive = not args.no_archive
     for name in ("host_concurrency", "max_concurrency", "max_body"):
         if getattr(s, name) < 1:
@@ -115,12 +146,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def _now(value: str | None) -> dt.datetime:
     if value is None:
         return dt.datetime.now(dt.UTC)
-    from tools.linkcheck import history
-
-    try:
-        return history.parse_time(value, "--now")
-    except history.StateError as exc:
-        raise AtlasError(str(exc)) from exc
+    return linkstatus.parse_time(value, "--now")
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -131,7 +157,7 @@ def run(argv: list[str] | None = None) -> int:
         return _run(args)
     except AtlasError as exc:
         print(f"linkcheck: error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_INPUT
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -157,31 +183,58 @@ def _run(args: argparse.Namespace) -> int:
         state_file = Path(args.state)
     elif catalogue_file is not None and not args.since and not args.no_state:
         state_file = catalogue_file.parent / "linkstatus.json"
-    state: dict[str, Any] | None = None
-    if state_file:
-        from tools.linkcheck import history
+    if settings.proxy:
+        _say(
+            f"using the proxy {settings.proxy}: the address policy checks our own resolution "
+            "of each name, but the proxy resolves names itself and may reach another address"
+        )
+    elif any(os.environ.get(v) for v in _PROXY_VARS):
+        _say(
+            "a proxy is set in the environment and is not used: through a proxy the address "
+            "policy cannot hold (the proxy resolves names itself); --proxy URL opts in"
+        )
+    if state_file is None:
+        return _check(args, settings, now, links, catalogue_file, None)
+    with linkstatus.locked(state_file, settings.lock_wait, _say):
+        return _check(args, settings, now, links, catalogue_file, state_file)
 
-        state = history.load(state_file)  # before any request: fail early
 
+def _say(message: str) -> None:
+    print(f"linkcheck: {message}", file=sys.stderr)
+
+
+def _check(
+    args: argparse.Namespace,
+    settings: Settings,
+    now: dt.datetime,
+    links: list[targets.Link],
+    catalogue_file: Path | None,
+    state_file: Path | None,
+) -> int:
+    status = linkstatus.load(state_file) if state_file else None  # before any request
     tty = sys.stderr.isatty() and not os.environ.get("CI") and not args.quiet
     progress = report.ProgressBar(sys.stderr, enabled=tty)
-    known = state["links"] if state else None
+    known = status.links if status else None
+    notes: list[str] = []
     # The history and JSON are needed only at the end: loaded while the first answers travel.
     later = ("json", "tempfile", "tools.linkcheck.history")
-    results = asyncio.run(check_links(links, settings, known, progress, preload=later))
+    results = asyncio.run(
+        check_links(links, settings, known, progress, preload=later, now=now, notes=notes)
+    )
     from tools.linkcheck import history
 
     changes: list[history.Change] = []
-    if state is not None and state_file is not None:
-        changes = history.update(state, results, now, settings)
-        history.save(state_file, state)
-    stamp = history.iso(now)
+    if status is not None and state_file is not None:
+        status, results, changes = history.update(status, results, now, settings)
+        linkstatus.save(state_file, status)
+    stamp = linkstatus.iso(now)
     if args.json:
-        history.write_atomic(args.json, report.json_document(results, stamp).encode("utf-8"))
+        linkstatus.write_atomic(args.json, report.json_document(results, stamp).encode("utf-8"))
     if args.markdown:
-        history.write_atomic(
-            args.markdown, report.markdown(results, changes, stamp).encode("utf-8")
-        )
+        body = report.markdown(results, changes, stamp, notes)
+        linkstatus.write_atomic(args.markdown, body.encode("utf-8"))
+    for note in notes:
+        _say(report.clean(note))
     print(
         report.summary(results) if args.quiet else report.text(results, changes),
         end="\n" if args.quiet else "",
@@ -190,21 +243,37 @@ def _run(args: argparse.Namespace) -> int:
     newly_dead = {c.url for c in changes if c.new == "dead" and c.old != "dead"}
     if os.environ.get("GITHUB_ACTIONS") == "true":
         file = os.path.relpath(catalogue_file) if catalogue_file else str(args.urls)
-        for line in report.annotations(results, file, newly_dead):
+        for line in report.github_annotations(results, file, newly_dead):
             print(line)
     policy = args.fail_on
     if policy == "auto":
-        policy = "new-dead" if state is not None and not args.since else "broken"
+        policy = "new-dead" if status is not None and not args.since else "broken"
     if policy == "new-dead":
-        return 1 if newly_dead else 0
+        return EXIT_LINKS if newly_dead else EXIT_OK
     if policy == "broken":
-        return 1 if any(r.verdict in ("broken", "soft-404", "blocked") for r in results) else 0
-    return 0
+        bad = any(r.verdict in ("broken", "soft-404", "blocked") for r in results)
+        return EXIT_LINKS if bad else EXIT_OK
+    return EXIT_OK
 
 
 def main() -> None:
-    """Entry point of ``python -m tools.linkcheck``."""
-    status = run()
+    """Entry point of ``python -m tools.linkcheck``.
+
+    A crash exits 3, never 1: the workflow reads 1 as "a link became dead".
+    """
+    try:
+        status = run()
+    except KeyboardInterrupt:
+        print("linkcheck: interrupted", file=sys.stderr)
+        status = 130
+    except Exception:
+        traceback.print_exc()
+        print(
+            f"linkcheck: internal error (exit {EXIT_CRASH}): a bug of the tracker, "
+            "not a verdict on any link",
+            file=sys.stderr,
+        )
+        status = EXIT_CRASH
     # Every file is written and closed: skip the interpreter's teardown (module clean-up and a
     # last garbage collection of the run's objects), which took longer than writing the report.
     sys.stdout.flush()

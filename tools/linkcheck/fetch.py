@@ -1,9 +1,18 @@
 """A small HTTP/1.1 client on asyncio streams, polite per host, with hard deadlines.
 
-Why not an HTTP library: the address policy must hold on every hop (resolve, check every
-address, then connect to the checked address, with no second lookup in between), reads must be
-bounded (the title and a fingerprint need the first part of a page, never a whole file), and a
-server that trickles bytes must not hold the run. Owning the socket makes all three simple.
+Why our own client and not an HTTP library: the address policy must hold on every hop
+(resolve, check every address, then connect to the checked address, with no second lookup in
+between), reads must be bounded (the title and a fingerprint need the first part of a page,
+never a whole file, and no compressed body may inflate without a bound), and a server that
+trickles bytes must not hold the run. A measured comparison found httpx without a resolver
+hook (its transport resolves names itself, so the checked address is not the one connected
+to) and without bounded decompression, and aiohttp needing as much custom code (a custom
+resolver, a connector, manual limits on reads and on inflation) as this module. So the client
+stays ours, and the parts that well-kept libraries do well come from them:
+``aiohappyeyeballs`` connects to the already-checked addresses (IPv6 and IPv4 raced after
+0.25 s, not one 10 s timeout after another), ``brotli`` (optional) inflates ``br`` bodies
+with a bound on its output, and ``http.cookiejar`` keeps the cookies of one URL's redirect
+chain (a jar shared across URLs would grow until servers answer 431).
 
 Requests and politeness:
 
@@ -21,7 +30,17 @@ Requests and politeness:
   longer than ``max_retry_after`` or than the URL's remaining deadline gives up at once.
 - Deadlines: connect and read timeouts per operation, ``request_deadline`` per request and
   ``url_deadline`` per URL (the time spent queueing for a polite slot is not counted).
-- gzip and deflate bodies are inflated with a bound on the output (no decompression bombs).
+- gzip, deflate and (with the ``brotli`` package) br bodies are inflated with a bound on the
+  output (no decompression bombs); chunked and close-delimited bodies obey the same caps as
+  others: a chunk that announces a gigabyte is read in pieces and cut at the cap.
+- Transport details real servers need: header lines ending in a bare LF, header blocks up to
+  ``max_header_bytes`` (256 KiB), a ``Location`` in raw UTF-8 (Latin-1 when it is not UTF-8),
+  a first byte that comes late (the status line may take until the request deadline; later
+  reads get ``read_timeout`` each), cookies set along a redirect chain (a 302 to itself that
+  sets a cookie is a session check, not a loop), and a 429 without ``Retry-After`` slows the
+  whole host down (its interval doubles, up to ``MAX_HOST_INTERVAL``).
+- TLS failures say what failed (expired, self-signed, wrong host, incomplete chain); the
+  classifier never calls them ``broken`` (see :mod:`.classify`).
 - Connections are kept alive and reused for the next request to the same scheme, host and
   port, but only when the answer was read to its end (a body cut at ``max_body`` closes the
   connection) and only to an address that the address policy has just approved for the new
@@ -34,16 +53,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit
+
+import aiohappyeyeballs
 
 from tools.errors import AtlasError
 from tools.linkcheck.safety import AddressRefused, ResolveFailed, Resolver, normalize_host
 from tools.linkcheck.settings import Settings
+from tools.linkcheck.text import clean
+
+if TYPE_CHECKING:
+    from http.cookiejar import CookieJar
+
+try:
+    import brotli  # optional: without it, br is not offered to servers
+except ImportError:  # pragma: no cover - depends on the environment
+    brotli = None
 
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 PERMANENT_CODES = (301, 308)
@@ -53,6 +85,19 @@ _NOT_PAGES = (
     ".ipynb", ".bin", ".pt", ".pth", ".onnx", ".h5", ".npz", ".csv", ".parquet",
 )  # fmt: skip
 TIMER_SLACK = 0.001  # epoll sleeps in whole milliseconds, rounded up
+MAX_HOST_INTERVAL = 5.0  # the slowest a bare 429 makes a host's pace (seconds between requests)
+HAPPY_EYEBALLS_DELAY = 0.25  # RFC 8305's recommended head start for the first address family
+MAX_COOKIES = 50  # Set-Cookie values kept per hop; more is a broken or hostile server
+_TLS_PROBLEMS = {
+    9: ("not-yet-valid", "the certificate is not valid yet"),
+    10: ("expired", "the certificate has expired"),
+    18: ("self-signed", "the certificate is self-signed"),
+    19: ("self-signed", "the chain ends in a self-signed root that nobody trusts"),
+    20: ("incomplete-chain", "incomplete chain: an intermediate certificate is missing"),
+    21: ("incomplete-chain", "incomplete chain: an intermediate certificate is missing"),
+    62: ("wrong-host", "the certificate is for another host name"),
+    64: ("wrong-host", "the certificate is for another host address"),
+}
 _TRAILER_WAIT = 1.0  # seconds to wait for the end of a chunked body after its last chunk
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
@@ -67,11 +112,12 @@ class FetchError(AtlasError):
 
     RETRYABLE = ("timeout", "reset", "connect")
 
-    def __init__(self, kind: str, url: str, detail: str):
+    def __init__(self, kind: str, url: str, detail: str, tls_problem: str | None = None):
         self.kind = kind
         self.url = url
-        self.detail = detail
-        super().__init__(f"{url}: {detail}")
+        self.detail = clean(detail)
+        self.tls_problem = tls_problem  # for kind "tls": expired, self-signed, wrong-host ...
+        super().__init__(f"{url}: {self.detail}")
 
     @property
     def retryable(self) -> bool:
@@ -147,6 +193,7 @@ class Response:
     truncated: bool = False
     address: str = ""
     elapsed_ms: int = 0
+    cookies: tuple[str, ...] = ()  # the raw Set-Cookie values
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -215,12 +262,21 @@ class _Gate:
     millisecond per request to a host's run.
     """
 
-    def __init__(self, concurrency: int, interval: float):
+    def __init__(
+        self,
+        concurrency: int,
+        interval: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ):
+        self.clock = clock  # injected in tests, with ``sleep``, to run schedules without waiting
+        self.sleep = sleep
         self.sem = asyncio.Semaphore(concurrency)
         self.interval = interval
         self.next_at = 0.0
         self.last_start = float("-inf")
         self.pending = 0  # requests queued for or holding a slot
+        self.slowed_at = float("-inf")
         self.idle = asyncio.Event()
         self.idle.set()
 
@@ -237,23 +293,34 @@ class _Gate:
                 self.idle.set()
 
     async def wait_turn(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         slot = max(now, self.next_at)
         self.next_at = slot + self.interval
         while True:
             slot = max(slot, self.last_start + self.interval - TIMER_SLACK)
             if slot <= now:
                 break
-            await asyncio.sleep(slot - now)
-            now = time.monotonic()
+            await self.sleep(slot - now)
+            now = self.clock()
         self.last_start = now
 
     def sent(self) -> None:
         """Record that the request of the current turn has left (its bytes are written)."""
-        self.last_start = max(self.last_start, time.monotonic())
+        self.last_start = max(self.last_start, self.clock())
 
     def push_back(self, seconds: float) -> None:
-        self.next_at = max(self.next_at, time.monotonic() + seconds)
+        self.next_at = max(self.next_at, self.clock() + seconds)
+
+    def slow_down(self) -> float:
+        """Double the host's interval (at least 0.25 s, at most ``MAX_HOST_INTERVAL``).
+
+        The refusals of one burst count once: the pace doubles at most once per interval.
+        """
+        now = self.clock()
+        if now - self.slowed_at >= self.interval:
+            self.interval = min(MAX_HOST_INTERVAL, max(0.25, self.interval * 2))
+            self.slowed_at = now
+        return self.interval
 
 
 def retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -297,8 +364,16 @@ class Client:
         resolver: the address policy (a fresh one from ``settings`` when omitted).
     """
 
-    def __init__(self, settings: Settings, resolver: Resolver | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        resolver: Resolver | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ):
         self.settings = settings
+        self._clock = clock  # the schedule's clock and sleep: injected in tests
+        self._sleep = sleep
         self.resolver = resolver or Resolver(settings.allow_private, settings.allow_addresses)
         self.trusted_resolver = Resolver(allow_private=True)
         self._gates: dict[tuple[str, int], _Gate] = {}
@@ -328,12 +403,23 @@ class Client:
         """Wait until no request to ``url``'s host is queued or running."""
         await self._gate(prepare(url)).idle.wait()
 
+    def set_pace(self, url: str, concurrency: int, interval: float) -> None:
+        """Give ``url``'s host its own pace (the archive: one host asked about many)."""
+        try:
+            t = prepare(url)
+        except FetchError:
+            return
+        self._gates[(t.host, t.port)] = _Gate(concurrency, interval, self._clock, self._sleep)
+
     def _gate(self, t: Target) -> _Gate:
         key = (t.host, t.port)
         gate = self._gates.get(key)
         if gate is None:
             gate = self._gates[key] = _Gate(
-                self.settings.host_concurrency, self.settings.host_interval
+                self.settings.host_concurrency,
+                self.settings.host_interval,
+                self._clock,
+                self._sleep,
             )
         return gate
 
@@ -355,7 +441,8 @@ class Client:
         except FetchError as exc:
             chain.error = exc
             return chain
-        seen = {target.url}
+        jar = _Cookies()
+        seen = {(target.url, "")}
         first = True
         while True:
             gate = self._gate(target)
@@ -363,13 +450,14 @@ class Client:
                 while True:
                     try:
                         resp = await self._with_retries(
-                            target, method, deadline, trusted, gate, wait_turn=first
+                            target, method, deadline, trusted, gate, first, jar.header(target.url)
                         )
                     except FetchError as exc:
                         chain.error = exc
                         return chain
                     first = False
                     chain.hops.append(resp)
+                    jar.update(target.url, resp.cookies)
                     nxt = resp.location if resp.status in REDIRECT_CODES else None
                     if nxt is None:
                         return chain
@@ -385,10 +473,13 @@ class Client:
                     except FetchError as exc:
                         chain.error = exc
                         return chain
-                    if new.url in seen:
+                    # Back to a URL with the same cookies is a loop; with new ones (a session
+                    # or consent check that sets a cookie and redirects to itself) it is not.
+                    key = (new.url, jar.header(new.url) or "")
+                    if key in seen:
                         chain.error = FetchError("loop", nxt, f"redirect loop back to {new.url}")
                         return chain
-                    seen.add(new.url)
+                    seen.add(key)
                     if resp.status == 303:
                         method = "GET"
                     same_host = (new.host, new.port) == (target.host, target.port)
@@ -419,6 +510,7 @@ class Client:
         trusted: bool,
         gate: _Gate,
         wait_turn: bool = True,
+        cookie: str | None = None,
     ) -> Response:
         s = self.settings
         attempt = 0
@@ -430,7 +522,7 @@ class Client:
             try:
                 async with self._global:
                     resp = await self._once(
-                        target, method, deadline, trusted, gate if turn else None
+                        target, method, deadline, trusted, gate if turn else None, cookie
                     )
             except FetchError as exc:
                 if not exc.retryable or attempt >= s.max_retries:
@@ -439,7 +531,7 @@ class Client:
                 if wait >= deadline.remaining():
                     raise
                 attempt += 1
-                await asyncio.sleep(wait)
+                await self._sleep(wait)
                 continue
             retryable = resp.status == 429 or (
                 resp.status >= 500
@@ -450,16 +542,25 @@ class Client:
                 return resp
             asked = retry_after(resp.header("retry-after"))
             wait = asked if asked is not None else s.retry_backoff * (2**attempt)
+            if resp.status == 429 and asked is None:
+                # A bare 429: the host wants fewer requests, not the same pace a bit later.
+                wait = max(wait, gate.slow_down())
             if wait > s.max_retry_after or wait >= deadline.remaining():
                 resp.reason = f"{resp.reason} (Retry-After {wait:.0f} s is longer than we wait)"
                 return resp
-            if asked is not None:
+            if asked is not None or resp.status == 429:
                 gate.push_back(wait)
             attempt += 1
-            await asyncio.sleep(wait)
+            await self._sleep(wait)
 
     async def _once(
-        self, t: Target, method: str, deadline: Deadline, trusted: bool, turn: _Gate | None = None
+        self,
+        t: Target,
+        method: str,
+        deadline: Deadline,
+        trusted: bool,
+        turn: _Gate | None = None,
+        cookie: str | None = None,
     ) -> Response:
         s = self.settings
         budget = min(s.request_deadline, deadline.remaining())
@@ -477,7 +578,7 @@ class Client:
         started = time.monotonic()
         try:
             async with asyncio.timeout(budget):
-                resp = await self._exchange(t, method, addresses, turn)
+                resp = await self._exchange(t, method, addresses, turn, cookie)
         except TimeoutError as exc:
             raise FetchError(
                 "timeout", t.url, f"no complete answer within {budget:.1f} s (request deadline)"
@@ -486,27 +587,84 @@ class Client:
         return resp
 
     async def _connect(self, t: Target, addresses: list[str]) -> _Conn:
+        """Connect to one of the checked ``addresses`` (Happy Eyeballs), then TLS if https."""
         s = self.settings
-        last: Exception | None = None
-        for addr in addresses:
-            try:
-                async with asyncio.timeout(s.connect_timeout):  # no extra task, unlike wait_for
-                    reader, writer = await asyncio.open_connection(
-                        addr,
-                        t.port,
-                        ssl=self.ssl_context() if t.scheme == "https" else None,
-                        server_hostname=t.host if t.scheme == "https" else None,
-                        limit=s.max_header_bytes,
+        if s.proxy:
+            return await self._connect_via_proxy(t, addresses)
+        infos = [
+            (socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, t.port, 0, 0))
+            if ":" in a
+            else (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, t.port))
+            for a in addresses
+        ]
+        addr = addresses[0]
+        try:
+            async with asyncio.timeout(s.connect_timeout):  # no extra task, unlike wait_for
+                sock = await aiohappyeyeballs.start_connection(
+                    infos, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY, interleave=1
+                )
+                addr = str(sock.getpeername()[0])
+                reader, writer = await asyncio.open_connection(
+                    sock=sock,
+                    ssl=self.ssl_context() if t.scheme == "https" else None,
+                    server_hostname=t.host if t.scheme == "https" else None,
+                    limit=s.max_header_bytes,
+                )
+        except ssl.SSLCertVerificationError as exc:
+            problem, words = _TLS_PROBLEMS.get(
+                exc.verify_code, ("other", exc.verify_message or str(exc))
+            )
+            raise FetchError(
+                "tls", t.url, f"TLS certificate refused ({addr}): {words}", problem
+            ) from exc
+        except ssl.SSLError as exc:
+            raise FetchError(
+                "tls", t.url, f"TLS handshake failed with {addr}: {exc.reason or exc}", "handshake"
+            ) from exc
+        except TimeoutError as exc:
+            raise FetchError(
+                "timeout", t.url, f"connect timed out after {s.connect_timeout} s"
+            ) from exc
+        except OSError as exc:
+            raise FetchError("connect", t.url, f"connection refused or unreachable: {exc}") from exc
+        self.connections_opened += 1
+        return _Conn(reader, writer, addr)
+
+    async def _connect_via_proxy(self, t: Target, addresses: list[str]) -> _Conn:
+        """A tunnel through ``settings.proxy`` (HTTP CONNECT, by name), then TLS if https.
+
+        The address policy was applied to our own resolution of the name (``addresses``); the
+        proxy resolves the name again and may reach another address: the run warns once.
+        """
+        s = self.settings
+        proxy = urlsplit(s.proxy or "")
+        authority = f"[{t.host}]:{t.port}" if ":" in t.host else f"{t.host}:{t.port}"
+        try:
+            async with asyncio.timeout(s.connect_timeout):
+                reader, writer = await asyncio.open_connection(
+                    proxy.hostname, proxy.port or 8080, limit=s.max_header_bytes
+                )
+                writer.write(
+                    f"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n"
+                    f"User-Agent: {s.user_agent}\r\n\r\n".encode("ascii")
+                )
+                _, status, reason, _, _ = await self._read_head(reader, t)
+                if status != 200:
+                    writer.transport.abort()
+                    raise FetchError(
+                        "connect", t.url, f"the proxy refused the tunnel: HTTP {status} {reason}"
                     )
-                self.connections_opened += 1
-                return _Conn(reader, writer, addr)
-            except ssl.SSLError as exc:
-                raise FetchError("tls", t.url, f"TLS failed with {addr}: {exc}") from exc
-            except (TimeoutError, OSError) as exc:
-                last = exc
-        if isinstance(last, TimeoutError):
-            raise FetchError("timeout", t.url, f"connect timed out after {s.connect_timeout} s")
-        raise FetchError("connect", t.url, f"connection refused or unreachable: {last}")
+                if t.scheme == "https":
+                    await writer.start_tls(self.ssl_context(), server_hostname=t.host)
+        except ssl.SSLCertVerificationError as exc:
+            problem, words = _TLS_PROBLEMS.get(
+                exc.verify_code, ("other", exc.verify_message or str(exc))
+            )
+            raise FetchError("tls", t.url, f"TLS certificate refused: {words}", problem) from exc
+        except (TimeoutError, OSError, _Stale) as exc:
+            raise FetchError("connect", t.url, f"the proxy {s.proxy} failed: {exc!r}") from exc
+        self.connections_opened += 1
+        return _Conn(reader, writer, addresses[0])
 
     def _reusable(self, t: Target, addresses: list[str]) -> _Conn | None:
         pool = self._idle.get((t.scheme, t.host, t.port))
@@ -525,12 +683,17 @@ class Client:
             conn.close()
 
     async def _exchange(
-        self, t: Target, method: str, addresses: list[str], turn: _Gate | None = None
+        self,
+        t: Target,
+        method: str,
+        addresses: list[str],
+        turn: _Gate | None = None,
+        cookie: str | None = None,
     ) -> Response:
         conn = self._reusable(t, addresses)
         if conn is not None:
             try:
-                return await self._exchange_on(conn, t, method, turn)
+                return await self._exchange_on(conn, t, method, turn, cookie)
             except _Stale:
                 pass  # the server closed it while it was idle: a fresh connection, once
             except FetchError as exc:
@@ -540,12 +703,17 @@ class Client:
                 # announced) garble this one: a fresh connection tells which answer is wrong.
         conn = await self._connect(t, addresses)
         try:
-            return await self._exchange_on(conn, t, method, turn)
+            return await self._exchange_on(conn, t, method, turn, cookie)
         except _Stale as exc:
             raise FetchError("reset", t.url, exc.detail) from exc
 
     async def _exchange_on(
-        self, conn: _Conn, t: Target, method: str, turn: _Gate | None = None
+        self,
+        conn: _Conn,
+        t: Target,
+        method: str,
+        turn: _Gate | None = None,
+        cookie: str | None = None,
     ) -> Response:
         s = self.settings
         reader, writer = conn.reader, conn.writer
@@ -556,7 +724,9 @@ class Client:
                 f"{method} {t.path} HTTP/1.1\r\nHost: {t.host_header}\r\n"
                 f"User-Agent: {s.user_agent}\r\n"
                 "Accept: text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8\r\n"
-                "Accept-Language: ja,en;q=0.8\r\nAccept-Encoding: gzip, deflate\r\n\r\n"
+                f"Accept-Language: ja,en;q=0.8\r\nAccept-Encoding: {_ACCEPT_ENCODING}\r\n"
+                + (f"Cookie: {cookie}\r\n" if cookie else "")
+                + "\r\n"
             )
             writer.write(head.encode("ascii"))
             await writer.drain()
@@ -564,11 +734,13 @@ class Client:
                 turn.sent()
             if self.on_sent is not None:
                 self.on_sent(self.requests_sent)
-            version, status, reason, headers = await self._read_head(reader, t)
+            version, status, reason, headers, cookies = await self._read_head(reader, t, True)
             answered = True
             while 100 <= status < 200:
-                version, status, reason, headers = await self._read_head(reader, t)
-            resp = Response(t.url, method, status, reason, headers, address=conn.address)
+                version, status, reason, headers, cookies = await self._read_head(reader, t)
+            resp = Response(
+                t.url, method, status, reason, headers, address=conn.address, cookies=cookies
+            )
             complete = method == "HEAD" or status in (204, 304)
             if not complete and _wants_body(headers):
                 resp.body, resp.truncated, complete = await self._read_body(reader, headers, t)
@@ -608,29 +780,55 @@ class Client:
             ) from exc
 
     async def _read_head(
-        self, reader: asyncio.StreamReader, t: Target
-    ) -> tuple[str, int, str, dict[str, str]]:
-        try:
-            head = await self._read(reader.readuntil(b"\r\n\r\n"), t)
-        except asyncio.IncompleteReadError as exc:
-            if not exc.partial:
-                raise _Stale("connection closed before any answer") from exc
-            head = exc.partial  # a server that closes right after its headers
-        except asyncio.LimitOverrunError as exc:
-            raise FetchError("protocol", t.url, "headers too large") from exc
-        lines = head.decode("latin-1").split("\n")
-        parts = lines[0].rstrip("\r").split(" ", 2)
+        self, reader: asyncio.StreamReader, t: Target, first: bool = False
+    ) -> tuple[str, int, str, dict[str, str], tuple[str, ...]]:
+        """Status line and header fields, lines ending in CRLF or a bare LF.
+
+        The first answer's status line may take until the request deadline (a slow server
+        that thinks before its first byte); every later read gets ``read_timeout``.
+        """
+        limit = self.settings.max_header_bytes
+        raw: list[bytes] = []
+        size = 0
+        while True:
+            wait = reader.readline()
+            try:
+                line = await (wait if first and not raw else self._read(wait, t))
+            except ValueError as exc:  # a line longer than the stream's limit
+                raise FetchError(
+                    "protocol", t.url, f"a header line over {limit // 1024} KiB"
+                ) from exc
+            if not line:
+                if not raw:
+                    raise _Stale("connection closed before any answer")
+                break  # a server that closes right after its headers
+            size += len(line)
+            if size > limit:
+                raise FetchError("protocol", t.url, f"headers larger than {limit // 1024} KiB")
+            if line in (b"\r\n", b"\n"):
+                if raw:
+                    break
+                continue  # stray blank lines before the status line
+            raw.append(line)
+        lines = [_decode_header(b.rstrip(b"\r\n")) for b in raw]
+        parts = lines[0].split(" ", 2)
         if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
             raise FetchError("protocol", t.url, f"not an HTTP status line: {lines[0][:80]!r}")
         headers: dict[str, str] = {}
+        cookies: list[str] = []
         for line in lines[1:]:
-            name, sep, value = line.rstrip("\r").partition(":")
+            name, sep, value = line.partition(":")
             if not sep:
                 continue
             key = name.strip().lower()
             value = value.strip()
+            if key == "set-cookie":
+                if len(cookies) < MAX_COOKIES:
+                    cookies.append(value)
+                continue
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
-        return parts[0], int(parts[1]), parts[2].strip() if len(parts) > 2 else "", headers
+        reason = clean(parts[2], 200) if len(parts) > 2 else ""
+        return parts[0], int(parts[1]), reason, headers, tuple(cookies)
 
     async def _read_body(
         self, reader: asyncio.StreamReader, headers: dict[str, str], t: Target
@@ -638,11 +836,13 @@ class Client:
         """(at most ``max_body`` decoded bytes, whether cut there, whether read to its end)."""
         limit = self.settings.max_body
         encoding = headers.get("content-encoding", "").strip().lower()
-        inflater = None
+        inflater: Any = None  # zlib's, _Deflate or _Brotli: decompress(data, max_length)
         if encoding in ("gzip", "x-gzip"):
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
             inflater = _Deflate()
+        elif encoding == "br" and brotli is not None:
+            inflater = _Brotli()
         out = bytearray()
         truncated = False
         end = [False]
@@ -650,7 +850,7 @@ class Client:
             if inflater is not None:
                 try:
                     chunk = inflater.decompress(chunk, limit - len(out) + 1)
-                except zlib.error as exc:
+                except (zlib.error, _BrotliError) as exc:
                     raise FetchError("protocol", t.url, f"bad {encoding} body: {exc}") from exc
             out += chunk
             if len(out) > limit:
@@ -667,7 +867,10 @@ class Client:
         if "chunked" in headers.get("transfer-encoding", "").lower():
             while got < cap:
                 size_line = await self._read(reader.readline(), t)
-                size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+                try:
+                    size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+                except ValueError as exc:
+                    raise FetchError("protocol", t.url, "a bad chunk size line") from exc
                 if size == 0:
                     # Trailer fields up to the empty line that ends the message; a server that
                     # never sends that line costs a short wait and the connection, not an error.
@@ -677,15 +880,22 @@ class Client:
                                 pass
                             end[0] = True
                     return
-                data = await self._read(reader.readexactly(size), t)
+                # A chunk is read in pieces up to the cap, whatever size it announces.
+                while size > 0 and got < cap:
+                    data = await self._read(reader.read(min(size, 65536, cap - got)), t)
+                    if not data:
+                        raise FetchError("reset", t.url, "body cut short inside a chunk")
+                    size -= len(data)
+                    got += len(data)
+                    yield data
+                if size > 0:
+                    return  # cut at the cap: the connection is not reused
                 await self._read(reader.readline(), t)
-                got += size
-                yield data
             return
         length = headers.get("content-length")
         remaining = int(length) if length and length.strip().isdigit() else None
         while got < cap and (remaining is None or remaining > 0):
-            want = 65536 if remaining is None else min(65536, remaining)
+            want = min(65536, cap - got) if remaining is None else min(65536, remaining, cap - got)
             data = await self._read(reader.read(want), t)
             if not data:
                 if remaining:
@@ -713,7 +923,6 @@ class _Deflate:
 
     def __init__(self) -> None:
         self._obj: zlib._Decompress | None = None
-        self._first = True
 
     def decompress(self, data: bytes, max_length: int) -> bytes:
         if self._obj is None:
@@ -733,3 +942,66 @@ def _wants_body(headers: dict[str, str]) -> bool:
         or "json" in ctype
         or "xml" in ctype
     )
+
+
+_ACCEPT_ENCODING = "gzip, deflate, br" if brotli is not None else "gzip, deflate"
+_BrotliError: type[Exception] = brotli.error if brotli is not None else zlib.error
+
+
+class _Brotli:
+    """A brotli body, inflated to at most ``max_length`` bytes per call."""
+
+    def __init__(self) -> None:
+        self._obj = brotli.Decompressor()
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        return bytes(self._obj.process(data, output_buffer_limit=max_length))
+
+
+def _decode_header(line: bytes) -> str:
+    """A header line: UTF-8 when it is (raw UTF-8 Locations are common), else Latin-1."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("latin-1")
+
+
+class _Cookies:
+    """The cookies of one URL's redirect chain (``http.cookiejar`` semantics), then dropped."""
+
+    def __init__(self) -> None:
+        self._jar: CookieJar | None = None
+
+    def update(self, url: str, set_cookies: tuple[str, ...]) -> None:
+        if not set_cookies:
+            return
+        import email.message  # only a chain that sets cookies needs these
+        import urllib.request
+        from http.cookiejar import CookieJar
+
+        if self._jar is None:
+            self._jar = CookieJar()
+        msg = email.message.Message()
+        for value in set_cookies:
+            msg["Set-Cookie"] = value
+        self._jar.extract_cookies(_CookieAnswer(msg), urllib.request.Request(url))  # type: ignore[arg-type]
+
+    def header(self, url: str) -> str | None:
+        if not self._jar:
+            return None
+        import urllib.request
+
+        req = urllib.request.Request(url)
+        self._jar.add_cookie_header(req)
+        value = req.get_header("Cookie")
+        return clean(value, 8192) if value else None
+
+
+@dataclass(frozen=True)
+class _CookieAnswer:
+    """What ``CookieJar.extract_cookies`` reads from a response: its headers."""
+
+    msg: Any  # email.message.Message
+
+    def info(self) -> Any:
+        return self.msg

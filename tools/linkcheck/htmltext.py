@@ -14,7 +14,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from html import unescape as html_unescape
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_:.\-]+)""", re.I)
@@ -72,9 +72,9 @@ def decode(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     m = _META_CHARSET.search(body[:4096])
     if m:
         candidates.append(_codec(m.group(1).decode("ascii", "replace")))
-    for name in candidates:
-        if name:
-            return body.decode(name, errors="replace"), name
+    for declared in candidates:
+        if declared:
+            return body.decode(declared, errors="replace"), declared
     for name in ("utf-8", "cp932", "euc_jp"):
         # Not final: a bounded read may have cut the last character in two.
         try:
@@ -85,51 +85,105 @@ def decode(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     return body.decode("cp1252", errors="replace"), "cp1252"
 
 
-class _Reader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.title: list[str] = []
-        self.headings: list[str] = []
-        self.text: list[str] = []
-        self.metas: list[dict[str, str]] = []
-        self._stack: list[str] = []
-        self._in_title = False
-        self._heading: list[str] | None = None
-        self._skip = 0
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)")
+_ATTR = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_RAW_END = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style", "title")}
+_SKIP_NESTED = {"noscript", "template", "svg"}
+MAX_TAG = 4096  # attributes of a longer tag are not read (a pathological page, not HTML)
+MAX_TITLE = 300
+MAX_IDS = 5000
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
-            self._skip += 1
-        elif tag == "title":
-            self._in_title = True
-        elif tag in ("h1", "h2"):
-            self._heading = []
-        elif tag == "meta":
-            self.metas.append({k.lower(): (v or "") for k, v in attrs})
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP and self._skip:
-            self._skip -= 1
-        elif tag == "title":
-            self._in_title = False
-        elif tag in ("h1", "h2") and self._heading is not None:
-            self.headings.append(" ".join("".join(self._heading).split()))
-            self._heading = None
+@dataclass
+class _Reader:
+    """A single-pass reader of the parts of HTML the tracker needs, linear in the input.
 
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        if self._in_title:
-            self.title.append(data)
-            return
-        if self._heading is not None:
-            self._heading.append(data)
-        self.text.append(data)
+    ``html.parser`` rescans an unclosed tag every time it sees one more ``<``: a 250 KB page
+    of malformed tags cost it about 50 s of CPU. Here every ``<`` finds the next ``>`` once
+    (remembered for the ``<`` that follow it), tag names stop at the first character that
+    cannot be in a name, and raw-text elements (script, style, title) jump to their end tag.
+    """
+
+    title: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    metas: list[dict[str, str]] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+
+    def feed(self, html: str) -> None:
+        pos, n, skip = 0, len(html), 0
+        heading: list[str] | None = None
+        gt = -1
+        while pos < n:
+            lt = html.find("<", pos)
+            if lt < 0:
+                lt = n
+            if lt > pos and not skip:
+                data = html[pos:lt]
+                self.text.append(data)
+                if heading is not None:
+                    heading.append(data)
+            if lt >= n:
+                break
+            if html.startswith("<!--", lt):
+                end = html.find("-->", lt + 4)
+                pos = n if end < 0 else end + 3
+                continue
+            if gt <= lt:
+                gt = html.find(">", lt + 1)
+                if gt < 0:
+                    gt = n  # no tag can close any more: the rest is text
+            if gt < n and html.startswith(("<!", "<?"), lt):
+                pos = gt + 1  # a doctype, declaration or processing instruction
+                continue
+            m = _TAG.match(html, lt, gt)
+            if m is None or gt >= n:
+                if not skip:
+                    self.text.append("<")
+                pos = lt + 1
+                continue
+            closing, name = m.group(1) == "/", m.group(2).lower()
+            pos = gt + 1
+            if closing:
+                if name in _SKIP_NESTED and skip:
+                    skip -= 1
+                elif name in ("h1", "h2") and heading is not None:
+                    self.headings.append(" ".join("".join(heading).split())[:MAX_TITLE])
+                    heading = None
+                continue
+            attrs = self._attrs(html, m.end(), gt) if gt - lt <= MAX_TAG else {}
+            if name in _RAW_END:
+                close = _RAW_END[name].search(html, pos)
+                inner = html[pos : close.start() if close else n]
+                pos = close.end() if close else n
+                if name == "title" and not self.title and not skip:
+                    self.title.append(inner[: MAX_TITLE * 4])
+                continue
+            if name in _SKIP_NESTED:
+                skip += 1
+            elif name in ("h1", "h2"):
+                heading = []
+            elif name == "meta":
+                self.metas.append(attrs)
+            for key in ("id", "name"):
+                if key in attrs and len(self.ids) < MAX_IDS:
+                    self.ids.add(attrs[key])
+
+    @staticmethod
+    def _attrs(html: str, start: int, end: int) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for m in _ATTR.finditer(html, start, end):
+            key = m.group(1).lower()
+            value = m.group(2) if m.group(2) is not None else m.group(3)
+            if value is None:
+                value = m.group(4) or ""
+            found.setdefault(key, html_unescape(value))
+        return found
 
 
 @dataclass
 class Page:
-    """What was read from a page."""
+    """What was read from a page (its first ``max_body`` bytes)."""
 
     title: str = ""
     headings: list[str] = field(default_factory=list)
@@ -137,35 +191,53 @@ class Page:
     metas: list[dict[str, str]] = field(default_factory=list)
     raw: str = ""
     charset: str = ""
+    ids: frozenset[str] = frozenset()  # every id and name attribute: fragment targets
+
+    @functools.cached_property
+    def lower(self) -> str:
+        """The first 200,000 characters of the page, lower-cased (for the page-wide patterns)."""
+        return self.raw[:200_000].lower()
 
     @functools.cached_property
     def simhash(self) -> int:
         return simhash(self.title + "\n" + self.text)
 
+    def refresh(self) -> str | None:
+        """The URL of a ``<meta http-equiv="refresh" content="N; url=...">``, if any."""
+        for meta in self.metas:
+            if meta.get("http-equiv", "").lower() == "refresh":
+                m = _REFRESH.match(meta.get("content", ""))
+                if m and m.group(1).strip():
+                    return m.group(1).strip().strip("'\"")
+        return None
+
+
+_REFRESH = re.compile(r"\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.I | re.S)
+
 
 def parse(body: bytes, content_type: str | None = None) -> Page:
-    """Decode and read a page: title, h1/h2 headings, visible text and meta tags."""
+    """Decode and read a page: title, h1/h2 headings, visible text, meta tags and anchors."""
     raw, charset = decode(body, content_type)
     reader = _Reader()
-    try:
-        reader.feed(raw)
-        reader.close()
-    except Exception:  # HTMLParser is lenient; anything it still chokes on leaves what it read
-        pass
+    reader.feed(raw)
     return Page(
-        title=" ".join("".join(reader.title).split()),
-        headings=[h for h in reader.headings if h],
-        text=" ".join(" ".join(reader.text).split()),
+        title=" ".join(html_unescape("".join(reader.title)).split())[:MAX_TITLE],
+        headings=[html_unescape(h) for h in reader.headings if h][:10],
+        text=" ".join(html_unescape(" ".join(reader.text)).split()),
         metas=reader.metas,
         raw=raw,
         charset=charset,
+        ids=frozenset(reader.ids),
     )
 
 
 def tokens(text: str) -> list[str]:
     """Words of ``text``, lower-cased; runs of CJK characters become character bigrams."""
+    words = _WORD.findall(text.lower())
+    if not _CJK.search(text):
+        return words
     out: list[str] = []
-    for word in _WORD.findall(text.lower()):
+    for word in words:
         if _CJK.search(word):
             if len(word) == 1:
                 out.append(word)
@@ -175,14 +247,48 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def simhash(text: str, bits: int = 64) -> int:
-    """A ``bits``-bit simhash of ``text`` over token 3-shingles (0 for empty text)."""
+def shingles(text: str) -> list[str]:
+    """The token 3-shingles a fingerprint is made of (one shingle for 1 or 2 tokens)."""
     toks = tokens(text)
-    if not toks:
+    if len(toks) < 3:
+        return [" ".join(toks)] if toks else []
+    return [f"{a} {b} {c}" for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)]
+
+
+# _BIT[k][x] is bit k of the byte x: bytes.translate then counts one bit of many bytes in C.
+_BIT = [bytes((x >> k) & 1 for x in range(256)) for k in range(8)]
+
+
+def simhash(text: str) -> int:
+    """A 64-bit simhash of ``text`` over token 3-shingles (0 for empty text).
+
+    Bit ``b`` is set when more than half of the shingles' 8-byte BLAKE2b digests have it
+    set. The votes are counted bit-sliced: the digests are joined into one byte string, each
+    of the 8 byte columns is sliced out (``data[j::8]``) and, for each of its 8 bits,
+    ``translate`` maps every byte to that bit and ``count`` adds them up: 64 passes in C
+    instead of 64 steps of Python per shingle. About 0.5 ms for a 2,000-word page, against
+    13.5 ms for the plain loop, which :func:`simhash_reference` keeps to test that both
+    agree. Pure Python, so no NumPy import blocks the event loop on the first page.
+    """
+    items = shingles(text)
+    if not items:
         return 0
-    shingles = [" ".join(toks[i : i + 3]) for i in range(max(1, len(toks) - 2))]
+    blake = hashlib.blake2b
+    data = b"".join([blake(s.encode(), digest_size=8).digest() for s in items])
+    half = len(items)
+    out = 0
+    for j in range(8):  # big-endian: byte j holds bits 56 - 8j ... 63 - 8j
+        column = data[j::8]
+        for k in range(8):
+            if 2 * column.translate(_BIT[k]).count(1) > half:
+                out |= 1 << ((7 - j) * 8 + k)
+    return out
+
+
+def simhash_reference(text: str, bits: int = 64) -> int:
+    """The plain-Python simhash (one vote per bit per shingle): :func:`simhash`'s reference."""
     weights = [0] * bits
-    for sh in shingles:
+    for sh in shingles(text):
         h = int.from_bytes(hashlib.blake2b(sh.encode(), digest_size=8).digest(), "big")
         for b in range(bits):
             weights[b] += 1 if (h >> b) & 1 else -1

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from tools.linkcheck import VERDICTS
 from tools.linkcheck.results import Result
+from tools.linkcheck.text import clean, code
 
 if TYPE_CHECKING:
     from tools.linkcheck.history import Change
@@ -24,65 +25,96 @@ def summary(results: list[Result]) -> str:
 
 
 def text(results: list[Result], changes: list[Change] | None = None) -> str:
-    """The readable report: the problems, the state changes, then the summary."""
+    """The readable report: the problems, the state changes, then the summary.
+
+    Every field is cleaned again here (no control character, bidi override or newline can
+    reach the terminal or the Actions log, where ``::`` at a line start is a command).
+    """
     out: list[str] = []
     for r in results:
         if r.verdict in ("ok",):
             continue
         status = f" [{r.http_status}]" if r.http_status is not None else ""
         owner = f" ({', '.join(r.resources)})" if r.resources else ""
-        out.append(f"{r.verdict:<10} {r.url}{status}{owner}")
+        out.append(clean(f"{r.verdict:<10} {r.url}{status}{owner}", 2000))
         if r.detail:
-            out.append(f"           {r.detail}")
+            out.append(f"           {clean(r.detail, 2000)}")
         if r.archive_url:
-            out.append(f"           archived copy: {r.archive_url}")
+            out.append(f"           archived copy: {clean(r.archive_url, 2000)}")
     for c in changes or []:
         if c.old is not None:
-            out.append(f"state      {c.url}: {c.old} -> {c.new}")
+            out.append(clean(f"state      {c.url}: {c.old} -> {c.new}", 2000))
     out.append(summary(results))
     return "\n".join(out) + "\n"
 
 
-def _cell(value: object) -> str:
-    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
+BODY_LIMIT = 65_536  # GitHub refuses a longer issue body
+_BODY_BUDGET = 60_000  # what the rows may use, leaving room for the note and the summary
 
 
-def markdown(results: list[Result], changes: list[Change], when: str) -> str:
-    """An issue body: links whose state changed, then the links that need a look."""
+def markdown(
+    results: list[Result], changes: list[Change], when: str, notes: list[str] | None = None
+) -> str:
+    """An issue body: links whose state changed, then the links that need a look.
+
+    Nothing a server sent is live: URLs, titles, details and archive links are inert code
+    spans (see :func:`tools.linkcheck.text.code`), so no HTML comment, mention, link or image
+    can open. The body stays under GitHub's limit whatever the input: rows that would pass
+    ``_BODY_BUDGET`` are left out, with a note saying how many.
+    """
     by_url = {r.url: r for r in results}
-    out = [f"Link check of {when}: {summary(results)}.", ""]
+    out = [f"Link check of {clean(when)}: {summary(results)}.", ""]
+    for note in notes or []:
+        out += [f"> Note: {code(note, 500, in_table=False)}", ""]
+    size = sum(len(line) + 1 for line in out)
+    left_out = 0
+
+    def add(line: str) -> bool:
+        nonlocal size, left_out
+        if size + len(line) + 1 > _BODY_BUDGET:
+            left_out += 1
+            return False
+        out.append(line)
+        size += len(line) + 1
+        return True
+
     moved = [
         c
         for c in changes
         if c.old != c.new and (c.old is not None or c.new not in ("alive", "unknown"))
     ]
     if moved:
-        out += [
-            "## State changes",
-            "",
-            "| link | resource | state | verdict | detail | archived copy |",
-        ]
-        out.append("|---|---|---|---|---|---|")
+        add("## State changes")
+        add("")
+        add("| link | resource | state | verdict | detail | archived copy |")
+        add("|---|---|---|---|---|---|")
         for c in moved:
             r = by_url.get(c.url)
-            res = ", ".join(r.resources) if r else ""
-            verdict = r.verdict if r else ""
-            detail = r.detail if r else ""
-            archive = f"[copy]({r.archive_url})" if r and r.archive_url else ""
-            out.append(
-                f"| {_cell(c.url)} | {_cell(res)} | {c.old or 'new'} → **{c.new}** | {verdict} "
-                f"| {_cell(detail)} | {archive} |"
+            add(
+                f"| {code(c.url, 500)} | {code(', '.join(r.resources) if r else '')} "
+                f"| {c.old or 'new'} → **{c.new}** | {code(r.verdict if r else '')} "
+                f"| {code(r.detail if r else '')} | {code(r.archive_url if r else '', 500)} |"
             )
-        out.append("")
+        add("")
     problems = [r for r in results if r.verdict in PROBLEMS]
     if problems:
-        out += ["## Needs a look", ""]
+        add("## Needs a look")
+        add("")
         for r in problems:
-            owner = f" ({', '.join(r.resources)})" if r.resources else ""
-            out.append(f"- **{r.verdict}** {r.url}{owner}: {_cell(r.detail)}")
-        out.append("")
+            owner = f" ({code(', '.join(r.resources), in_table=False)})" if r.resources else ""
+            add(
+                f"- **{r.verdict}** {code(r.url, 500, in_table=False)}{owner}: "
+                f"{code(r.detail, in_table=False)}"
+            )
+        add("")
     if not moved and not problems:
         out += ["No link changed state and none needs a look.", ""]
+    if left_out:
+        out += [
+            f"*{left_out} more line(s) left out: an issue body is limited to {BODY_LIMIT:,} "
+            "characters. The run's `linkcheck.json` has every result.*",
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -118,11 +150,11 @@ _SCALARS = (str, int, type(None))  # what Result.to_json holds (bool is an int, 
 
 
 def _escape(value: str, prop: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = clean(value, 2000).replace("%", "%25")
     return value.replace(":", "%3A").replace(",", "%2C") if prop else value
 
 
-def annotations(results: list[Result], file: str, newly_dead: set[str] | None = None) -> list[str]:
+def github_annotations(results: list[Result], file: str, newly_dead: set[str] | None = None) -> list[str]:
     """GitHub workflow commands pointing at each problem's line in the catalogue."""
     out = []
     for r in results:

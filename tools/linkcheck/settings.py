@@ -36,8 +36,8 @@ class Settings:
     retry_backoff: float = 1.0
     max_retry_after: float = 60.0
     max_redirects: int = 10
-    max_body: int = 256 * 1024
-    max_header_bytes: int = 64 * 1024
+    max_body: int = 512 * 1024  # a <title> after 310 KB of inline script is still read
+    max_header_bytes: int = 256 * 1024
     method: str = "auto"  # auto | get | head
     allow_private: bool = False
     allow_addresses: frozenset[str] = frozenset()
@@ -48,6 +48,15 @@ class Settings:
     dead_after_hours: float = 72.0
     history_cap: int = 20
     archive: bool = True
+    # The archive is one service asked about many hosts, answering slowly (0.3 s and more):
+    # a few requests at once to each of its two hosts (API, /web/), with no interval on top.
+    archive_concurrency: int = 16
+    archive_interval: float = 0.0
+    archive_hit_days: float = 30.0  # an archive copy found is not looked up again for this long
+    archive_miss_days: float = 7.0  # a miss is asked again after this long
+    check_fragments: bool = True  # https://host/page#anchor: the anchor must be on the page
+    lock_wait: float = 600.0  # seconds to wait for another tracker on the same history
+    proxy: str | None = None  # http://host:port, used only when asked for (see fetch.py)
     archive_endpoint: str = DEFAULT_ARCHIVE_ENDPOINT
     archive_web: str = DEFAULT_ARCHIVE_WEB
     oembed_endpoint: str = DEFAULT_OEMBED_ENDPOINT

@@ -17,14 +17,19 @@ judged after such a 404 gets its answer at once instead of waiting for the host 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 import string
 from dataclasses import dataclass
 from posixpath import splitext
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from tools.linkcheck.fetch import Chain, Client, Deadline
 from tools.linkcheck.settings import Settings
+
+if TYPE_CHECKING:
+    from tools.linkcheck.htmltext import Page
 
 ShapeKey = tuple[str, str, int, int, str, bool]
 
@@ -37,7 +42,7 @@ class ProbeAnswer:
     status: int | None
     final_url: str | None
     simhash: int | None
-    says_not_found: bool = False
+    digest: bytes | None = None  # of the body's bytes: tells an identical shell apart
 
 
 def shape(url: str) -> ShapeKey | None:
@@ -116,7 +121,6 @@ class SiblingProbe:
         return ProbeAnswer(seen, 404, seen, None)
 
     async def _probe(self, key: ShapeKey, url: str) -> ProbeAnswer:
-        from tools.linkcheck.classify import not_found_wording
         from tools.linkcheck.htmltext import parse
 
         await self.client.wait_idle(url)  # the host's queued requests may answer for us
@@ -130,20 +134,21 @@ class SiblingProbe:
             return ProbeAnswer(url, None, None, None)
         page = parse(final.body, final.header("content-type")) if final.body else None
         return ProbeAnswer(
-            url,
-            final.status,
-            final.url,
-            page.simhash if page else None,
-            bool(page and not_found_wording(page)),
+            url, final.status, final.url, page.simhash if page else None, _digest(final.body)
         )
 
-    async def judge(self, url: str, chain: Chain, simhash: int | None) -> str | None:
-        """Why ``url`` is a soft 404 by comparison with its sibling, or None when it is not.
+    async def judge(self, url: str, chain: Chain, page: Page | None) -> dict[str, str] | None:
+        """What the sibling says about ``url``: fields to change in its verdict, or None.
+
+        ``{"verdict": "soft-404", "detail": ...}`` when the made-up sibling answers the same
+        page; ``{"detail": ...}`` when both answers are byte-identical (a single-page app
+        serves one shell for every path and fills it in with JavaScript: identical bytes
+        prove nothing either way, so the page stays ``ok`` and says it could not be verified).
 
         Args:
             url: the URL that was checked.
             chain: its redirects and final answer (a 2xx page).
-            simhash: the fingerprint of its page, if it had one.
+            page: what was read from that page.
         """
         from tools.linkcheck.htmltext import distance
 
@@ -152,9 +157,25 @@ class SiblingProbe:
             return None
         redirected = len(chain.hops) > 1
         if redirected and probe.final_url == chain.final_url:
-            return f"a made-up sibling ({probe.url}) lands on the same page {probe.final_url}"
-        if simhash is not None and probe.simhash is not None:
-            d = distance(simhash, probe.simhash)
+            return {
+                "verdict": "soft-404",
+                "detail": f"a made-up sibling ({probe.url}) lands on the same page {probe.final_url}",
+            }
+        final = chain.final
+        if final is not None and probe.digest is not None and probe.digest == _digest(final.body):
+            return {
+                "detail": "content could not be verified: a made-up sibling "
+                f"({probe.url}) gets the same bytes (a single-page app's shell, filled in by script)"
+            }
+        if page is not None and probe.simhash is not None:
+            d = distance(page.simhash, probe.simhash)
             if d <= self.settings.sibling_bits:
-                return f"a made-up sibling ({probe.url}) answers the same page ({d} bits apart)"
+                return {
+                    "verdict": "soft-404",
+                    "detail": f"a made-up sibling ({probe.url}) answers the same page ({d} bits apart)",
+                }
         return None
+
+
+def _digest(body: bytes) -> bytes | None:
+    return hashlib.blake2b(body, digest_size=16).digest() if body else None

@@ -36,15 +36,17 @@ def from_catalogue(cat: Catalogue) -> list[Link]:
     """Every URL of the catalogue (resources, alternates, extras), each once, in file order."""
     added: dict[str, dt.date | None] = {r.id: r.archive_date() for r in cat.resources}
     added.update({e.id: e.archive_date() for e in cat.extras})
-    links: dict[str, Link] = {}
+    owners: dict[str, list[str]] = {}
+    lines: dict[str, int | None] = {}
+    dates: dict[str, dt.date | None] = {}
     for url, owner, line in cat.all_urls():
-        link = links.setdefault(url, Link(url, line=line))
-        if owner not in link.resources:
-            link.resources.append(owner)
-        when = added.get(owner)
-        if when and (link.added is None or when < link.added):
-            link.added = when
-    return list(links.values())
+        lines.setdefault(url, line)
+        if owner not in owners.setdefault(url, []):
+            owners[url].append(owner)
+        when, known = added.get(owner), dates.get(url)
+        if when and (known is None or when < known):
+            dates[url] = when
+    return [Link(url, tuple(owners[url]), lines[url], dates.get(url)) for url in owners]
 
 
 def _urls_in(node: Any) -> set[str]:

@@ -39,7 +39,7 @@ def youtube_id(url: str) -> str | None:
         vid = segments[0]
     elif host in _HOSTS + _NOCOOKIE:
         if segments == ["watch"]:
-            vid = (parse_qs(parts.query).get("v") or [None])[0]
+            vid = next(iter(parse_qs(parts.query).get("v", [])), None)
         elif len(segments) >= 2 and segments[0] in ("shorts", "embed", "live", "v", "e"):
             vid = segments[1]
     return vid if vid and _ID.match(vid) else None

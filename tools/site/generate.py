@@ -229,7 +229,8 @@ def _asset_files(layout: Layout, demos: dict[str, Demo]) -> dict[str, bytes]:
     for demo in demos.values():
         if demo.folder is None:
             continue
-        names = [f.file for f in demo.figures] + ([demo.explorer] if demo.explorer else [])
+        names = [name for f in demo.figures for name in sorted(set(f.file.values()))]
+        names += [demo.explorer] if demo.explorer else []
         for name in names:
             files[f"assets/demos/{demo.id}/{name}"] = (demo.folder / name).read_bytes()
     return files

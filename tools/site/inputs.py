@@ -127,9 +127,9 @@ def load_linkstatus(path: Path) -> LinkStatus:
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure file of a rendering with its alt text in both languages."""
+    """A figure of a rendering: its file and alt text per language (``ja``, ``en``)."""
 
-    file: str
+    file: dict[str, str]
     alt: dict[str, str]
 
 
@@ -142,7 +142,7 @@ class Demo:
     summary: dict[str, str]
     command: str
     folder: Path | None = None
-    output: str | None = None
+    output: dict[str, str] | None = None  # narrated output per language
     figures: tuple[Figure, ...] = ()
     code: tuple[tuple[str, str], ...] = ()  # (tab label, code)
     explorer: str | None = None  # file name inside folder
@@ -181,6 +181,14 @@ def _pair(value: Any) -> dict[str, str] | None:
     if isinstance(value, dict) and all(isinstance(value.get(k), str) for k in ("ja", "en")):
         return {"ja": value["ja"], "en": value["en"]}
     return None
+
+
+def _per_lang(value: Any) -> dict[str, Any]:
+    """``{"ja": ..., "en": ...}`` for a per-language file entry; a single name (renderings made
+    before the demos were bilingual) stands for both languages."""
+    if isinstance(value, dict):
+        return {"ja": value.get("ja"), "en": value.get("en")}
+    return {"ja": value, "en": value}
 
 
 def _safe_name(name: Any, where: str) -> str:
@@ -222,11 +230,13 @@ def load_demo(demo_id: str, renderings: Path, demos_dir: Path) -> Demo:
     for i, fig in enumerate(meta.get("figures") or []):
         if not isinstance(fig, dict):
             raise SiteError(f"{where}: figures[{i}] must be an object")
-        name = _safe_name(fig.get("file"), f"{where}: figures[{i}].file")
-        if not (folder / name).is_file():
-            raise SiteError(f"{where}: figures[{i}].file {name!r} does not exist in {folder}")
+        files = _per_lang(fig.get("file"))
+        for name in files.values():
+            name = _safe_name(name, f"{where}: figures[{i}].file")
+            if not (folder / name).is_file():
+                raise SiteError(f"{where}: figures[{i}].file {name!r} does not exist in {folder}")
         figures.append(
-            Figure(file=name, alt=_bilingual(fig.get("alt"), where, f"figures[{i}].alt"))
+            Figure(file=files, alt=_bilingual(fig.get("alt"), where, f"figures[{i}].alt"))
         )
     code = []
     for i, item in enumerate(meta.get("code") or []):
@@ -242,8 +252,10 @@ def load_demo(demo_id: str, renderings: Path, demos_dir: Path) -> Demo:
         explorer = _safe_name(explorer, f"{where}: explorer")
         if not (folder / explorer).is_file():
             raise SiteError(f"{where}: explorer {explorer!r} does not exist in {folder}")
-    output_path = folder / "output.txt"
-    output = output_path.read_text(encoding="utf-8") if output_path.is_file() else None
+    output = None
+    outputs = _per_lang(meta.get("outputs", "output.txt"))
+    if all((folder / _safe_name(n, f"{where}: outputs")).is_file() for n in outputs.values()):
+        output = {lang: (folder / n).read_text(encoding="utf-8") for lang, n in outputs.items()}
     cmd = meta.get("command")
     return Demo(
         id=demo_id,

@@ -272,11 +272,13 @@ def command_block(command: str) -> str:
     return fenced(command, "bash")
 
 
-def demo_blocks(demo: Demo) -> list[str]:
-    """Every fenced block a page can show for ``demo``, exactly as the pages write it."""
+def demo_blocks(demo: Demo, lang: str | None = None) -> list[str]:
+    """Every fenced block a page in ``lang`` (None: either language) can show for ``demo``,
+    exactly as the pages write it."""
     blocks = [code_block(code) for _, code in demo.code]
     if demo.output is not None:
-        blocks.append(output_block(demo.output))
+        texts = demo.output.values() if lang is None else [demo.output[lang]]
+        blocks += [output_block(text) for text in dict.fromkeys(texts)]
     return blocks + [command_block(demo.command)]
 
 
@@ -298,13 +300,13 @@ def _demo_section(
             out += [f'=== "{text(tab_label).replace(chr(34), "&quot;")}"', ""]
             out += [code_block(code), ""]
         if demo.output is not None:
-            out += [f"**{t('output', lang)}**", "", output_block(demo.output), ""]
+            out += [f"**{t('output', lang)}**", "", output_block(demo.output[lang]), ""]
     if demo.explorer:
         src = f"{url_prefix}assets/demos/{demo.id}/{demo.explorer}"
         out += [f'<div class="atlas-explorer" data-src="{attr(src)}" data-view="0"></div>', ""]
     for fig in demo.figures:
         alt = text(fig.alt[lang])
-        out += [f"![{alt}]({md_prefix}assets/demos/{demo.id}/{fig.file})", ""]
+        out += [f"![{alt}]({md_prefix}assets/demos/{demo.id}/{fig.file[lang]})", ""]
     out += [f"{t('run_it', lang)}", "", command_block(demo.command), ""]
     return out
 

@@ -1,38 +1,42 @@
 # demos.detr_object_queries.MiniDETR
 class MiniDETR(nn.Module):
-    """Patch embedding + positions, learned object queries, one decoder layer, two heads.
+    """Patch embedding + positions, learned object queries, a stack of decoder layers.
 
-    The decoder layer is DETR's: self-attention among the queries (so they can avoid
-    predicting the same object twice), cross-attention from queries to patches, a feed-forward
-    block; positions are added to the keys only, as DETR adds them at every attention.
+    The same class and box heads read the output of every layer (DETR's auxiliary decoding
+    losses), so each layer's predictions can be trained, scored and compared.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.embed = nn.Linear(len(CLASSES) + 1, N_EMBD)
+        # A 3 x 3 convolution stands in for DETR's CNN backbone: each patch learns about its
+        # neighbours, so it can tell that it sits on an object's edge or corner.
+        self.backbone = nn.Conv2d(len(CLASSES) + 1, N_EMBD, kernel_size=3, padding=1)
         self.register_buffer("pos", torch.tensor(positional_grid(N_EMBD)))
         self.queries = nn.Parameter(torch.randn(N_QUERIES, N_EMBD) * 0.5)
-        self.self_attn = MultiHeadSelfAttention(N_EMBD, N_HEAD)
-        self.cross_attn = CrossAttention(N_EMBD, N_HEAD)
-        self.mlp = nn.Sequential(
-            nn.Linear(N_EMBD, 2 * N_EMBD), nn.ReLU(), nn.Linear(2 * N_EMBD, N_EMBD)
-        )
-        self.ln = nn.ModuleList(nn.LayerNorm(N_EMBD) for _ in range(3))
+        self.layers = nn.ModuleList(DecoderLayer() for _ in range(N_LAYERS))
+        self.ln_out = nn.LayerNorm(N_EMBD)
         self.class_head = nn.Linear(N_EMBD, len(CLASSES) + 1)
         self.box_head = nn.Sequential(nn.Linear(N_EMBD, N_EMBD), nn.ReLU(), nn.Linear(N_EMBD, 4))
 
     def forward(self, patches: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``patches`` ``(B, P, K+1)`` -> ``(class logits (B, Q, K+1), boxes (B, Q, 4), att)``.
+        """``patches`` ``(B, P, K+1)`` -> per layer: class logits, boxes, cross-attention.
 
-        ``att`` is the cross-attention ``(B, n_head, Q, P)``.
+        Returns:
+            ``(logits (L, B, Q, K+1), boxes (L, B, Q, 4), att (L, B, n_head, Q, P))``.
         """
         B = patches.shape[0]
-        memory = self.embed(patches)  # (B, P, C)
-        pos = self.pos.to(memory.dtype)  # (P, C)
-        x = self.queries.to(memory.dtype).expand(B, N_QUERIES, N_EMBD)  # (B, Q, C)
-        a, _ = self.self_attn(x)
-        x = self.ln[0](x + a)
-        a, att = self.cross_attn(x, memory + pos, memory)
-        x = self.ln[1](x + a)
-        x = self.ln[2](x + self.mlp(x))
-        return self.class_head(x), torch.sigmoid(self.box_head(x)), att
+        pos = self.pos.to(patches.dtype)[None]  # (1, P, C)
+        # No backbone or encoder mixes the positions into our patches, so the values carry
+        # them too: an attention-weighted average of patches then says where they are.
+        image = patches.transpose(1, 2).reshape(B, -1, GRID, GRID)  # (B, K+1, GRID, GRID)
+        feats = torch.relu(self.backbone(image)).flatten(2).transpose(1, 2)  # (B, P, C)
+        memory = feats + pos  # (B, P, C)
+        query_pos = self.queries.to(memory.dtype).expand(B, N_QUERIES, N_EMBD)  # (B, Q, C)
+        x = torch.zeros_like(query_pos)  # (B, Q, C): DETR starts the decoder from zeros
+        outs, atts = [], []
+        for layer in self.layers:
+            x, att = layer(x, query_pos, memory)
+            outs.append(self.ln_out(x))
+            atts.append(att)
+        y = torch.stack(outs)  # (L, B, Q, C)
+        return self.class_head(y), torch.sigmoid(self.box_head(y)), torch.stack(atts)

@@ -1,14 +1,18 @@
 # demos.learned_attention.train
 def train(
-    model: PronounModel, rng: np.random.Generator, device: str, steps: int = STEPS
+    model: ArticleModel,
+    rng: np.random.Generator,
+    device: str,
+    steps: int = STEPS,
+    modifier_nouns: bool = True,
 ) -> list[float]:
-    """Adam on fresh batches each step; returns the loss every 50 steps."""
+    """Adam on fresh training sentences each step; returns the loss every 50 steps."""
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     losses = []
     for step in range(steps):
-        ids, targets = sample(rng, BATCH)
-        logits, _ = model(torch.tensor(ids, device=device))
-        loss = nn.functional.cross_entropy(logits, torch.tensor(targets, device=device))
+        ids, articles, targets = _tensors(sample(rng, BATCH, False, modifier_nouns), device)
+        logits, _ = model(ids, articles)
+        loss = nn.functional.cross_entropy(logits.reshape(-1, len(ARTICLES)), targets.reshape(-1))
         opt.zero_grad()
         loss.backward()
         opt.step()
