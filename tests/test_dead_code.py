@@ -33,6 +33,8 @@ CLEAN_AT_60 = (
     "tools/yamlsource.py",
     "tools/site/html.py",
     "tools/site/markdown.py",
+    "demos/pretrained_attention.py",
+    "demos/pretrained_encoder.py",
 )
 
 
