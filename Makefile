@@ -17,7 +17,7 @@ help:
 	@echo "make linkcheck  check the catalogue's links and update linkstatus.json"
 	@echo "make demos      re-render the demo outputs the site embeds (skips unchanged demos)"
 	@echo "make bench      run the benchmarks (link checker vs lychee, demos, site build)"
-	@echo "make lint       ruff check and format check, mypy on the modules it lists"
+	@echo "make lint       ruff check and format check, mypy on tools/ and demos/"
 	@echo "make screenshot retake the README's screenshot of a resource page (headless chromium)"
 
 $(PY):
