@@ -19,7 +19,7 @@ help:
 	@echo "make linkcheck  check the catalogue's links and update linkstatus.json"
 	@echo "make demos      re-render the demo outputs the site embeds (skips unchanged demos)"
 	@echo "make bench      run the benchmarks (link checker vs lychee, demos, site build)"
-	@echo "make lint       ruff check and format check"
+	@echo "make lint       ruff check and format check, mypy on tools/ and demos/"
 	@echo "make screenshot retake the README's screenshot of a resource page (headless chromium)"
 
 $(PY):
@@ -63,6 +63,7 @@ test: $(DEV_STAMP) $(NODE_STAMP)
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m mypy
 
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -145,7 +145,7 @@ def top_links(tokens: list[str], att: np.ndarray, count: int = TOP_HEADS) -> lis
         first.
     """
     real = [i for i, t in enumerate(tokens) if t not in ("[CLS]", "[SEP]")]
-    links = []
+    links: list[dict[str, Any]] = []
     for layer in range(att.shape[0]):
         for head in range(att.shape[1]):
             best = (-1.0, 0, 0)
@@ -209,7 +209,7 @@ def run(device: str = "cpu", seed: int = 0, sentence: str | None = None) -> Demo
     pronoun_weight = float(att[pronoun_layer, pronoun_head, it, animal])
     article_weight = float(att[article_layer, article_head, the, animal])
 
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     for text, right, wrong in MINIMAL_PAIRS:
         toks, a = maps[text]
         row = a[pronoun_layer, pronoun_head, _index(toks, "it")]
@@ -444,7 +444,7 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Any, dict[s
     al, ah = m["article_head"]
 
     grid = new_figure(1.25 * n_head + 1.0, 1.3 * n_layer + 0.6)
-    axes = grid.subplots(n_layer, n_head)
+    axes = grid.subplots(n_layer, n_head, squeeze=False)
     image = None
     for layer in range(n_layer):
         for head in range(n_head):
@@ -461,6 +461,7 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Any, dict[s
                 for spine in ax.spines.values():
                     spine.set_edgecolor(colour)
                     spine.set_linewidth(2.5)
+    assert image is not None  # a model has at least one layer and one head
     grid.colorbar(image, ax=axes, shrink=0.6, label="重み" if ja else "weight")
     grid.suptitle(
         f"全ヘッドの注意(赤: 代名詞ヘッドL{pl} H{ph}、橙: 冠詞ヘッドL{al} H{ah})"

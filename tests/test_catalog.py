@@ -216,13 +216,13 @@ def test_unknown_and_approximate_facts_load(tmp_path) -> None:
     )
     cat = load(path)
     column = cat.resource("ydc-nlp-ai-column")
-    assert column.year_value == 2019 and column.year_approximate
+    assert column.year_value == 2019 and column.year.approximate
     assert column.access == "unknown"
     assert column.added == Added(on_or_before=dt.date(2022, 9, 24))
     assert column.archive_date() == dt.date(2022, 9, 24)
     assert cat.extras[0].added == Added() and cat.extras[0].archive_date() is None
     exact = cat.resource("illustrated-transformer")
-    assert exact.year_value == 2018 and not exact.year_approximate
+    assert exact.year_value == 2018 and not exact.year.approximate
     assert exact.archive_date() == dt.date(2020, 10, 27)
 
 

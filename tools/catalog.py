@@ -64,6 +64,8 @@ EXTRA_KINDS = ExtraKind.values()
 
 @dataclass(frozen=True)
 class Topic:
+    """A topic of the controlled vocabulary, with its label in both languages."""
+
     id: str
     label: Text
     line: int = 0
@@ -83,6 +85,8 @@ class Alternate:
 
 @dataclass(frozen=True)
 class Resource:
+    """One resource of the catalogue, as the schema read it."""
+
     id: str
     number: int | None
     rank: int | None
@@ -116,18 +120,9 @@ class Resource:
         """The publication year (exact or approximate), None when unknown."""
         return self.year.value
 
-    @property
-    def year_approximate(self) -> bool:
-        """Whether ``year_value`` is only approximate."""
-        return self.year.approximate
-
     def year_text(self, lang: str) -> str:
         """The year for display in ``lang`` (see :meth:`Year.text`)."""
         return self.year.text(lang)
-
-    def added_text(self, lang: str) -> str:
-        """When it entered the list, for display in ``lang`` (see :meth:`Added.text`)."""
-        return self.added.text(lang)
 
     def archive_date(self) -> dt.date | None:
         """The date to pick an archive snapshot at (exact, else on-or-before), or None."""
@@ -184,6 +179,8 @@ class Question:
 
 @dataclass(frozen=True)
 class PathStep:
+    """One step of a learning path: a resource to read, and optionally a demo to run."""
+
     resource: str
     note: Text
     demo: str | None = None
@@ -192,6 +189,8 @@ class PathStep:
 
 @dataclass(frozen=True)
 class LearningPath:
+    """A reading order through some resources, for one level."""
+
     id: str
     title: Text
     description: Text
@@ -202,6 +201,8 @@ class LearningPath:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """The whole catalogue: topics, resources, extras, questions and learning paths."""
+
     path: Path
     topics: tuple[Topic, ...]
     resources: tuple[Resource, ...]
@@ -210,12 +211,14 @@ class Catalogue:
     paths: tuple[LearningPath, ...]
 
     def resource(self, rid: str) -> Resource:
+        """The resource with id ``rid``; KeyError when there is none."""
         for r in self.resources:
             if r.id == rid:
                 return r
         raise KeyError(rid)
 
     def topic(self, tid: str) -> Topic:
+        """The topic with id ``tid``; KeyError when there is none."""
         for t in self.topics:
             if t.id == tid:
                 return t
@@ -223,7 +226,8 @@ class Catalogue:
 
     def ranked(self) -> list[Resource]:
         """Resources with a rank, in recommended reading order."""
-        return sorted((r for r in self.resources if r.rank is not None), key=lambda r: r.rank)
+        ranked = [(r.rank, r) for r in self.resources if r.rank is not None]
+        return [r for _, r in sorted(ranked, key=lambda pair: pair[0])]
 
     def all_urls(self) -> list[tuple[str, str, int]]:
         """(url, owner id, line) for every resource URL, alternate and extra link."""

@@ -196,7 +196,7 @@ def skeleton(
         "demos": _flow(demos or [DEFAULT_DEMO]),
     }
     pad = " " * (indent + 2)
-    lines = []
+    lines: list[str] = []
     for f in RESOURCE.fields:
         if not f.in_skeleton:
             continue

@@ -98,10 +98,12 @@ class Record:
 
     @property
     def required(self) -> tuple[str, ...]:
+        """The names of the fields a record must have."""
         return tuple(f.name for f in self.fields if f.required)
 
     @property
     def optional(self) -> tuple[str, ...]:
+        """The names of the fields a record may leave out."""
         return tuple(f.name for f in self.fields if not f.required)
 
 
@@ -274,13 +276,16 @@ class Entries:
     items: dict[str, tuple[Node, Node]] = field(default_factory=dict)
 
     def has(self, key: str) -> bool:
+        """Whether the mapping has ``key``."""
         return key in self.items
 
     def value(self, key: str) -> Node | None:
+        """The value node of ``key``, or None when the key is absent."""
         found = self.items.get(key)
         return found[1] if found else None
 
     def key_line(self, key: str) -> int:
+        """The line of ``key``, or of the mapping when the key is absent."""
         found = self.items.get(key)
         return line(found[0]) if found else line(self.node)
 
@@ -302,6 +307,7 @@ class Reader:
         self.constructor = yaml.SafeLoader("")
 
     def report(self, at: int, message: str) -> None:
+        """Record a problem at line ``at``."""
         self.problems.append(Problem(self.path, at, message))
 
     # -- the file and its records ------------------------------------------------------------
@@ -351,6 +357,7 @@ class Reader:
         node = found.value(f.name)
         label = f"{where} {f.name}"
         kind = f.kind
+        value: Any
         if node is not None and f.nullable and _is_null(node) and kind is not Kind.URL:
             return None
         if kind is Kind.SLUG:
@@ -492,6 +499,7 @@ class Reader:
         return found
 
     def sequence(self, node: Node | None, where: str) -> list[Node]:
+        """The items of a list node (none when absent; reported when not a list)."""
         if node is None:
             return []
         if _is_null(node):
@@ -536,6 +544,7 @@ class Reader:
         return value
 
     def check_prose(self, value: str, node: Node, where: str) -> None:
+        """Report raw HTML, unsafe links and placeholders in displayed text."""
         found = html_problem(value)
         if found:
             self.report(line(node), f"raw HTML in {where} ({found!r}): write Markdown instead")
@@ -546,8 +555,9 @@ class Reader:
             self.report(line(node), f"placeholder text left in {where}")
 
     def slug(self, node: Node | None, where: str) -> str | None:
+        """An id: a string of a-z, 0-9 and single hyphens."""
         value = self.string(node, where, display=False, limit=ID_MAX)
-        if value is not None and not SLUG.match(value):
+        if value is not None and node is not None and not SLUG.match(value):
             self.report(
                 line(node), f"{where} {value!r} must be a slug (a-z, 0-9 and single hyphens)"
             )
@@ -556,6 +566,7 @@ class Reader:
     def integer(
         self, node: Node | None, where: str, *, nullable: bool = False, minimum: int = 1
     ) -> int | None:
+        """An integer of at least ``minimum`` (null allowed when ``nullable``)."""
         if node is None:
             return None
         if nullable and _is_null(node):
@@ -573,6 +584,7 @@ class Reader:
         return value
 
     def boolean(self, node: Node | None, where: str) -> bool:
+        """``true`` or ``false`` (false when absent or unreadable)."""
         if node is None:
             return False
         value = self.scalar(node)
@@ -583,8 +595,9 @@ class Reader:
         return value
 
     def choice(self, node: Node | None, where: str, allowed: tuple[str, ...]) -> str:
+        """One of ``allowed``, with a suggestion when it is not (empty when unreadable)."""
         value = self.string(node, where, display=False, limit=ID_MAX)
-        if value is None:
+        if value is None or node is None:
             return ""
         if value not in allowed:
             self.report(
@@ -595,6 +608,7 @@ class Reader:
         return value
 
     def date(self, node: Node | None, where: str) -> dt.date | None:
+        """A date (a YAML date or an ISO string), None when absent or null."""
         if node is None or _is_null(node):
             return None
         value = self.scalar(node, where)
@@ -748,6 +762,7 @@ class Reader:
     def url(
         self, node: Node | None, where: str, owner: str, *, nullable: bool = False
     ) -> str | None:
+        """An absolute http(s) URL, recorded for the duplicate check."""
         if node is None or (nullable and _is_null(node)):
             return None
         value = self.string(node, where, display=False, limit=URL_MAX)
@@ -763,4 +778,5 @@ class Reader:
     def refer(
         self, kind: str, items: list[tuple[str, int]], where: str, owner: str | None = None
     ) -> None:
+        """Record references to ids of ``kind``, checked once the whole file is read."""
         self.notes.refs.extend(Ref(kind, value, at, where, owner) for value, at in items)

@@ -62,11 +62,6 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-def is_http_url(url: object) -> bool:
-    """Whether ``url`` is a string holding an absolute http(s) URL (safe to put in an ``href``)."""
-    return isinstance(url, str) and url_problem(url) is None
-
-
 def _decode_unreserved(text: str) -> str:
     return _UNRESERVED_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 

@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     paths = args.paths or [default_path()]
-    unreadable = invalid = problems_total = warnings_total = 0
+    unreadable = invalid = problems_total = 0
     summary = ""
     for path in paths:
         try:
@@ -105,7 +105,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(printable(f"{problem.path}: {problem.message}"), file=sys.stderr)
             continue
         problems, catalogue = found.problems, found.catalogue
-        warnings_total += len(found.warnings)
         notes = [(p, "error") for p in problems] + [(w, "warning") for w in found.warnings]
         for note, level in sorted(notes, key=lambda item: item[0].line):
             print(_github(note, level) if args.format == "github" else _text(note, level))
@@ -122,11 +121,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if found.warnings:
                 summary += f", {_plural(len(found.warnings), 'style warning')}"
     if invalid:
-        found = f"{_plural(problems_total, 'problem')} found"
+        counted = f"{_plural(problems_total, 'problem')} found"
         if len(paths) == 1:
-            summary = f"{paths[0]}: {found}"
+            summary = f"{paths[0]}: {counted}"
         else:
-            summary = f"{found} in {invalid} of {_plural(len(paths), 'file')}"
+            summary = f"{counted} in {invalid} of {_plural(len(paths), 'file')}"
     elif not summary and not unreadable:
         summary = f"{_plural(len(paths), 'file')} valid"
     if summary:

@@ -20,6 +20,7 @@ class Text:
     en: str
 
     def get(self, lang: str) -> str:
+        """The text in ``lang`` (``"ja"``; anything else gives English)."""
         return self.ja if lang == "ja" else self.en
 
 
@@ -31,6 +32,7 @@ class TextList:
     en: tuple[str, ...]
 
     def get(self, lang: str) -> tuple[str, ...]:
+        """The texts in ``lang`` (``"ja"``; anything else gives English)."""
         return self.ja if lang == "ja" else self.en
 
 

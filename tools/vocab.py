@@ -19,6 +19,7 @@ class Labelled(StrEnum):
     en: str
 
     def __new__(cls, value: str, ja: str, en: str) -> Self:
+        """A member spelled ``value``, labelled ``ja`` and ``en``."""
         member = str.__new__(cls, value)
         member._value_ = value
         member.ja = ja
@@ -48,6 +49,8 @@ class Lang(Labelled):
 
 
 class ResourceType(Labelled):
+    """What kind of publication a resource is."""
+
     ARTICLE = "article", "記事", "Article"
     BLOG = "blog", "ブログ", "Blog post"
     VIDEO = "video", "動画", "Video"
@@ -58,6 +61,8 @@ class ResourceType(Labelled):
 
 
 class Level(Labelled):
+    """The reader a resource (or a learning path) is written for."""
+
     BEGINNER = "beginner", "入門", "Beginner"
     INTERMEDIATE = "intermediate", "中級", "Intermediate"
     ADVANCED = "advanced", "上級", "Advanced"

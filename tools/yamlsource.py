@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import yaml
 from yaml.composer import Composer
-from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from yaml.events import AliasEvent, Event, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
@@ -71,40 +72,41 @@ def character_problem(text: str) -> str | None:
     return None
 
 
+def _refusal(message: str, event: Event) -> SourceError:
+    """A :class:`SourceError` at ``event``'s start (libyaml's marks become PyYAML's)."""
+    mark = event.start_mark
+    if mark is not None and not isinstance(mark, yaml.error.Mark):
+        mark = yaml.error.Mark(mark.name, mark.index, mark.line, mark.column, None, 0)
+    return SourceError(None, None, message, mark)
+
+
 class _SafeComposer(Composer):
     """PyYAML's composer without anchors or aliases, and with a depth limit."""
 
     depth = 0
     nodes = 0
 
-    def compose_node(self, parent: Node | None, index: object) -> Node:
+    if TYPE_CHECKING:
+
+        def peek_event(self) -> Event:  # the parser this composer is mixed with provides it
+            ...
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         event = self.peek_event()
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise SourceError(
-                None,
-                None,
-                f"more than {MAX_NODES:,} keys and values: too large for a catalogue",
-                event.start_mark,
+            raise _refusal(
+                f"more than {MAX_NODES:,} keys and values: too large for a catalogue", event
             )
         if isinstance(event, AliasEvent):
-            raise SourceError(
-                None, None, "aliases (*name) are not allowed in the catalogue", event.start_mark
-            )
+            raise _refusal("aliases (*name) are not allowed in the catalogue", event)
         if isinstance(event, (ScalarEvent, SequenceStartEvent, MappingStartEvent)) and event.anchor:
-            raise SourceError(
-                None,
-                None,
-                f"anchors (&{event.anchor}) are not allowed in the catalogue",
-                event.start_mark,
-            )
+            raise _refusal(f"anchors (&{event.anchor}) are not allowed in the catalogue", event)
         if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
             if self.depth >= MAX_DEPTH:
-                raise SourceError(
-                    None,
-                    None,
+                raise _refusal(
                     f"nesting deeper than {MAX_DEPTH} levels: the catalogue's schema is shallower",
-                    event.start_mark,
+                    event,
                 )
             self.depth += 1
             try:
@@ -125,15 +127,14 @@ class _PureLoader(
         Resolver.__init__(self)
 
 
-_CParser = getattr(getattr(yaml, "_yaml", None), "CParser", None)
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
 
-if _CParser is not None:
-
-    class _FastLoader(_SafeComposer, _CParser, Resolver):  # type: ignore[misc, valid-type]
+    class _FastLoader(_SafeComposer, CParser, Resolver):
         """libyaml's events, our composer (its methods come first in the MRO)."""
 
         def __init__(self, text: str) -> None:
-            _CParser.__init__(self, text)
+            CParser.__init__(self, text)
             _SafeComposer.__init__(self)
             Resolver.__init__(self)
 
@@ -153,7 +154,7 @@ def compose(text: str) -> Node | None:
         yaml.YAMLError: the text is not YAML, or uses what the catalogue refuses
             (:class:`SourceError`); marked errors carry the line.
     """
-    if _CParser is not None and not any(ch in text for ch in _EXOTIC_BREAKS):
+    if yaml.__with_libyaml__ and not any(ch in text for ch in _EXOTIC_BREAKS):
         try:
             yaml.reader.Reader(text)  # the pure-Python check for unacceptable characters
             return _compose_with(_FastLoader, text)
@@ -166,7 +167,8 @@ def compose(text: str) -> Node | None:
 
 def _line_of_error(err: yaml.YAMLError, text: str) -> tuple[int, str]:
     if isinstance(err, SourceError):
-        return err.problem_mark.line + 1, err.problem or "not allowed"
+        line = err.problem_mark.line + 1 if err.problem_mark else 1
+        return line, err.problem or "not allowed"
     if isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1

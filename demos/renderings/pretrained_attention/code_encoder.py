@@ -10,14 +10,15 @@ class BertEncoder(nn.Module):
         self.wpe = nn.Embedding(cfg.max_position_embeddings, C)
         self.wse = nn.Embedding(cfg.type_vocab_size, C)
         self.ln_emb = nn.LayerNorm(C, eps=cfg.layer_norm_eps)
-        self.layers = nn.ModuleList(
+        layers = [
             TransformerEncoderLayer(C, cfg.num_attention_heads, cfg.intermediate_size // C)
             for _ in range(cfg.num_hidden_layers)
-        )
-        for layer in self.layers:
+        ]
+        for layer in layers:
             # BERT's LayerNorms use eps 1e-12, ours default to 1e-5.
             layer.ln_1.eps = cfg.layer_norm_eps
             layer.ln_2.eps = cfg.layer_norm_eps
+        self.layers = nn.ModuleList(layers)
 
     def init_random(self, seed: int) -> BertEncoder:
         """Re-initialise every weight as BERT does before training (normal, std 0.02)."""
