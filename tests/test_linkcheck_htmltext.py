@@ -146,3 +146,12 @@ _PIECES = [*"<>/=\"'!-?&#;ahtile12 \n", "<title>", "</title>", "<script>", "</sc
 def test_any_markup_is_read_without_an_error(html):
     p = parse(html.encode())
     assert len(p.title) <= 300 and isinstance(p.text, str) and p.simhash >= 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_the_ascii_word_pattern_finds_the_same_words(text):
+    from tools.linkcheck.htmltext import _WORD, _WORD_ASCII
+
+    low = text.lower()
+    assert _WORD_ASCII.findall(low) == _WORD.findall(low)

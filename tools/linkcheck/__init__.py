@@ -16,13 +16,6 @@
 - :mod:`.text`, :mod:`.report`: server text made inert; text, Markdown, JSON, annotations.
 """
 
-VERDICTS = (
-    "ok",
-    "redirected",
-    "broken",
-    "soft-404",
-    "restricted",
-    "transient",
-    "drifted",
-    "blocked",
-)
+from tools.linkcheck.linkstatus import STATES, VERDICTS  # the one list of each
+
+__all__ = ["STATES", "VERDICTS"]

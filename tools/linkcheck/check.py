@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from tools.linkcheck.fetch import Chain, Client, Deadline, Response, is_file_path, prepare
-from tools.linkcheck.linkstatus import Entry
 from tools.linkcheck.results import Link, Result
 from tools.linkcheck.settings import Settings
 from tools.linkcheck.soft404 import SiblingProbe
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     import random
 
     from tools.linkcheck.classify import Verdict
+    from tools.linkcheck.linkstatus import Entry
 
 Progress = Callable[[int, int], None]
 _NO_FALLBACK = ("blocked", "dns", "bad-url", "loop", "too-many-redirects")

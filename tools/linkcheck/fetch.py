@@ -62,8 +62,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit
 
-import aiohappyeyeballs
-
 from tools.errors import AtlasError
 from tools.linkcheck.safety import AddressRefused, ResolveFailed, Resolver, normalize_host
 from tools.linkcheck.settings import Settings
@@ -600,9 +598,14 @@ class Client:
         addr = addresses[0]
         try:
             async with asyncio.timeout(s.connect_timeout):  # no extra task, unlike wait_for
-                sock = await aiohappyeyeballs.start_connection(
-                    infos, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY, interleave=1
-                )
+                if len(infos) == 1:  # nothing to race (a literal address, one A record)
+                    sock = await _connect_one(infos[0])
+                else:
+                    import aiohappyeyeballs  # 50 ms of imports, paid only when there is a race
+
+                    sock = await aiohappyeyeballs.start_connection(
+                        infos, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY, interleave=1
+                    )
                 addr = str(sock.getpeername()[0])
                 reader, writer = await asyncio.open_connection(
                     sock=sock,
@@ -960,6 +963,19 @@ class _Brotli:
 
     def decompress(self, data: bytes, max_length: int) -> bytes:
         return bytes(self._obj.process(data, output_buffer_limit=max_length))
+
+
+async def _connect_one(info: tuple[Any, ...]) -> socket.socket:
+    """A non-blocking TCP socket connected to one checked address."""
+    family, kind, proto, _, sockaddr = info
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setblocking(False)
+        await asyncio.get_running_loop().sock_connect(sock, sockaddr)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def _decode_header(line: bytes) -> str:

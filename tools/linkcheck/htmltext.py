@@ -32,6 +32,7 @@ _ALIASES = {
     "us-ascii": "utf-8",
 }
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
+_WORD_ASCII = re.compile(r"[a-z]+|[0-9]+")  # _WORD on lower-case ASCII text
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _SKIP = {"script", "style", "noscript", "template", "svg"}
 
@@ -244,7 +245,10 @@ def parse(body: bytes, content_type: str | None = None) -> Page:
 
 def tokens(text: str) -> list[str]:
     """Words of ``text``, lower-cased; runs of CJK characters become character bigrams."""
-    words = _WORD.findall(text.lower())
+    low = text.lower()
+    if low.isascii():  # the same words, found by a simpler pattern
+        return _WORD_ASCII.findall(low)
+    words = _WORD.findall(low)
     if not _CJK.search(text):
         return words
     out: list[str] = []
@@ -266,32 +270,31 @@ def shingles(text: str) -> list[str]:
     return [f"{a} {b} {c}" for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)]
 
 
-# _BIT[k][x] is bit k of the byte x: bytes.translate then counts one bit of many bytes in C.
-_BIT = [bytes((x >> k) & 1 for x in range(256)) for k in range(8)]
-
-
 def simhash(text: str) -> int:
     """A 64-bit simhash of ``text`` over token 3-shingles (0 for empty text).
 
     Bit ``b`` is set when more than half of the shingles' 8-byte BLAKE2b digests have it
-    set. The votes are counted bit-sliced: the digests are joined into one byte string, each
-    of the 8 byte columns is sliced out (``data[j::8]``) and, for each of its 8 bits,
-    ``translate`` maps every byte to that bit and ``count`` adds them up: 64 passes in C
-    instead of 64 steps of Python per shingle. About 0.5 ms for a 2,000-word page, against
-    13.5 ms for the plain loop, which :func:`simhash_reference` keeps to test that both
-    agree. Pure Python, so no NumPy import blocks the event loop on the first page.
+    set. The votes are counted bit-sliced: the digests are joined into one byte string and
+    each of its 8 byte columns (``data[j::8]``, one byte of every digest) becomes one big
+    integer; AND with a mask that keeps bit ``k`` of every byte, then ``bit_count``, is the
+    vote for one bit: 64 operations in C instead of 64 steps of Python per shingle. On a
+    2,000-word page (seeds 0, 1 and 2, side by side) that is about 1.0 ms against 9.6 ms for
+    the plain loop over the same shingles, which :func:`simhash_reference` keeps to test
+    that both agree (the old code, loop and Unicode tokenizer, took 13.5 to 14 ms).
+    Pure Python, so no NumPy import blocks the event loop on the first page.
     """
     items = shingles(text)
     if not items:
         return 0
     blake = hashlib.blake2b
     data = b"".join([blake(s.encode(), digest_size=8).digest() for s in items])
-    half = len(items)
+    n = len(items)
+    masks = [int.from_bytes(bytes((1 << k,)) * n, "big") for k in range(8)]
     out = 0
     for j in range(8):  # big-endian: byte j holds bits 56 - 8j ... 63 - 8j
-        column = data[j::8]
+        column = int.from_bytes(data[j::8], "big")
         for k in range(8):
-            if 2 * column.translate(_BIT[k]).count(1) > half:
+            if 2 * (column & masks[k]).bit_count() > n:
                 out |= 1 << ((7 - j) * 8 + k)
     return out
 

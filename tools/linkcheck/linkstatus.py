@@ -20,7 +20,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
@@ -31,6 +30,16 @@ from tools.errors import AtlasError
 
 VERSION = 1
 STATES = ("alive", "failing", "dead", "restricted", "moved", "drifted", "unknown")
+VERDICTS = (
+    "ok",
+    "redirected",
+    "broken",
+    "soft-404",
+    "restricted",
+    "transient",
+    "drifted",
+    "blocked",
+)
 NEW_FILE_MODE = 0o644
 
 
@@ -131,12 +140,20 @@ def _time(where: str, key: str, value: Any) -> str | None:
     return value
 
 
+def _verdict(where: str, value: Any, null: bool) -> str | None:
+    if value is None and null:
+        return None
+    if value not in VERDICTS:
+        raise StateError(f"{where}.verdict is {value!r}, not one of {', '.join(VERDICTS)}")
+    return str(value)
+
+
 def _check(where: str, item: Any) -> Check:
     if not isinstance(item, dict):
         raise StateError(f"{where} must be an object, not {item!r}")
     return Check(
-        at=_typed(where, "at", item.get("at"), str, False),
-        verdict=_typed(where, "verdict", item.get("verdict"), str, False),
+        at=_time(where, "at", _typed(where, "at", item.get("at"), str, False)) or "",
+        verdict=_verdict(where, item.get("verdict"), False) or "",
         http_status=_typed(where, "http_status", item.get("http_status"), int, True),
         elapsed_ms=_typed(where, "elapsed_ms", item.get("elapsed_ms"), int, True),
     )
@@ -174,7 +191,7 @@ def _entry(where: str, raw: Any) -> Entry:
         first_seen=_time(where, "first_seen", raw.get("first_seen")),
         last_checked=_time(where, "last_checked", raw.get("last_checked")),
         last_ok=_time(where, "last_ok", raw.get("last_ok")),
-        verdict=_typed(where, "verdict", raw.get("verdict"), str, True),
+        verdict=_verdict(where, raw.get("verdict"), True),
         http_status=_typed(where, "http_status", raw.get("http_status"), int, True),
         final_url=_typed(where, "final_url", raw.get("final_url"), str, True),
         detail=_typed(where, "detail", raw.get("detail", ""), str, True) or "",
@@ -281,6 +298,8 @@ def write_atomic(path: str | Path, data: bytes, durable: bool = True) -> None:
     Raises:
         StateError: when it cannot be written; the old file is then left as it was.
     """
+    import tempfile  # only a write needs it (it imports shutil and the compressors)
+
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:

@@ -17,7 +17,6 @@ judged after such a 404 gets its answer at once instead of waiting for the host 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import random
 import string
 from dataclasses import dataclass
@@ -178,4 +177,6 @@ class SiblingProbe:
 
 
 def _digest(body: bytes) -> bytes | None:
+    import hashlib  # loaded by the HTML reader by then; not before the first request
+
     return hashlib.blake2b(body, digest_size=16).digest() if body else None
