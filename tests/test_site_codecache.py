@@ -61,7 +61,7 @@ def test_same_site_with_and_without_the_cache(tmp_path: Path, which: str) -> Non
 
     # A page that mentions a placeholder's token must be rendered without the swap.
     resource = next(r for r in catalogue.resources if r.demos)
-    token = TOKEN_PREFIX + block_key(demo_blocks(demos[resource.demos[0]])[-1])
+    token = TOKEN_PREFIX + block_key(demo_blocks(demos[resource.demos[0]], "ja")[-1])
     page = root / "build" / "docs" / "ja" / "resources" / f"{resource.id}.md"
     page.write_text(page.read_text(encoding="utf-8") + f"\n`{token}`\n", encoding="utf-8")
 

@@ -301,7 +301,7 @@ def _hand_written(source: Path, generated: set[str]) -> dict[str, bytes]:
 
 def _remove_stale(docs: Path, wanted: set[str], where: str) -> list[str]:
     """Remove whatever the build tree holds that this generation did not produce."""
-    removed = []
+    removed: list[str] = []
     if not docs.is_dir():
         return removed
     for path in sorted(p for p in docs.rglob("*") if p.is_file()):
