@@ -14,14 +14,15 @@ validator never sees them: the generator must be safe on its own):
 
 from __future__ import annotations
 
+import concurrent.futures
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -437,13 +438,12 @@ def test_bypass_table_builds_without_live_markup_with_zensical(
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    import os
-
-    from tools.site.screenshot import find_chromium, launch_chromium
+def chromium() -> str:
+    """The chromium executable (the browser itself is started per test, in its own thread)."""
+    from tools.site.screenshot import find_chromium
 
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         pytest.skip("playwright is not installed")
     path = find_chromium()
@@ -451,39 +451,33 @@ def chromium() -> Iterator[Any]:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("chromium is not installed; CI must run the browser tests")
         pytest.skip("chromium is not installed")
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw, path)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    return path
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
-def test_bypass_table_runs_nothing_in_the_browser(
-    builder: str, chromium: Any, request: pytest.FixtureRequest
-) -> None:
-    from tools.site.screenshot import guard_loopback, serve_directory
+def _visit_all(chromium: str, site: Path, builder: str) -> tuple[list[str], list[str], list[str]]:
+    """Load every page of ``site`` and search it: (payloads that ran, dialogs, refused URLs)."""
+    from playwright.sync_api import sync_playwright
 
-    site = request.getfixturevalue("bypass_site" if builder == "mkdocs" else "bypass_zensical_site")
-    context = chromium.new_context(viewport={"width": 1200, "height": 900})
-    refused: list[str] = []
-    guard_loopback(context, refused)
-    dialogs: list[str] = []
+    from tools.site.screenshot import guard_loopback, launch_chromium, serve_directory
+
     ran: list[str] = []
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-
-    def on_dialog(dialog: Any) -> None:
-        dialogs.append(page.url)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
+    dialogs: list[str] = []
+    refused: list[str] = []
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
     assert len(pages) > 20
-    try:
-        with serve_directory(site) as base:
+    with sync_playwright() as pw, serve_directory(site) as base:
+        browser = launch_chromium(pw, chromium)
+        try:
+            context = browser.new_context(viewport={"width": 1200, "height": 900})
+            guard_loopback(context, refused)
+            page = context.new_page()
+            page.set_default_timeout(20_000)
+
+            def on_dialog(dialog: Any) -> None:
+                dialogs.append(page.url)
+                dialog.dismiss()
+
+            page.on("dialog", on_dialog)
             for rel in pages:
                 page.goto(base + rel, wait_until="load")
                 page.keyboard.press("Tab")  # focus handlers need a focusable target
@@ -492,8 +486,21 @@ def test_bypass_table_runs_nothing_in_the_browser(
                 )
                 ran += [f"{rel}: {mark}" for mark in marks]
             ran += [f"search: {mark}" for mark in _search(page, base + "en/", builder, "onerror")]
-    finally:
-        context.close()
+        finally:
+            browser.close()
+    return ran, dialogs, refused
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_bypass_table_runs_nothing_in_the_browser(
+    builder: str, chromium: str, request: pytest.FixtureRequest
+) -> None:
+    site = request.getfixturevalue("bypass_site" if builder == "mkdocs" else "bypass_zensical_site")
+    # Playwright's sync API refuses to start where another one (the browser tests' session
+    # fixture) already runs an event loop: this one gets a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        ran, dialogs, refused = pool.submit(_visit_all, chromium, site, builder).result()
     assert not ran, "payloads ran:\n" + "\n".join(ran)
     assert not dialogs, f"dialogs opened on {dialogs}"
     assert not refused, f"requests tried to leave loopback: {refused}"
