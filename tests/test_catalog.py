@@ -163,7 +163,7 @@ def test_default_path_is_the_repository_catalogue() -> None:
 
 def test_demo_ids_come_from_the_registry() -> None:
     from demos.registry import DEMO_IDS
-    from tools.rules import known_demo_ids
+    from tools.crossrules import known_demo_ids
 
     assert known_demo_ids() == tuple(DEMO_IDS)
 
@@ -174,7 +174,7 @@ def test_demo_ids_come_from_the_registry() -> None:
     ids=["absent", "computed", "not-strings", "syntax-error"],
 )
 def test_unreadable_demo_registry_is_a_clear_error(tmp_path, source) -> None:
-    from tools.rules import known_demo_ids
+    from tools.crossrules import known_demo_ids
 
     registry = tmp_path / "registry.py"
     registry.write_text(source, encoding="utf-8")
@@ -183,7 +183,7 @@ def test_unreadable_demo_registry_is_a_clear_error(tmp_path, source) -> None:
 
 
 def test_annotated_demo_registry_is_read(tmp_path) -> None:
-    from tools.rules import known_demo_ids
+    from tools.crossrules import known_demo_ids
 
     registry = tmp_path / "registry.py"
     registry.write_text('X = 1\nDEMO_IDS: tuple[str, ...] = ("a", "b_c")\n', encoding="utf-8")
@@ -193,7 +193,7 @@ def test_annotated_demo_registry_is_read(tmp_path) -> None:
 def test_validating_imports_neither_numpy_nor_torch_nor_the_demos() -> None:
     code = (
         "import sys, tools.validate, tools.catalog; "
-        "from tools.rules import known_demo_ids; known_demo_ids(); "
+        "from tools.crossrules import known_demo_ids; known_demo_ids(); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'torch', 'demos')))"
     )
     root = Path(__file__).resolve().parent.parent

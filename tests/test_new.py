@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from catalogue_helpers import TODAY, VALID, line_of, valid_text
 
+from tools.catalog import check
 from tools.new import guess_access, guess_lang, guess_type, main, skeleton, slug_from_url
-from tools.rules import check
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -225,3 +225,12 @@ def test_cli_runs_as_a_module() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("  - id: youtube-t35ba-vxkmy\n")
     assert "    type: video\n" in done.stdout
+
+
+def test_skeleton_follows_the_schema_declaration() -> None:
+    from tools.schema import RESOURCE
+
+    entry = skeleton("https://example.org/a", added=TODAY)
+    keys = re.findall(r"^(?:  - |    )([a-z_]+):", entry, flags=re.MULTILINE)
+    assert keys == [f.name for f in RESOURCE.fields if f.in_skeleton]
+    assert set(RESOURCE.required) <= set(keys)

@@ -1,4 +1,4 @@
-"""The catalogue model: typed records loaded from ``resources.yaml``, each remembering its lines.
+"""The catalogue model and its loader: typed records from ``resources.yaml``, each with its lines.
 
 Every record keeps ``line`` (where it starts) and ``lines`` (field name -> line), so validation,
 the link tracker's GitHub annotations and the site generator can point at the exact place in the
@@ -10,9 +10,46 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from tools.errors import AtlasError
-from tools.vocab import Access, AlternateKind, ExtraKind, Lang, Level, Mark, ResourceType, unknown
+from tools import crossrules
+from tools.errors import AtlasError, CatalogueError, CatalogueReadError, Problem
+from tools.schema import Reader
+from tools.values import Added, Text, TextList, Year
+from tools.vocab import Access, AlternateKind, ExtraKind, Lang, Level, Mark, ResourceType
+from tools.yamlsource import MAX_FILE_BYTES, parse
+
+__all__ = [
+    "ACCESS",
+    "ALTERNATE_KINDS",
+    "DEFAULT_PATH",
+    "EXTRA_KINDS",
+    "LANGS",
+    "LEVELS",
+    "MARKS",
+    "RESOURCE_TYPES",
+    "Added",
+    "Alternate",
+    "AtlasError",
+    "Catalogue",
+    "CatalogueError",
+    "CatalogueReadError",
+    "Extra",
+    "LearningPath",
+    "PathStep",
+    "Problem",
+    "Question",
+    "Resource",
+    "Text",
+    "TextList",
+    "Topic",
+    "Year",
+    "Analysis",
+    "analyse",
+    "check",
+    "inspect",
+    "load",
+]
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources.yaml"
 
@@ -23,117 +60,6 @@ MARKS = Mark.values()
 LANGS = Lang.values()
 ALTERNATE_KINDS = AlternateKind.values()
 EXTRA_KINDS = ExtraKind.values()
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the catalogue, at a place in a file."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-class CatalogueError(AtlasError):
-    """The catalogue could not be loaded; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-class CatalogueReadError(CatalogueError):
-    """The catalogue file could not be read at all (missing, a folder, no permission)."""
-
-
-@dataclass(frozen=True)
-class Text:
-    """A one-line text in both languages (Markdown, no raw HTML)."""
-
-    ja: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.ja if lang == "ja" else self.en
-
-
-@dataclass(frozen=True)
-class TextList:
-    """A list of short texts in both languages (bullet points)."""
-
-    ja: tuple[str, ...]
-    en: tuple[str, ...]
-
-    def get(self, lang: str) -> tuple[str, ...]:
-        return self.ja if lang == "ja" else self.en
-
-
-@dataclass(frozen=True)
-class Year:
-    """The year a resource was published: exact, approximate (``{approx: 2019}``) or unknown."""
-
-    value: int | None = None
-    approximate: bool = False
-
-    def plain(self) -> int | dict[str, int] | None:
-        """The value as ``resources.yaml`` writes it (and the JSON export repeats it)."""
-        if self.value is None or not self.approximate:
-            return self.value
-        return {"approx": self.value}
-
-    def text(self, lang: str) -> str:
-        """``"2018"``; ``"2019年ごろ"`` / ``"c. 2019"`` when approximate; ``"不明"`` / ``"unknown"``."""
-        if self.value is None:
-            return unknown(lang)
-        if not self.approximate:
-            return str(self.value)
-        return f"{self.value}年ごろ" if lang == Lang.JA else f"c. {self.value}"
-
-
-@dataclass(frozen=True)
-class Added:
-    """When a link entered the list: an exact date, bounds on it, or nothing known.
-
-    ``exact`` excludes the bounds; either bound may be given alone. All None means unknown.
-    """
-
-    exact: dt.date | None = None
-    on_or_before: dt.date | None = None
-    on_or_after: dt.date | None = None
-
-    def plain(self) -> str | dict[str, str] | None:
-        """The value as ``resources.yaml`` writes it, dates in ISO form (for the JSON export)."""
-        if self.exact:
-            return self.exact.isoformat()
-        bounds = {"on_or_before": self.on_or_before, "on_or_after": self.on_or_after}
-        return {k: v.isoformat() for k, v in bounds.items() if v} or None
-
-    @property
-    def known(self) -> bool:
-        """Whether anything at all is known about the date."""
-        return any((self.exact, self.on_or_before, self.on_or_after))
-
-    def archive_date(self) -> dt.date | None:
-        """The best date to look an archive copy up at: the exact date, else the upper bound."""
-        return self.exact or self.on_or_before
-
-    def text(self, lang: str) -> str:
-        """The date for display: ``"2022-09-24 以前"`` / ``"on or before 2022-09-24"``, etc."""
-        ja = lang == Lang.JA
-        if self.exact:
-            return self.exact.isoformat()
-        after = self.on_or_after.isoformat() if self.on_or_after else None
-        before = self.on_or_before.isoformat() if self.on_or_before else None
-        if after and before:
-            return f"{after} から {before} の間" if ja else f"between {after} and {before}"
-        if before:
-            return f"{before} 以前" if ja else f"on or before {before}"
-        if after:
-            return f"{after} 以降" if ja else f"on or after {after}"
-        return unknown(lang)
 
 
 @dataclass(frozen=True)
@@ -306,6 +232,112 @@ class Catalogue:
         return found
 
 
+_RECORDS: dict[str, type] = {
+    "topic": Topic,
+    "resource": Resource,
+    "alternate": Alternate,
+    "extra": Extra,
+    "question": Question,
+    "step": PathStep,
+    "path": LearningPath,
+}
+
+
+def _build(name: str, values: dict[str, Any]) -> Any:
+    return _RECORDS[name](**values)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, reading no more than one byte past the size limit.
+
+    Raises:
+        CatalogueReadError: the file cannot be read (missing, a folder, no permission).
+    """
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise CatalogueReadError(
+            [Problem(str(path), 0, f"cannot read the catalogue: {reason}")]
+        ) from err
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What reading a catalogue file found: problems, style warnings, and what could be built."""
+
+    problems: list[Problem]
+    warnings: list[Problem]
+    catalogue: Catalogue | None
+
+
+def inspect(path: str | Path, *, today: dt.date | None = None) -> Analysis:
+    """Like :func:`analyse`, with the style warnings (:mod:`tools.style`) as well."""
+    shown = str(path)
+    root, source_problems = parse(read_bytes(path))
+    problems = [Problem(shown, p.line, p.message) for p in source_problems]
+    if any(p.line == 0 for p in problems):  # the file as a whole: too large to be a catalogue
+        raise CatalogueReadError(problems)
+    if root is None:
+        return Analysis(problems, [], None)
+    reader = Reader(shown, today or dt.date.today(), _build)
+    reader.problems.extend(problems)
+    sections = reader.catalogue(root)
+    warnings = sorted(reader.warnings, key=lambda p: p.line)
+    if sections is None:
+        return Analysis(sorted(reader.problems, key=lambda p: p.line), warnings, None)
+    catalogue = Catalogue(path=Path(path), **sections)
+    found = crossrules.check(
+        reader.notes,
+        topics={t.id for t in catalogue.topics},
+        resources={r.id for r in catalogue.resources},
+        demos=crossrules.known_demo_ids(),
+    )
+    reader.problems.extend(Problem(shown, at, message) for at, message in found)
+    return Analysis(sorted(reader.problems, key=lambda p: p.line), warnings, catalogue)
+
+
+def analyse(
+    path: str | Path, *, today: dt.date | None = None
+) -> tuple[list[Problem], Catalogue | None]:
+    """Read and check a catalogue file, keeping whatever could be built.
+
+    The file goes through :mod:`tools.yamlsource` (safe composition with lines), the schema
+    reader (:mod:`tools.schema`), then the whole-catalogue rules (:mod:`tools.crossrules`).
+
+    Args:
+        path: the YAML file.
+        today: the date that "in the future" is measured against (default: today).
+
+    Returns:
+        Every problem, sorted by line, and the catalogue built from the file (None when the file
+        is not YAML or not a mapping). The catalogue is only trustworthy when there are no
+        problems; tools that want to look at a half-edited file (``tools.new --check``) use it.
+
+    Raises:
+        CatalogueReadError: the file cannot be read at all (missing, a folder, no permission,
+            larger than a catalogue can be).
+    """
+    found = inspect(path, today=today)
+    return found.problems, found.catalogue
+
+
+def check(path: str | Path, *, today: dt.date | None = None) -> list[Problem]:
+    """Every problem in a catalogue file, sorted by line; an empty list means valid.
+
+    Never raises for bad content and never writes.
+
+    Args:
+        path: the YAML file.
+        today: the date that "in the future" is measured against (default: today).
+
+    Raises:
+        CatalogueReadError: the file cannot be read at all.
+    """
+    return analyse(path, today=today)[0]
+
+
 def load(path: str | Path = DEFAULT_PATH) -> Catalogue:
     """Load and validate a catalogue.
 
@@ -319,8 +351,6 @@ def load(path: str | Path = DEFAULT_PATH) -> Catalogue:
         CatalogueError: with every problem found (syntax, schema, references), each with a line.
         CatalogueReadError: (a ``CatalogueError``) the file cannot be read at all.
     """
-    from tools.rules import analyse  # the rules import this module's records
-
     problems, catalogue = analyse(path)
     if problems or catalogue is None:
         raise CatalogueError(problems)

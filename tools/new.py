@@ -21,11 +21,27 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
 
-from tools.catalog import ACCESS, LANGS, LEVELS, RESOURCE_TYPES, AtlasError, CatalogueReadError
-from tools.rules import analyse, normalise_url, url_problem
+from tools.catalog import (
+    ACCESS,
+    LANGS,
+    LEVELS,
+    RESOURCE_TYPES,
+    AtlasError,
+    CatalogueReadError,
+    analyse,
+)
+from tools.schema import RESOURCE, Field, Kind
+from tools.urls import normalise_url, url_problem
 
 DEFAULT_TOPIC = "self-attention"
 DEFAULT_DEMO = "qkv_step_by_step"
+TODO_TEXT = {
+    "summary": ("TODO: 一行の要約", "TODO: what it is, in one line"),
+    "why": ("TODO: なぜ役に立つか（自分の言葉で）", "TODO: why it helps, in our own words"),
+    "highlights": ("TODO: 見どころ", "TODO: what to look at"),
+    "*": ("TODO: 日本語で", "TODO: in English"),
+}
+"""What the skeleton leaves for a person to write, by field (``*``: any other text)."""
 
 TYPE_BY_HOST = {
     "youtube.com": "video",
@@ -165,41 +181,47 @@ def skeleton(
     problem = url_problem(url)
     if problem:
         raise NewEntryError(f"{url!r} is not an absolute http(s) URL: {problem}")
-    pad = " " * (indent + 2)
-    fields = [
-        ("id", _scalar(rid or slug_from_url(url))),
-        ("rank", "null"),
-        ("title", _scalar(title or "TODO: the title as published")),
-        ("url", _scalar(url)),
-        ("authors", _flow(authors)),
-        ("year", "null" if year is None else str(year)),
-        ("type", type_ or guess_type(url)),
-        ("lang", lang or guess_lang(url)),
-        ("access", access or guess_access(url)),
-        ("level", level),
-        ("topics", _flow(topics or [DEFAULT_TOPIC])),
-        ("marks", "[]"),
-        ("added", (added or dt.date.today()).isoformat()),
-    ]
-    lines = [f"{' ' * indent}- {fields[0][0]}: {fields[0][1]}"]
-    lines += [f"{pad}{key}: {value}" for key, value in fields[1:]]
-    texts = {
-        "summary": ("TODO: 一行の要約", "TODO: what it is, in one line"),
-        "why": ("TODO: なぜ役に立つか（自分の言葉で）", "TODO: why it helps, in our own words"),
+    known: dict[str, str] = {
+        "id": _scalar(rid or slug_from_url(url)),
+        "title": _scalar(title or "TODO: the title as published"),
+        "url": _scalar(url),
+        "authors": _flow(authors),
+        "year": "null" if year is None else str(year),
+        "type": type_ or guess_type(url),
+        "lang": lang or guess_lang(url),
+        "access": access or guess_access(url),
+        "level": level,
+        "topics": _flow(topics or [DEFAULT_TOPIC]),
+        "added": (added or dt.date.today()).isoformat(),
+        "demos": _flow(demos or [DEFAULT_DEMO]),
     }
-    for key, (ja, en) in texts.items():
-        lines += [f"{pad}{key}:", f"{pad}  ja: {_scalar(ja)}", f"{pad}  en: {_scalar(en)}"]
-    lines += [
-        f"{pad}highlights:",
-        f"{pad}  ja: [{_scalar('TODO: 見どころ')}]",
-        f"{pad}  en: [{_scalar('TODO: what to look at')}]",
-        f"{pad}caveats:",
-        f"{pad}  ja: []",
-        f"{pad}  en: []",
-        f"{pad}related: []",
-        f"{pad}demos: {_flow(demos or [DEFAULT_DEMO])}",
-    ]
+    pad = " " * (indent + 2)
+    lines = []
+    for f in RESOURCE.fields:
+        if not f.in_skeleton:
+            continue
+        lead = f"{' ' * indent}- " if not lines else pad
+        lines += _skeleton_field(f, known, lead, pad)
     return "\n".join(lines) + "\n"
+
+
+def _skeleton_field(f: Field, known: dict[str, str], lead: str, pad: str) -> list[str]:
+    """The lines of one field: a known value, else what its kind starts as (TODO text)."""
+    if f.name in known:
+        return [f"{lead}{f.name}: {known[f.name]}"]
+    if f.kind is Kind.TEXT:
+        ja, en = TODO_TEXT.get(f.name, TODO_TEXT["*"])
+        return [f"{lead}{f.name}:", f"{pad}  ja: {_scalar(ja)}", f"{pad}  en: {_scalar(en)}"]
+    if f.kind is Kind.TEXT_LIST:
+        ja, en = TODO_TEXT.get(f.name, TODO_TEXT["*"]) if f.required else ("", "")
+        ja_items = f"[{_scalar(ja)}]" if f.required else "[]"
+        en_items = f"[{_scalar(en)}]" if f.required else "[]"
+        return [f"{lead}{f.name}:", f"{pad}  ja: {ja_items}", f"{pad}  en: {en_items}"]
+    if f.kind in (Kind.REFS, Kind.STRINGS, Kind.CHOICES, Kind.RECORDS):
+        return [f"{lead}{f.name}: []"]
+    if f.nullable or f.kind in (Kind.YEAR, Kind.ADDED):
+        return [f"{lead}{f.name}: null"]
+    raise NewEntryError(f"no skeleton for the required field '{f.name}' ({f.kind.value})")
 
 
 def catalogued(catalogue: Path, url: str) -> list[tuple[str, str, int]]:

@@ -1,20 +1,21 @@
 """``python -m tools.validate [PATH ...]``: report every problem in a catalogue, write nothing.
 
-Prints each problem as ``PATH:LINE: message`` (sorted by line) on stdout and a one-line summary
-on stderr. Exit status: 0 valid, 1 invalid, 2 when a file cannot be read or the usage is wrong.
+Prints each problem as ``PATH:LINE: message`` and each style warning as
+``PATH:LINE: warning: message`` (sorted by line) on stdout, and a one-line summary on stderr.
+Warnings never change the exit status. Exit status: 0 valid, 1 invalid, 2 when a file cannot be read or the usage is wrong.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tools.catalog import DEFAULT_PATH, CatalogueReadError, Problem
-from tools.rules import analyse, check
+from tools.catalog import DEFAULT_PATH, CatalogueReadError, Problem, check, inspect
 
 __all__ = ["check", "main", "default_path"]
 
@@ -47,10 +48,19 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _github(problem: Problem) -> str:
+def _text(problem: Problem, level: str) -> str:
+    shown = (
+        problem
+        if level == "error"
+        else f"{problem.path}:{problem.line}: warning: {problem.message}"
+    )
+    return printable(str(shown))
+
+
+def _github(problem: Problem, level: str = "error") -> str:
     message = printable(problem.message).replace("%", "%25")
     path = printable(problem.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
-    return f"::error file={path},line={max(problem.line, 1)}::{message}"
+    return f"::{level} file={path},line={max(problem.line, 1)}::{message}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -84,18 +94,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     paths = args.paths or [default_path()]
-    unreadable = invalid = problems_total = 0
+    unreadable = invalid = problems_total = warnings_total = 0
     summary = ""
     for path in paths:
         try:
-            problems, catalogue = analyse(path, today=args.today)
+            found = inspect(path, today=args.today)
         except CatalogueReadError as err:
             unreadable += 1
             for problem in err.problems:
                 print(printable(f"{problem.path}: {problem.message}"), file=sys.stderr)
             continue
-        for problem in problems:
-            print(_github(problem) if args.format == "github" else printable(str(problem)))
+        problems, catalogue = found.problems, found.catalogue
+        warnings_total += len(found.warnings)
+        notes = [(p, "error") for p in problems] + [(w, "warning") for w in found.warnings]
+        for note, level in sorted(notes, key=lambda item: item[0].line):
+            print(_github(note, level) if args.format == "github" else _text(note, level))
         if problems:
             invalid += 1
             problems_total += len(problems)
@@ -106,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{_plural(len(catalogue.questions), 'question')}, "
                 f"{_plural(len(catalogue.paths), 'path')})"
             )
+            if found.warnings:
+                summary += f", {_plural(len(found.warnings), 'style warning')}"
     if invalid:
         found = f"{_plural(problems_total, 'problem')} found"
         if len(paths) == 1:
@@ -121,5 +136,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_INVALID if invalid else EXIT_VALID
 
 
+def run() -> int:
+    """``main`` for the command line: a reader that closes the pipe early is not an error."""
+    try:
+        return main()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_VALID
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())
