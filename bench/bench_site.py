@@ -40,8 +40,6 @@ REAL_GOAL_S = 10.0
 LARGE_GOAL_S = 60.0
 LARGE_SIZE = 1000
 SIZES = (250, 500, 1000)
-# Pages the generator writes; everything else in docs/<lang>/ is hand-written and copied.
-GENERATED_DIRS = ("resources", "assets")
 
 
 def project_copy(dest: Path, catalogue: Path | None = None) -> Path:

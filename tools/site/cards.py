@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tools.catalog import Catalogue, Resource
 from tools.site import i18n
+from tools.site.html import clean
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,8 @@ def draw_card(resource: Resource, font_path: str | None) -> bytes:
     ja = f"{i18n.label(i18n.TYPES, resource.type, 'ja')} · {i18n.label(i18n.LEVELS, resource.level, 'ja')}"
     draw.rectangle((0, 0, 24, SIZE[1]), fill=ACCENT)
     draw.text((80, 60), "Attention Atlas", font=font(40), fill=ACCENT)
-    title = resource.full_title if font_path else resource.id
+    # Contributor text: control characters and lone surrogates out (Pillow's layout refuses them).
+    title = " ".join(clean(resource.full_title).split()) if font_path else resource.id
     y = 150
     for line in _wrap(draw, title, font(64), SIZE[0] - 160, 4):
         draw.text((80, y), line, font=font(64), fill=FG)
@@ -109,5 +111,10 @@ def write_cards(catalogue: Catalogue, site_dir: Path) -> int:
     folder = site_dir / CARD_DIR
     folder.mkdir(parents=True, exist_ok=True)
     for r in catalogue.resources:
-        (folder / f"{r.id}.png").write_bytes(draw_card(r, font_path))
+        try:
+            png = draw_card(r, font_path)
+        except (OSError, ValueError, RuntimeError) as exc:  # a title the font's layout refuses
+            log.warning("%s: card drawn without its title (%s)", r.id, exc)
+            png = draw_card(r, None)
+        (folder / f"{r.id}.png").write_bytes(png)
     return len(catalogue.resources)
