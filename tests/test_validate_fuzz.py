@@ -213,7 +213,7 @@ def _generate(folder: Path, catalogue: Path) -> None:
     )
     report = generate(load(catalogue), layout)
     assert report.written
-    page = (layout.docs("en") / "catalogue.md").read_text(encoding="utf-8")
+    page = (layout.pages("en") / "catalogue.md").read_text(encoding="utf-8")
     assert page.strip()
 
 
