@@ -98,7 +98,7 @@ UI = {
     "home": ("ホーム", "Home"),
     "catalogue": ("カタログ", "Catalogue"),
     "path": ("学習の道筋", "Learning paths"),
-    "questions": ("未解決の疑問", "Open questions"),
+    "questions": ("元記事の3つの疑問", "The source article's three questions"),
     "links": ("リンクの状態", "Link health"),
     "demos": ("デモ", "Demo gallery"),
     "topics": ("トピック", "Topics"),
