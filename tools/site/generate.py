@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.catalog import Catalogue
+from tools.schema import SLUG
 from tools.site import pages
 from tools.site.i18n import LANGS
 from tools.site.inputs import Demo, LinkStatus, SiteError, load_demo, load_linkstatus
@@ -37,7 +38,6 @@ GENERATED_FILES = (
 GENERATED_DIRS = ("resources", "assets/atlas", "assets/demos")
 HOME_INTRO = "_home.md"
 PAGES_DIR = Path("build") / "docs"
-RESOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DEMO_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
@@ -110,8 +110,10 @@ def _check_ids(catalogue: Catalogue) -> None:
     """Ids become file paths: refuse anything that is not a plain slug, whatever validation did."""
     where = catalogue.path
     for r in catalogue.resources:
-        if not RESOURCE_ID.match(r.id):
-            raise SiteError(f"{where}:{r.line}: resource id {r.id!r} is not a slug [a-z0-9-]+")
+        if not SLUG.match(r.id):
+            raise SiteError(
+                f"{where}:{r.line}: resource id {r.id!r} is not a slug (a-z, 0-9, single hyphens)"
+            )
         for demo_id in r.demos:
             if not DEMO_ID.match(demo_id):
                 raise SiteError(f"{where}:{r.line}: demo id {demo_id!r} is not [a-z0-9_]+")
