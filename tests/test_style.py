@@ -277,3 +277,18 @@ def test_any_text_gives_well_formed_warnings(text: str) -> None:
     for line, message in japanese_style_problems(text):
         assert 0 <= line <= text.count("\n")
         assert message
+
+
+def test_the_sites_japanese_ui_strings_follow_the_guide() -> None:
+    # The style guide covers the site's own words too, not only the catalogue.
+    from tools.site import i18n
+
+    found = [
+        f"{table}[{key}]: {message}"
+        for table in dir(i18n)
+        if isinstance(getattr(i18n, table), dict)
+        for key, value in getattr(i18n, table).items()
+        if isinstance(value, tuple) and value and isinstance(value[0], str)
+        for _, message in japanese_style_problems(value[0])
+    ]
+    assert found == []

@@ -110,7 +110,7 @@ class Verdict(Labelled):
     OK = "ok", "正常", "ok"
     REDIRECTED = "redirected", "転送", "redirected"
     BROKEN = "broken", "失敗", "broken"
-    SOFT_404 = "soft-404", "実質 404", "soft 404"
+    SOFT_404 = "soft-404", "実質404", "soft 404"
     RESTRICTED = "restricted", "制限", "restricted"
     TRANSIENT = "transient", "一時的な失敗", "transient"
     DRIFTED = "drifted", "内容が変化", "drifted"

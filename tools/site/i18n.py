@@ -16,7 +16,7 @@ MARKS = vocab.Mark.table()
 STATES = {
     **vocab.LinkState.table(),
     "unchecked": ("未確認", "Not checked yet"),
-    "lost": ("URL 不明", "Lost link"),
+    "lost": ("URL不明", "Lost link"),
 }
 VERDICTS = vocab.Verdict.table()
 VERDICT_SYMBOLS = {
@@ -107,7 +107,7 @@ UI = {
     "start_with": ("まずはこれから:", "Start with:"),
     "recommended_order": ("おすすめの順番", "Recommended order"),
     "order_note": (
-        "順位は元のリストのおおまかな推薦順です。",
+        "順位は元記事のおおまかな推薦順です。",
         "The ranking follows the source list's rough order of recommendation.",
     ),
     "unranked": ("その他の資料", "Other resources"),
@@ -133,7 +133,7 @@ UI = {
     "filter_all": ("すべて", "All"),
     "filter_shown": ("{n} / {m} 件を表示", "{n} of {m} shown"),
     "catalogue_intro": (
-        "掲載しているすべての資料です。JavaScript が有効なら、上の選択欄で絞り込めます。",
+        "掲載しているすべての資料です。JavaScriptが有効なら、上の選択欄で絞り込めます。",
         "Every resource in the atlas. With JavaScript on, the selectors above narrow the list.",
     ),
     "badge_year": ("年", "Year"),
@@ -153,20 +153,20 @@ UI = {
     "alternates": ("翻訳・別の場所", "Translations and other copies"),
     "archive_copy": ("アーカイブのコピー", "Archive copy"),
     "archive_note": (
-        "元のリンクが失敗しているため、Internet Archive の保存版を案内します。",
+        "元のリンクが失敗しているため、Internet Archiveの保存版を案内します。",
         "The original link is failing, so here is the Internet Archive's copy.",
     ),
-    "lost_title": ("この資料の URL は見つかっていません", "This resource's URL has not been found"),
+    "lost_title": ("この資料のURLは見つかっていません", "This resource's URL has not been found"),
     "how_to_help": ("見つけるのを手伝う", "Help find it"),
     "how_to_help_text": (
-        "正しい URL やアーカイブを見つけたら、`resources.yaml` を直すプルリクエストか、"
-        "「リンク切れの報告」Issue で教えてください。",
+        "正しいURLやアーカイブを見つけたら、`resources.yaml`を直すプルリクエストか、"
+        "「リンク切れの報告」Issueで教えてください。",
         "If you find the right URL or an archived copy, open a pull request that fixes "
         '`resources.yaml`, or tell us in a "Report a broken link" issue.',
     ),
     "related": ("関連する資料", "Related resources"),
     "topics_label": ("トピック", "Topics"),
-    "marks_label": ("元のリストでの評価", "In the source list"),
+    "marks_label": ("元記事での評価", "In the source list"),
     "demos_heading": ("デモ", "Demos"),
     "run_it": ("手元で動かす:", "Run it yourself:"),
     "output": ("実際の出力", "Real output"),
@@ -179,11 +179,11 @@ UI = {
     "path_demo": ("デモ:", "Demo:"),
     "question": ("疑問", "Question"),
     "our_answer": ("私たちの答え", "Our answer"),
-    "answered_in_article": ("元の記事の中で解決済み", "Answered in the article itself"),
-    "open_in_article": ("元の記事では未解決", "Left open in the article"),
+    "answered_in_article": ("元記事の中で解決済み", "Answered in the article itself"),
+    "open_in_article": ("元記事では未解決", "Left open in the article"),
     "about_resources": ("関連する資料:", "About:"),
     "links_intro": (
-        "リンク追跡ツールが記録した、すべての URL の状態です。失敗が数日にわたって繰り返されたときだけ"
+        "リンク追跡ツールが記録した、すべてのURLの状態です。失敗が数日にわたって繰り返されたときだけ"
         "「リンク切れ」とみなします。",
         "The state of every URL, as recorded by the link tracker. A link counts as dead only "
         "after repeated failures spread over several days.",
@@ -211,14 +211,14 @@ UI = {
     "explorer_queries": ("クエリ(行)", "Query (row)"),
     "explorer_keys": ("{q} が各トークンに与える重み", "Weights that {q} gives to each token"),
     "explorer_hint": (
-        "クエリのトークンを選ぶ(カーソルを合わせる、タップする、Tab と矢印キーで移動する)と、"
+        "クエリのトークンを選ぶ(カーソルを合わせる、タップする、Tabと矢印キーで移動する)と、"
         "そのクエリが各トークンに与える重みが数値と色で表示されます。",
         "Choose a query token (hover, tap, or Tab and the arrow keys) to see the weight it gives "
         "to every token, as a number and as a colour.",
     ),
     "explorer_gives": ("{q} の重みが大きい順: ", "{q} gives the most weight to: "),
     "explorer_legend": (
-        "重み(色の濃さは 0 から 1 の共通の目盛り。1 つのクエリの重みの合計は 1)",
+        "重み(色の濃さは0から1の共通の目盛り。1つのクエリの重みの合計は1)",
         "Weight (one shared 0 to 1 scale; each query's weights add up to 1)",
     ),
     "explorer_failed": (
@@ -226,7 +226,7 @@ UI = {
         "Could not load the attention weights; the figure below shows them.",
     ),
     "data_export": (
-        "カタログ全体とリンクの状態は JSON でも取得できます:",
+        "カタログ全体とリンクの状態はJSONでも取得できます:",
         "The whole catalogue with link states is also available as JSON:",
     ),
 }
