@@ -21,12 +21,12 @@ ID = "attention_at_scale"
 TITLE = {"ja": "長い系列での注意:O(n²) のコスト", "en": "Attention at scale: the O(n^2) cost"}
 SUMMARY = {
     "ja": (
-        "素朴な注意は n × n のスコア行列を丸ごと持つので、系列長 n を 2 倍にするとメモリは 4 倍に"
-        "なります。キーとクエリをブロックに分け、オンライン softmax(最大値と分母を走りながら"
-        "更新する方法、FlashAttention の考え方)で計算すると、答えは同じまま追加メモリは n に"
-        "比例するだけになります。素朴な実装・ブロック実装・PyTorch の "
-        "scaled_dot_product_attention の一致と、実測したピークメモリを n = 256〜2048 で比べます"
-        "(時間の比較は make bench で)。"
+        "素朴な注意はn × nのスコア行列を丸ごと持つので、系列長nを2倍にするとメモリは4倍に"
+        "なります。キーとクエリをブロックに分け、オンラインsoftmax(最大値と分母を走りながら"
+        "更新する方法、FlashAttentionの考え方)で計算すると、答えは同じまま追加メモリはnに"
+        "比例するだけになります。素朴な実装・ブロック実装・PyTorchの"
+        "scaled_dot_product_attentionの一致と、実測したピークメモリをn = 256〜2048で比べます"
+        "(時間の比較はmake benchで)。"
     ),
     "en": (
         "Naive attention holds the whole n x n score matrix, so doubling the sequence length n "

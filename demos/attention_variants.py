@@ -34,10 +34,10 @@ TITLE = {
 }
 SUMMARY = {
     "ja": (
-        "Galassi らのサーベイが示す「注意の一般形」を、同じ入力の上で動かします。"
+        "Galassiらのサーベイが示す「注意の一般形」を、同じ入力の上で動かします。"
         "クエリとキーの相性を測る関数(内積、スケール付き内積、一般形、加法、コサイン)と、"
         "得点を重みに変える関数(softmax、sparsemax、sigmoid)を総当たりで組み合わせ、"
-        "重みの鋭さ、正確なゼロ、合計が 1 にならない場合を数値と図で比べます。"
+        "重みの鋭さ、正確なゼロ、合計が1にならない場合を数値と図で比べます。"
     ),
     "en": (
         "The general attention model from Galassi et al.'s survey, run on one shared input. "

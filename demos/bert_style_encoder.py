@@ -29,15 +29,15 @@ from demos.torch_attention import TransformerEncoderLayer, causal_mask
 
 ID = "bert_style_encoder"
 TITLE = {
-    "ja": "BERT 風の小さなエンコーダ: 層ごと・ヘッドごとの注意",
+    "ja": "BERT風の小さなエンコーダ: 層ごと・ヘッドごとの注意",
     "en": "A tiny BERT-style encoder: attention per layer and head",
 }
 SUMMARY = {
     "ja": (
-        "[CLS] と [SEP] で 2 つの区間をつなぐ BERT 型の入力を、2 層 2 ヘッドの小さな双方向"
+        "[CLS]と[SEP]で2つの区間をつなぐBERT型の入力を、2層2ヘッドの小さな双方向"
         "エンコーダで数秒だけ訓練します。課題は隠された単語([MASK])の穴埋めで、答えはもう"
         "一方の区間の同じ位置にあります。層とヘッドごとの注意マップで答えを探しに行くヘッドを"
-        "観察し、因果マスク付き(GPT 型)では右側を見られないため前半の穴が埋まらないことを"
+        "観察し、因果マスク付き(GPT型)では右側を見られないため前半の穴が埋まらないことを"
         "比べます。"
     ),
     "en": (

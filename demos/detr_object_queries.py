@@ -37,16 +37,16 @@ from demos.torch_attention import scaled_dot_product_attention
 
 ID = "detr_object_queries"
 TITLE = {
-    "ja": "DETR の物体クエリ: 画像パッチへのクロスアテンションとハンガリアン法",
+    "ja": "DETRの物体クエリ: 画像パッチへのクロスアテンションとハンガリアン法",
     "en": "DETR object queries: cross-attention to patches and Hungarian matching",
 }
 SUMMARY = {
     "ja": (
-        "8x8 のパッチに色付きの箱が 1〜3 個ある合成画像で、DETR を小さくしたモデルを数秒訓練します。"
-        "学習される物体クエリが 3 層のデコーダでパッチにクロスアテンションを向け、各層の出力から"
-        "「クラスと箱」か「物体なし」を予測します。予測と正解はハンガリアン法で 1 対 1 に対応づけ"
+        "8x8のパッチに色付きの箱が1〜3個ある合成画像で、DETRを小さくしたモデルを数秒訓練します。"
+        "学習される物体クエリが3層のデコーダでパッチにクロスアテンションを向け、各層の出力から"
+        "「クラスと箱」か「物体なし」を予測します。予測と正解はハンガリアン法で1対1に対応づけ"
         "(総当たりと同じ最小コストになることを確認します)、全層に損失を掛けます。重複も含めて"
-        "確信のある予測をすべて数え、適合率・再現率・1 枚あたりの重複を層ごとに示します。"
+        "確信のある予測をすべて数え、適合率・再現率・1枚あたりの重複を層ごとに示します。"
     ),
     "en": (
         "A miniature DETR is trained for a few seconds on synthetic 8x8-patch images holding one "

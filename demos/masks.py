@@ -15,11 +15,11 @@ ID = "masks"
 TITLE = {"ja": "パディングマスクと因果マスク", "en": "Padding and causal masks"}
 SUMMARY = {
     "ja": (
-        "長さの違う 3 文をまとめて処理するときのパディングマスクと、先の単語を見せないための"
-        "因果マスクを作り、スコアに −inf を入れると softmax の重みがちょうど 0 になることを"
-        "確かめます。マスクした結果は、パディングなしで 1 文ずつ計算した結果と一致し、"
-        "PyTorch の scaled_dot_product_attention とも一致します。すべてのキーを隠した行が"
-        "NaN になる落とし穴も示します。"
+        "長さの違う3文をまとめて処理するときのパディングマスクと、先の単語を見せないための"
+        "因果マスクを作り、スコアに −infを入れるとsoftmaxの重みがちょうど0になることを"
+        "確かめます。マスクした結果は、パディングなしで1文ずつ計算した結果と一致し、"
+        "PyTorchのscaled_dot_product_attentionとも一致します。すべてのキーを隠した行が"
+        "NaNになる落とし穴も示します。"
     ),
     "en": (
         "Three sentences of different lengths share one padded batch: a padding mask hides the "

@@ -16,11 +16,11 @@ ID = "multi_head"
 TITLE = {"ja": "マルチヘッド注意をゼロから", "en": "Multi-head attention from scratch"}
 SUMMARY = {
     "ja": (
-        "論文と同じ大きさ(D=512, h=8, 各ヘッド 64 次元)で、長さの違う 3 文のバッチにマルチヘッド"
-        "自己注意をかけます。テンソルの形が (B, S, D) から (B, h, S, 64) へ分かれ、(B, h, S, S) の"
-        "重みを経て (B, S, D) に戻るまでを 1 行ずつ表示し、手書きの実装が同じ重みを入れた "
-        "torch.nn.MultiheadAttention と NumPy の参照実装に一致することを確かめます。"
-        "S はバッチ内で最も長い文の長さで、短い文はパディングしてマスクします。"
+        "論文と同じ大きさ(D=512, h=8, 各ヘッド64次元)で、長さの違う3文のバッチにマルチヘッド"
+        "自己注意をかけます。テンソルの形が(B, S, D)から(B, h, S, 64)へ分かれ、(B, h, S, S)の"
+        "重みを経て(B, S, D)に戻るまでを1行ずつ表示し、手書きの実装が同じ重みを入れた"
+        "torch.nn.MultiheadAttentionとNumPyの参照実装に一致することを確かめます。"
+        "Sはバッチ内で最も長い文の長さで、短い文はパディングしてマスクします。"
     ),
     "en": (
         "Multi-head self-attention at the paper's size (D=512, h=8, 64 dimensions per head) on a "

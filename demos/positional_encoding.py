@@ -23,10 +23,10 @@ ID = "positional_encoding"
 TITLE = {"ja": "位置エンコーディング", "en": "Positional encoding"}
 SUMMARY = {
     "ja": (
-        "Transformer の正弦波による位置エンコーディングを図にし、位置の差だけで内積が決まる"
+        "Transformerの正弦波による位置エンコーディングを図にし、位置の差だけで内積が決まる"
         "性質を確かめます。次に、位置情報がなければ自己注意は並べ替えに対して同変である"
         "(入力の順番を入れ替えると出力も同じように入れ替わるだけ)ことを数値で示します。"
-        "「dog bites man」と「man bites dog」で dog の出力が完全に一致し、位置エンコーディングを"
+        "「dog bites man」と「man bites dog」でdogの出力が完全に一致し、位置エンコーディングを"
         "足すと初めて区別できるようになります。"
     ),
     "en": (

@@ -22,15 +22,15 @@ from demos.core import DemoResult, Explorer, Narrator, format_number, precise_dt
 
 ID = "qkv_step_by_step"
 TITLE = {
-    "ja": "Q・K・V を手で計算する(Raimi Karim の計算例)",
+    "ja": "Q・K・Vを手で計算する(Raimi Karimの計算例)",
     "en": "Query, key and value, step by step (Raimi Karim's worked example)",
 }
 SUMMARY = {
     "ja": (
-        "Raimi Karim の「Illustrated: Self-Attention」にある計算例(4 次元の入力 3 つ、4×3 の "
-        "W_K・W_Q・W_V)をそのまま再現します。キー・クエリ・バリュー、√d_k で割らない内積スコア、"
-        "softmax、重み付きのバリュー、出力を 1 段ずつ表示し、記事の数値と一致することを確かめます。"
-        "続いて同じ例を √d_k で割って計算し直し、どの行でも重みの最大値が下がって分布が平らに"
+        "Raimi Karimの「Illustrated: Self-Attention」にある計算例(4次元の入力3つ、4×3の"
+        "W_K・W_Q・W_V)をそのまま再現します。キー・クエリ・バリュー、√d_kで割らない内積スコア、"
+        "softmax、重み付きのバリュー、出力を1段ずつ表示し、記事の数値と一致することを確かめます。"
+        "続いて同じ例を√d_kで割って計算し直し、どの行でも重みの最大値が下がって分布が平らに"
         "なることを示します。"
     ),
     "en": (
