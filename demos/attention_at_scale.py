@@ -37,7 +37,6 @@ SUMMARY = {
         "peak memory of each way (timings: make bench)."
     ),
 }
-RESOURCES = ("devopedia-transformer", "smerity-gnmt-architecture")
 CODE = {
     "PyTorch (chunked)": "demos.torch_attention:chunked_attention",
     "NumPy (chunked)": "demos.reference:chunked_attention",

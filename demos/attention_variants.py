@@ -47,7 +47,6 @@ SUMMARY = {
         "not sum to one."
     ),
 }
-RESOURCES = ("galassi-attention-in-nlp", "tds-self-attention-and-transformers")
 CODE = {
     "compatibility": "demos.attention_variants:compatibility",
     "distribution": "demos.attention_variants:distribution",

@@ -49,7 +49,6 @@ SUMMARY = {
         "segment."
     ),
 }
-RESOURCES = ("peltarion-bert-explained", "mccormick-bert-self-attention")
 CODE = {
     "model": "demos.bert_style_encoder:TinyBert",
     "examples": "demos.bert_style_encoder:make_batch",

@@ -47,7 +47,6 @@ SUMMARY = {
         "self-attention needs one layer whatever n is."
     ),
 }
-RESOURCES = ("nishio-attention-scrapbox", "ryobot-transformer-explained")
 CODE = {
     "measure": "demos.cnn_vs_attention_path:layers_to_connect",
     "formula": "demos.cnn_vs_attention_path:formula_layers",

@@ -58,7 +58,6 @@ SUMMARY = {
         "layer by layer."
     ),
 }
-RESOURCES = ("kilcher-detr-explained",)
 CODE = {
     "model": "demos.detr_object_queries:MiniDETR",
     "matching": "demos.detr_object_queries:hungarian_match",

@@ -52,7 +52,6 @@ SUMMARY = {
         "The maps before and after are drawn side by side on one colour scale."
     ),
 }
-RESOURCES = ("sagan", "shinagawa-vision-and-language")
 CODE = {
     "model": "demos.image_self_attention:SelfAttention2d",
     "training": "demos.image_self_attention:train",

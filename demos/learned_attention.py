@@ -63,7 +63,6 @@ SUMMARY = {
         "puts almost all of the article's weight on its own noun in sentences it never saw."
     ),
 }
-RESOURCES = ("illustrated-transformer", "coursera-self-attention")
 CODE = {
     "model": "demos.learned_attention:ArticleModel",
     "training": "demos.learned_attention:train",

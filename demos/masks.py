@@ -30,7 +30,6 @@ SUMMARY = {
         "turns into NaN."
     ),
 }
-RESOURCES = ("lionbridge-transformer", "ryobot-transformer-explained")
 CODE = {"PyTorch": "demos.torch_attention:scaled_dot_product_attention"}
 
 SENTENCES = [["she", "reads", "a", "book", "today"], ["he", "sleeps"], ["we", "cook", "rice"]]

@@ -31,12 +31,6 @@ SUMMARY = {
         "shorter ones are padded and the padding is masked."
     ),
 }
-RESOURCES = (
-    "ryobot-transformer-explained",
-    "lionbridge-transformer",
-    "illustrated-transformer",
-    "devopedia-transformer",
-)
 CODE = {
     "PyTorch": "demos.torch_attention:MultiHeadSelfAttention",
     "NumPy": "demos.reference:multi_head_attention",

@@ -38,7 +38,6 @@ SUMMARY = {
         "encodings can the model tell the two apart."
     ),
 }
-RESOURCES = ("illustrated-transformer", "ryobot-transformer-explained")
 CODE = {"NumPy": "demos.reference:sinusoidal_positional_encoding"}
 
 T_PLOT = 64

@@ -48,13 +48,6 @@ SUMMARY = {
         "(make install-pretrained installs the model)."
     ),
 }
-RESOURCES = (
-    "illustrated-transformer",
-    "peltarion-bert-explained",
-    "mccormick-bert-self-attention",
-    "bertviz",
-    "clark-what-does-bert-look-at",
-)
 CODE = {
     "encoder": "demos.pretrained_encoder:BertEncoder",
     "weights": "demos.pretrained_encoder:load_encoder",

@@ -42,11 +42,6 @@ SUMMARY = {
         "weights spread out."
     ),
 }
-RESOURCES = (
-    "illustrated-self-attention",
-    "devopedia-attention-mechanism",
-    "nikkei-robotics-self-attention",
-)
 CODE = {
     "NumPy": "demos.reference:scaled_dot_product_attention",
     "PyTorch": "demos.torch_attention:scaled_dot_product_attention",

@@ -227,7 +227,6 @@ def build_files(demo_id: str) -> dict[str, bytes]:
         "id": demo_id,
         "title": dict(module.TITLE),
         "summary": dict(module.SUMMARY),
-        "resources": list(module.RESOURCES),
         "command": f"python -m demos run {demo_id}",
         "outputs": {lang: f"output.{lang}.txt" for lang in LANGS},
         "figures": figures_meta,

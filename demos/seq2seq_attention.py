@@ -55,13 +55,6 @@ SUMMARY = {
         "'la voiture rouge' the alignment leaves the diagonal where the word order flips."
     ),
 }
-RESOURCES = (
-    "visualizing-nmt",
-    "nnc-attention-video",
-    "smerity-gnmt-architecture",
-    "coursera-self-attention",
-    "transformer-by-feel",
-)
 CODE = {
     "PyTorch": "demos.seq2seq_attention:AdditiveAttention",
     "NumPy": "demos.reference:additive_attention",

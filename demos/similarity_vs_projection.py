@@ -39,7 +39,6 @@ SUMMARY = {
         "attention is not simply a search for similar words."
     ),
 }
-RESOURCES = ("nikkei-robotics-self-attention", "ydc-nlp-ai-column")
 
 COLOURS = ["red", "green", "yellow"]
 FRUITS = ["apple", "lime", "banana"]

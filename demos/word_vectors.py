@@ -34,7 +34,6 @@ SUMMARY = {
         "of the weight for itself on average, the scores are symmetric, and nothing depends on the context."
     ),
 }
-RESOURCES = ("ydc-nlp-ai-column", "nikkei-robotics-self-attention")
 
 WORDS = ["king", "queen", "man", "woman", "cat", "dog", "apple", "banana"]
 AXES = ["royal", "male", "female", "person", "animal", "pet", "fruit", "yellow"]

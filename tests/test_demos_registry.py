@@ -41,10 +41,16 @@ def test_unknown_id_is_a_clear_error():
         registry.get("nope")
 
 
-def test_every_present_module_declares_its_id_and_resources():
+def test_every_module_declares_its_id_and_no_copy_of_the_catalogue_relation():
     for demo_id in registry.DEMO_IDS:
-        if not (REPO / "demos" / f"{demo_id}.py").is_file():
-            continue
         module = registry.get(demo_id)
         assert module.ID == demo_id
-        assert module.RESOURCES and all(isinstance(r, str) for r in module.RESOURCES)
+        # Which resources a demo illustrates lives in resources.yaml only.
+        assert not hasattr(module, "RESOURCES")
+
+
+def test_every_demo_is_used_by_a_resource_of_the_catalogue():
+    from tools.catalog import load
+
+    used = {d for r in load(REPO / "resources.yaml").resources for d in r.demos}
+    assert [d for d in registry.DEMO_IDS if d not in used] == []

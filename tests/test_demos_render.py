@@ -48,7 +48,6 @@ def test_meta_json_follows_the_contract(rendered):
         "id",
         "title",
         "summary",
-        "resources",
         "command",
         "outputs",
         "figures",
@@ -58,7 +57,6 @@ def test_meta_json_follows_the_contract(rendered):
         "versions",
     }
     assert meta["id"] == "masks" and meta["title"] == module.TITLE
-    assert meta["resources"] == list(module.RESOURCES)
     assert meta["command"] == "python -m demos run masks"
     assert meta["explorer"] == "explorer.json"
     assert meta["code"] == [{"label": "PyTorch", "file": "code_pytorch.py"}]
