@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -260,10 +260,8 @@ def cosine_matrix(vectors: torch.Tensor) -> list[list[float]]:
 
 def attention_maps(
     model: BertEncoder, pieces: WordPieces, text: str, device: str = "cpu"
-) -> tuple[list[str], Any]:
+) -> tuple[list[str], np.ndarray]:
     """Tokens of ``text`` and its attention ``(n_layer, n_head, T, T)`` as a NumPy array."""
-    import numpy as np
-
     ids, tokens = pieces.encode(text)
     x = torch.tensor([ids], device=device)  # (1, T)
     with torch.no_grad():

@@ -261,7 +261,7 @@ def _check(
     if policy == "new-dead":
         return EXIT_LINKS if newly_dead else EXIT_OK
     if policy == "broken":
-        bad = any(r.verdict in ("broken", "soft-404", "blocked") for r in results)
+        bad = any(r.verdict in report.BROKEN_VERDICTS for r in results)
         return EXIT_LINKS if bad else EXIT_OK
     return EXIT_OK
 

@@ -27,19 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from tools.errors import AtlasError
+from tools.vocab import LinkState, Verdict
 
 VERSION = 1
-STATES = ("alive", "failing", "dead", "restricted", "moved", "drifted", "unknown")
-VERDICTS = (
-    "ok",
-    "redirected",
-    "broken",
-    "soft-404",
-    "restricted",
-    "transient",
-    "drifted",
-    "blocked",
-)
+STATES = LinkState.values()
+VERDICTS = Verdict.values()
 NEW_FILE_MODE = 0o644
 
 

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from tools.linkcheck.history import Change
 
 PROBLEMS = ("broken", "soft-404", "blocked", "drifted", "restricted", "transient")
-_ERRORS = ("broken", "soft-404", "blocked")
+# Verdicts that fail a run under the "broken" policy and are errors in annotations.
+BROKEN_VERDICTS = ("broken", "soft-404", "blocked")
 
 
 def summary(results: list[Result]) -> str:
@@ -162,7 +163,9 @@ def github_annotations(
     for r in results:
         if r.line is None or (r.verdict not in PROBLEMS and r.verdict != "redirected"):
             continue
-        level = "error" if r.verdict in _ERRORS or r.url in (newly_dead or set()) else "warning"
+        level = (
+            "error" if r.verdict in BROKEN_VERDICTS or r.url in (newly_dead or set()) else "warning"
+        )
         title = _escape(f"link {r.verdict}", prop=True)
         msg = _escape(f"{r.url}: {r.detail}" + (f" (state: {r.state})" if r.state else ""))
         out.append(f"::{level} file={_escape(file, True)},line={r.line},title={title}::{msg}")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.errors import AtlasError
+from tools.vocab import LinkState
 
 
 class SiteError(AtlasError):
@@ -55,7 +56,7 @@ class LinkStatus:
         return self.links.get(url) if url else None
 
 
-LINK_STATES = ("alive", "failing", "dead", "restricted", "moved", "drifted", "unknown")
+LINK_STATES = LinkState.values()
 
 
 def _opt_str(entry: dict[str, Any], key: str, where: str) -> str | None:

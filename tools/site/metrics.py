@@ -13,10 +13,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from tools.errors import AtlasError
+from tools.site.inputs import SiteError
 
 
-class MetricError(AtlasError):
+class MetricError(SiteError):
     """A text quotes a demo metric that the committed renderings do not have."""
 
 

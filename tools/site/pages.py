@@ -563,6 +563,7 @@ def questions_page(ctx: Context) -> str:
     """The source article's open questions with our answers, each backed by its demos."""
     lang = ctx.lang
     out = [f"# {t('questions', lang)}", ""]
+    metrics = {d.id: d.metrics for d in ctx.demos.values() if d.metrics is not None}
     for q in sorted(ctx.catalogue.questions, key=lambda q: (q.number, q.id)):
         out += [f"## {q.number}. {text(q.question.get(lang))} {{#q-{anchor(q.id)}}}", ""]
         status = "answered_in_article" if q.answered_in_article else "open_in_article"
@@ -573,11 +574,7 @@ def questions_page(ctx: Context) -> str:
                 f"{t('about_resources', lang)} " + ", ".join(res_link(r, "", lang) for r in about),
                 "",
             ]
-        answer = fill_metrics(
-            q.answer.get(lang),
-            {d.id: d.metrics for d in ctx.demos.values() if d.metrics is not None},
-            f"question {q.number} answer ({lang})",
-        )
+        answer = fill_metrics(q.answer.get(lang), metrics, f"question {q.number} answer ({lang})")
         out += [f"### {t('our_answer', lang)}", "", prose(answer), ""]
         for demo_id in q.demos:
             demo = ctx.demos[demo_id]
