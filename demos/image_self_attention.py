@@ -389,6 +389,7 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dic
         ax.set_xticks(range(0, SIZE, 5))
         ax.set_yticks(range(0, SIZE, 5))
         ax.tick_params(labelsize=7)
+    assert maps is not None  # drawn for "init" and "trained" above
     fig.colorbar(maps, ax=axes[2:4], shrink=0.8, label=t["weight"])
     m = result.metrics
     f2 = lambda x: format_number(x, 2)  # noqa: E731

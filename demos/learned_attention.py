@@ -146,7 +146,7 @@ def sample(
     Returns arrays ``ids (count, T)``, ``articles``, ``nouns``, ``targets`` (each
     ``(count, 2)``) and ``modifier`` ``(count, 2)``: the position of a modifier noun, or -1.
     """
-    rows = []
+    rows: list[dict] = []
     while len(rows) < count:
         first, second = phrase(rng, modifier_nouns), phrase(rng, modifier_nouns)
         if ((first[-1], second[-1]) in HELD_OUT) != held_out:
@@ -311,6 +311,9 @@ def _run(device: str, seed: int) -> DemoResult:
     function_words = [i for i, w in enumerate(parts["words"]) if w in ("the", "and")]
     noun_slots = [i for i, w in enumerate(parts["words"]) if w in GENDER]
 
+    word_part_gap = float(
+        parts["word"][0, noun_slots].min() - parts["word"][0, function_words].max()
+    )
     metrics: dict[str, float | int | list] = {
         "article_noun_weight": after["noun_weight"],
         "heldout_accuracy": after["accuracy"],
@@ -320,9 +323,7 @@ def _run(device: str, seed: int) -> DemoResult:
         "position_part_peak_is_own_noun": [
             int(np.argmax(parts["position"][i]) == parts["nouns"][i]) for i in range(2)
         ],
-        "first_article_word_part_gap": float(
-            parts["word"][0, noun_slots].min() - parts["word"][0, function_words].max()
-        ),
+        "first_article_word_part_gap": word_part_gap,
         "showcase_noun_weight_min": float(
             min(
                 att[a, k]
@@ -418,7 +419,7 @@ def _run(device: str, seed: int) -> DemoResult:
                 for w, x in zip(parts["words"], parts[key][i], strict=True)
             )
             n.say(f"  the@{a} {label} {row}", f"  the@{a} {label} {row}")
-    gap = math.floor(10 * metrics["first_article_word_part_gap"]) / 10  # "at least": round down
+    gap = math.floor(10 * word_part_gap) / 10  # "at least": round down
     n.say(
         "For each 'the' the position part is highest at its own noun (positions "
         f"{parts['nouns'][0]} and {parts['nouns'][1]}).\n"
@@ -526,6 +527,7 @@ def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dic
                 colorbar=False,
                 annotate=True,
             )
+    assert image is not None  # SHOWCASE is not empty
     fig.colorbar(image, ax=axes, shrink=0.8, label=t["weight"])
     m = result.metrics
     f2 = lambda x: format_number(x, 2)  # noqa: E731

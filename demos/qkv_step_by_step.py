@@ -155,8 +155,11 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     diff_ref = float(np.abs(s["output"] - ref_out).max())
 
     max_plain, max_scaled = a["weights"].max(axis=1), s["weights"].max(axis=1)
+    repro_error = float(max(repro.values()))
+    output_change = float(np.abs(s["output"] - a["output"]).max())
+    approx_error = float(np.abs(a["weights"] - ARTICLE_ROUNDED_WEIGHTS).max())
     metrics: dict[str, float | int | list] = {
-        "reproduction_max_error": float(max(repro.values())),
+        "reproduction_max_error": repro_error,
         "max_diff_sdpa_unscaled": diff_plain,
         "max_diff_sdpa_scaled": diff_scaled,
         "max_diff_reference": diff_ref,
@@ -164,10 +167,8 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
         "max_weight_scaled": [float(v) for v in max_scaled],
         "weight_on_input_1_unscaled": [float(v) for v in a["weights"][:, 0]],
         "weight_on_input_1_scaled": [float(v) for v in s["weights"][:, 0]],
-        "output_change_max": float(np.abs(s["output"] - a["output"]).max()),
-        "article_approximation_max_error": float(
-            np.abs(a["weights"] - ARTICLE_ROUNDED_WEIGHTS).max()
-        ),
+        "output_change_max": output_change,
+        "article_approximation_max_error": approx_error,
     }
     large_plain, large_scaled = _large_d_k(seed)
     metrics["random_d64_max_weight_unscaled"] = large_plain
@@ -211,7 +212,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     n.heading("Step 3: softmax, row by row", "ステップ 3: 行ごとの softmax")
     n.show("weights = softmax(scores)", a["weights"], precision=4)
     approx = " ".join(_vec(r, 1) for r in ARTICLE_ROUNDED_WEIGHTS)
-    gap = format_number(metrics["article_approximation_max_error"], 4)
+    gap = format_number(approx_error, 4)
     n.say(
         f"For its figures the article approximates them as {approx}\n"
         f"(at most {gap} away from the exact weights).",
@@ -237,7 +238,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     n.check(
         "every matrix vs the article's printed numbers",
         "すべての行列と記事に載っている数値の差",
-        metrics["reproduction_max_error"],
+        repro_error,
         REPRODUCTION_TOLERANCE,
     )
     n.check(
@@ -281,13 +282,13 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     n.notice(
         "Dividing by sqrt(d_k) shrinks every score difference by the same factor, so in every\n"
         "row the largest weight goes down and the small weights go up: the outputs move\n"
-        f"by up to {format_number(metrics['output_change_max'], 4)}. With d_k = {LARGE_D_K}, random\nunit-variance queries and keys give "
+        f"by up to {format_number(output_change, 4)}. With d_k = {LARGE_D_K}, random\nunit-variance queries and keys give "
         "scores whose spread grows like sqrt(d_k): over 3 keys the\nlargest weight averages "
         f"{format_number(large_plain, 3)} unscaled and {format_number(large_scaled, 3)} "
         "after dividing by sqrt(d_k).",
         "√d_k で割ると、スコアの差がどれも同じ割合で縮みます。そのため、どの行でも最大の重みは"
         "下がり、\n小さな重みは上がります。出力は最大で "
-        f"{format_number(metrics['output_change_max'], 4)} 変わります。"
+        f"{format_number(output_change, 4)} 変わります。"
         f"\nd_k = {LARGE_D_K} で分散 1 のランダムなクエリとキーを使うと、"
         "スコアのばらつきは √d_k に比例して大きくなり、\nキー 3 つに対する最大の重みの平均は"
         f"スケーリングなしで {format_number(large_plain, 3)}、√d_k で割ると "
@@ -338,7 +339,6 @@ LABELS = {
         "scaled": "softmax(scores / sqrt(d_k))",
         "query": "query",
         "key": "key",
-        "tokens": TOKENS,
     },
     "ja": {
         "scores": "スコア Q K^T(スケーリングなし)",
@@ -346,24 +346,22 @@ LABELS = {
         "scaled": "softmax(スコア / √d_k)",
         "query": "クエリ",
         "key": "キー",
-        "tokens": ["入力 1", "入力 2", "入力 3"],
     },
 }
+TOKEN_LABELS = {"en": TOKENS, "ja": ["入力 1", "入力 2", "入力 3"]}
 
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """The unscaled scores, and the weights without and with 1/sqrt(d_k) on one colour scale."""
     from demos.plotting import heatmap, new_figure
 
-    t = LABELS[lang]
+    t, tokens = LABELS[lang], TOKEN_LABELS[lang]
     a = result.arrays
     fig = new_figure(11.0, 3.6)
     left, mid, right = fig.subplots(1, 3)
-    heatmap(
-        left, a["scores_unscaled"], t["tokens"], t["tokens"], t["scores"], vmin=0.0, fmt="{:.0f}"
-    )
-    heatmap(mid, a["weights_unscaled"], t["tokens"], t["tokens"], t["plain"], vmin=0, vmax=1)
-    heatmap(right, a["weights_scaled"], t["tokens"], t["tokens"], t["scaled"], vmin=0, vmax=1)
+    heatmap(left, a["scores_unscaled"], tokens, tokens, t["scores"], vmin=0.0, fmt="{:.0f}")
+    heatmap(mid, a["weights_unscaled"], tokens, tokens, t["plain"], vmin=0, vmax=1)
+    heatmap(right, a["weights_scaled"], tokens, tokens, t["scaled"], vmin=0, vmax=1)
     for ax in (left, mid, right):
         ax.set_xlabel(t["key"], fontsize=8)
         ax.set_ylabel(t["query"], fontsize=8)

@@ -76,6 +76,6 @@ def test_metrics_are_json_and_weights_in_unit_interval(result: DemoResult) -> No
 def test_figure_labels_in_each_language(result: DemoResult, lang: str) -> None:
     ((stem, fig, alt),) = demo.figures(result, lang)
     texts = [t.get_text() for ax in fig.axes for t in (ax.title, *ax.get_xticklabels())]
-    assert demo.LABELS[lang]["tokens"][0] in texts
+    assert demo.TOKEN_LABELS[lang][0] in texts
     for value in result.metrics["max_weight_scaled"]:
         assert f"{value:.2f}" in alt["en"] and f"{value:.2f}" in alt["ja"]

@@ -34,7 +34,6 @@ from tools.site.inputs import SiteError
 
 TOKEN_PREFIX = "atlas-code-"
 _SPAN = re.compile(r"</?span\b[^>]*>")
-_LEADING = re.compile(r"^ *")
 
 
 @dataclass(frozen=True)
@@ -52,11 +51,11 @@ def block_key(block: str) -> str:
 
 def placeholder(block: str) -> str:
     """The one-word paragraph standing in for ``block``, at the block's indentation."""
-    indent = _LEADING.match(block).group(0)  # type: ignore[union-attr]
+    indent = block[: len(block) - len(block.lstrip(" "))]
     return f"{indent}{TOKEN_PREFIX}{block_key(block)}"
 
 
-class CodeCache(BasePlugin):  # type: ignore[type-arg]
+class CodeCache(BasePlugin):
     """A MkDocs plugin that renders the given fenced blocks once per build (see the module)."""
 
     def __init__(self, blocks: Iterable[str]) -> None:

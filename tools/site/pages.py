@@ -242,31 +242,30 @@ def filter_labels(ctx: Context) -> str:
         ("lang", i18n.LANGUAGES),
         ("level", i18n.LEVELS),
     ]
-    data: dict[str, object] = {"facets": []}
+    entries: list[dict[str, object]] = []
     for key, table in facets:
-        data["facets"].append(  # type: ignore[union-attr]
+        entries.append(
             {
                 "key": key,
                 "label": t(f"facet_{key}", lang),
                 "values": {k: label(table, k, lang) for k in table},
             }
         )
-    data["facets"].append(  # type: ignore[union-attr]
+    entries.append(
         {
             "key": "topics",
             "label": t("facet_topics", lang),
             "values": {tp.id: clean(tp.label.get(lang)) for tp in ctx.catalogue.topics},
         }
     )
-    data["facets"].append(  # type: ignore[union-attr]
+    entries.append(
         {
             "key": "state",
             "label": t("facet_state", lang),
             "values": {k: label(i18n.STATES, k, lang) for k in i18n.STATES},
         }
     )
-    data["all"] = t("filter_all", lang)
-    data["shown"] = t("filter_shown", lang)
+    data = {"facets": entries, "all": t("filter_all", lang), "shown": t("filter_shown", lang)}
     payload = json.dumps(data, ensure_ascii=False, sort_keys=False)
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/json" id="atlas-filter-labels">{payload}</script>'

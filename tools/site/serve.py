@@ -62,10 +62,17 @@ def snapshot(layout: Layout) -> Snapshot:
     return state
 
 
+class _SiteHTTPServer(ThreadingHTTPServer):
+    """Serves the files of ``atlas_site``, a folder swapped for a new one after each build."""
+
+    def __init__(self, address: tuple[str, int], site: Path) -> None:
+        self.atlas_site = site
+        super().__init__(address, _QuietHandler)
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        server = args[2]
-        super().__init__(*args, directory=str(server.atlas_site), **kwargs)
+    def __init__(self, request: Any, client_address: Any, server: _SiteHTTPServer) -> None:
+        super().__init__(request, client_address, server, directory=str(server.atlas_site))
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         pass
@@ -92,16 +99,15 @@ class SiteServer:
         self._builds_dir = Path(tempfile.mkdtemp(prefix="atlas-serve-"))
         self._site = self._builds_dir / "empty"
         self._site.mkdir()
-        self._httpd = ThreadingHTTPServer((host, port), _QuietHandler)
-        self._httpd.atlas_site = self._site  # type: ignore[attr-defined]
+        self._httpd = _SiteHTTPServer((host, port), self._site)
+        self._host = host
         self._thread: threading.Thread | None = None
         self._serving = False
 
     @property
     def url(self) -> str:
         """The address the site is served at, e.g. ``http://127.0.0.1:8000/``."""
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{self._host}:{self._httpd.server_port}/"
 
     def rebuild(self) -> bool:
         """Build once; on failure keep the previous site and remember (and print) the error.
@@ -121,7 +127,7 @@ class SiteServer:
         self.builds += 1
         self.last_error = None
         previous, self._site = self._site, target
-        self._httpd.atlas_site = target  # type: ignore[attr-defined]
+        self._httpd.atlas_site = target
         shutil.rmtree(previous, ignore_errors=True)
         print(f"built in {result.timings['total']:.2f} s; serving {self.url}", flush=True)
         return True
