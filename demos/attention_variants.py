@@ -372,6 +372,7 @@ def claims(result: DemoResult) -> dict[str, bool]:
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """One grid: for the query token, the weights of every compatibility x distribution pair."""
+    # matplotlib only when drawing: see demos/plotting.py
     from demos.plotting import heatmap, mark_random_weights, new_figure
 
     rows, labels = [], []

@@ -356,6 +356,7 @@ def claims(result: DemoResult) -> dict[str, bool]:
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """A grid of attention maps: one row per layer, one column per head, one colour scale."""
+    # matplotlib only when drawing: see demos/plotting.py
     from demos.plotting import heatmap, new_figure
 
     show = result.explorer[0].tokens

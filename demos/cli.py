@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from demos import registry
-from demos.core import DEVICES, LANGS, DemoError, parse_seed
+from demos import registry, render
+from demos.core import DEVICES, LANGS, DemoError, metrics_json, parse_seed, resolve_device
 
 EXIT_USAGE = 2
 AUTO_REASON = {"cuda": "CUDA found", "mps": "no CUDA, MPS found", "cpu": "no CUDA or MPS"}
@@ -51,18 +51,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _list(lang: str) -> int:
-    from demos.render import demo_title
-
     for demo_id in registry.DEMO_IDS:
-        print(f"{demo_id}\t{demo_title(demo_id, lang)}")
+        print(f"{demo_id}\t{render.demo_title(demo_id, lang)}")
     return 0
 
 
 def _run(
     demo_id: str, device: str, seed_text: str, lang: str, as_json: bool, sentence: str | None
 ) -> int:
-    from demos.core import metrics_json, resolve_device
-
     seed = parse_seed(seed_text)
     module = registry.get(demo_id)
     extra = {}
@@ -82,8 +78,6 @@ def _run(
 
 
 def _render(out: Path | None, force: bool, only: Sequence[str]) -> int:
-    from demos import render
-
     ids = list(dict.fromkeys(only)) if only else list(registry.DEMO_IDS)
     for demo_id in ids:
         registry.get(demo_id)  # unknown ids fail before anything is written
@@ -94,8 +88,6 @@ def _render(out: Path | None, force: bool, only: Sequence[str]) -> int:
 
 
 def _check(out: Path | None) -> int:
-    from demos import render
-
     stale = render.stale_demos(out or render.RENDERINGS)
     for demo_id, reason in stale:
         print(f"{demo_id}: stale ({reason}); run: python -m demos render {demo_id}")

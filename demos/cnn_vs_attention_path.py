@@ -331,6 +331,7 @@ def claims(result: DemoResult) -> dict[str, bool]:
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """Layers needed vs n, and who-influences-whom maps for two conv layers vs one attention."""
+    # matplotlib only when drawing: see demos/plotting.py
     from demos.plotting import heatmap, mark_random_weights, new_figure
 
     fig = new_figure(5.0, 3.6)

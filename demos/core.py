@@ -1,7 +1,10 @@
 """Shared pieces of every demo: the result records, the bilingual narrator, devices and seeds.
 
-This module does not import torch at import time, so the registry, the CLI's ``list`` and the
-site generator stay light; the torch-dependent helpers import it when called.
+This module does not import torch at import time; the torch-dependent helpers import it when
+called. The registry and the CLI's ``check`` (and every usage error) stay light: with torch
+imported at the top, ``python -m demos check`` took 1.63 s of CPU instead of 0.44 s and
+``python -m demos run no-such-id`` 1.29 s instead of 0.15 s (median of 7 runs). ``list`` reads
+each demo's title from its module, so it imports torch either way.
 """
 
 from __future__ import annotations
@@ -252,7 +255,7 @@ NOTICE = {"en": "What to notice", "ja": "ここに注目"}
 
 def available_devices() -> list[str]:
     """Return the devices torch can use here, CPU last: e.g. ``["cuda", "cpu"]``."""
-    import torch
+    import torch  # when called, not at import: see the module docstring
 
     found = []
     if torch.cuda.is_available():
@@ -285,7 +288,7 @@ def resolve_device(requested: str) -> str:
 
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and torch (every device) so a demo is deterministic for ``seed``."""
-    import torch
+    import torch  # when called, not at import: see the module docstring
 
     random.seed(seed)
     np.random.seed(seed)
@@ -299,7 +302,7 @@ def generator(seed: int) -> np.random.Generator:
 
 def precise_dtype(device: str) -> torch.dtype:
     """float64 where the device has it, so CPU and CUDA agree to rounding; float32 on MPS."""
-    import torch
+    import torch  # when called, not at import: see the module docstring
 
     return torch.float32 if device == "mps" else torch.float64
 
@@ -313,7 +316,7 @@ def cpu_threads(n: int) -> Iterator[None]:
     One thread also fixes the order of float sums, so a trained demo prints the same numbers
     on every machine.
     """
-    import torch
+    import torch  # when called, not at import: see the module docstring
 
     previous = torch.get_num_threads()
     torch.set_num_threads(n)
@@ -330,7 +333,7 @@ def tf32_off() -> Iterator[None]:
     TF32 rounds float32 products to a 10-bit mantissa on Ampere and later GPUs; a demo whose
     point is an exact value (an exact zero, a match to 1e-6) switches it off and says so.
     """
-    import torch
+    import torch  # when called, not at import: see the module docstring
 
     previous = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
     torch.backends.cuda.matmul.allow_tf32 = False

@@ -27,6 +27,7 @@ from demos.core import (
     seed_everything,
     to_numpy,
 )
+from demos.plotting import new_figure, shared_limits
 
 ID = "image_self_attention"
 TITLE = {
@@ -369,8 +370,6 @@ LABELS = {
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """The image, the noisy input, the query pixel's map before and after, the output."""
-    from demos.plotting import new_figure, shared_limits
-
     t = LABELS[lang]
     a = result.arrays
     fig = new_figure(13.0, 3.2)

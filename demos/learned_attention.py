@@ -33,6 +33,7 @@ from demos.core import (
     seed_everything,
     to_numpy,
 )
+from demos.plotting import heatmap, new_figure
 from demos.torch_attention import MultiHeadSelfAttention
 
 ID = "learned_attention"
@@ -504,8 +505,6 @@ LABELS = {
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """The two articles' attention rows in each showcase sentence, before and after training."""
-    from demos.plotting import heatmap, new_figure
-
     t = LABELS[lang]
     fig = new_figure(13.0, 4.4)
     axes = fig.subplots(2, len(SHOWCASE))

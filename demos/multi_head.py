@@ -73,7 +73,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
         y_torch, att_torch = theirs(
             x, x, x, key_padding_mask=~keep, need_weights=True, average_attn_weights=False
         )
-    ref_y, ref_att = reference.multi_head_attention(
+    ref_y, _ = reference.multi_head_attention(
         x_np, mine.cpu().double().params_numpy(), N_HEAD, padding_mask=to_numpy(keep.cpu())
     )
     real = to_numpy(keep)[:, :, None]  # padded query rows are ignored downstream

@@ -7,6 +7,11 @@ follows: text on a cell is coloured from the drawn cell's luminance (:func:`text
 diverging maps are centred at 0 (:func:`centred_limits`), panels compared side by side share
 one scale (:func:`shared_limits`) and a colour bar, and maps from untrained weights say so
 (:func:`mark_random_weights`).
+
+A demo whose module does not otherwise import matplotlib imports this module inside its
+``figures`` so that running it without drawing stays light: at the top of ``attention_variants``
+it took ``python -m demos run attention_variants --json`` from 1.36 s to 1.90 s of CPU (median of
+5 runs).
 """
 
 from __future__ import annotations

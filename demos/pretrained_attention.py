@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from demos import pretrained_encoder as pe
 from demos.core import DemoError, DemoResult, Explorer, Narrator, format_number, seed_everything
 
 ID = "pretrained_attention"
@@ -171,8 +172,6 @@ def run(device: str = "cpu", seed: int = 0, sentence: str | None = None) -> Demo
     Raises:
         DemoError: The model is not installed, or ``sentence`` is not English text.
     """
-    from demos import pretrained_encoder as pe
-
     if sentence is not None:
         if CJK.search(sentence):
             raise DemoError(
@@ -425,6 +424,7 @@ def _narrate(
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Any, dict[str, str]]]:
     """The model view (every head), trained vs random for the pronoun head, minimal pairs."""
+    # matplotlib only when drawing: see demos/plotting.py
     from demos.plotting import new_figure
 
     m = result.metrics

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from demos import reference
 from demos.core import DemoResult, Explorer, Narrator, format_number, precise_dtype, to_numpy
+from demos.plotting import heatmap, new_figure
 
 ID = "qkv_step_by_step"
 TITLE = {
@@ -353,8 +354,6 @@ TOKEN_LABELS = {"en": TOKENS, "ja": ["入力 1", "入力 2", "入力 3"]}
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """The unscaled scores, and the weights without and with 1/sqrt(d_k) on one colour scale."""
-    from demos.plotting import heatmap, new_figure
-
     t, tokens = LABELS[lang], TOKEN_LABELS[lang]
     a = result.arrays
     fig = new_figure(11.0, 3.6)

@@ -179,6 +179,8 @@ def _json_text(data: Any) -> str:
 
 def _figure_files(module: Any, result: DemoResult) -> tuple[dict[str, bytes], list[dict]]:
     """Each figure drawn once per language: ``<stem>.<lang>.svg`` and its meta entry."""
+    # matplotlib only when drawing: at the top it took `python -m demos check` from 0.44 s
+    # to 0.79 s of CPU (median of 7 runs).
     from demos.plotting import svg_bytes
 
     files: dict[str, bytes] = {}

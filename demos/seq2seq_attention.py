@@ -766,6 +766,7 @@ def _strongest_words(m: dict, lang: str) -> str:
 
 
 def _alignment_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[str, str]]:
+    # matplotlib only when drawing: see demos/plotting.py
     from demos.plotting import heatmap, new_figure
 
     fig = new_figure(9.5, 4.0)
@@ -811,6 +812,7 @@ ARROW_QUERY = 3  # the output word 'red' in SECOND's translation
 
 def _arrows_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[str, str]]:
     """Question 1's picture: the RNN arrows of the encoder and the attention line."""
+    # matplotlib only when drawing: see demos/plotting.py
     from matplotlib.patches import FancyArrowPatch
 
     from demos.plotting import new_figure

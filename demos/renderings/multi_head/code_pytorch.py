@@ -3,8 +3,8 @@ class MultiHeadSelfAttention(nn.Module):
     """Multi-head self-attention written out by hand.
 
     The parameters are laid out like ``nn.MultiheadAttention``'s (``c_attn`` is its
-    ``in_proj`` with queries, keys and values stacked; ``c_proj`` is its ``out_proj``), so weights
-    copy across both ways.
+    ``in_proj`` with queries, keys and values stacked; ``c_proj`` is its ``out_proj``), so
+    :meth:`copy_into_torch` gives both the same weights.
     """
 
     def __init__(self, n_embd: int, n_head: int, bias: bool = True):
@@ -36,17 +36,6 @@ class MultiHeadSelfAttention(nn.Module):
         y, att = scaled_dot_product_attention(q, k, v, causal_mask, padding_mask)
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C): heads side by side again
         return self.c_proj(y), att
-
-    @torch.no_grad()
-    def load_from_torch(self, mha: nn.MultiheadAttention) -> MultiHeadSelfAttention:
-        """Copy the weights of an ``nn.MultiheadAttention`` with the same width and heads."""
-        self._check_compatible(mha)
-        self.c_attn.weight.copy_(mha.in_proj_weight)
-        self.c_proj.weight.copy_(mha.out_proj.weight)
-        if self.c_attn.bias is not None:
-            self.c_attn.bias.copy_(mha.in_proj_bias)
-            self.c_proj.bias.copy_(mha.out_proj.bias)
-        return self
 
     @torch.no_grad()
     def copy_into_torch(self, mha: nn.MultiheadAttention) -> nn.MultiheadAttention:
