@@ -16,8 +16,8 @@ The file is untrusted (anyone may open a pull request), so before the schema see
 libyaml's event parser is used when it is there; anything it refuses goes through the
 pure-Python parser, whose messages and line numbers are the reference. The fast path was
 measured against the pure-Python parser alone (CPU time on two busy cores; medians of 5, the
-tests one run each): composing ``resources.yaml`` (41 resources, 172 kB) 12 ms against 110 ms; a file near
-:data:`MAX_FILE_BYTES` (855 kB) 84 ms against 598 ms; ``python -m tools.validate
+tests one run each): composing ``resources.yaml`` (41 resources, 172 kB) 12 ms against 110 ms; a
+file near :data:`MAX_FILE_BYTES` (855 kB) 84 ms against 598 ms; ``python -m tools.validate
 resources.yaml`` 0.16 s against 0.25 s; the catalogue's tests (``test_yamlsource``,
 ``test_validate``, ``test_validate_fuzz``, ``test_catalog``, ``test_schema``) 13.6 s against
 27.5 s, and without it a test's input of 50,000 values once missed its 2 s bound. It stays.
