@@ -7,6 +7,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mkdocs.commands import build as mkdocs_commands
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
 from tools.catalog import Catalogue, load
 from tools.site.cards import write_cards
 from tools.site.codecache import CodeCache
@@ -44,10 +48,6 @@ def mkdocs_build(
     Raises:
         SiteError: the configuration is invalid or the build produced warnings (strict mode).
     """
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
     if not config_file.is_file():
         raise SiteError(f"{config_file}: MkDocs configuration not found")
     try:
@@ -58,7 +58,7 @@ def mkdocs_build(
             default = config_file.parent.resolve() / "site"
             inside = Path(config.site_dir).resolve().relative_to(default)
             config.site_dir = str(site_root / inside)
-        build(config)
+        mkdocs_commands.build(config)
     except MkDocsException as exc:
         raise SiteError(f"{config_file}: mkdocs build --strict failed: {exc}") from exc
     except UnicodeDecodeError as exc:

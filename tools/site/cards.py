@@ -8,8 +8,11 @@ id, type and level) in Pillow's own font, and the build says so once.
 from __future__ import annotations
 
 import functools
+import io
 import logging
 from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
 
 from tools.catalog import Catalogue, Resource
 from tools.site import i18n
@@ -61,8 +64,6 @@ def _wrap(draw, text: str, font, width: int, max_lines: int) -> list[str]:  # no
 @functools.lru_cache(maxsize=8)
 def _font(font_path: str | None, size: int):  # noqa: ANN202
     """One loaded font per size: the CJK collection is large, loading it is the slow part."""
-    from PIL import ImageFont
-
     if font_path:
         return ImageFont.truetype(font_path, size)
     return ImageFont.load_default(size)
@@ -70,10 +71,6 @@ def _font(font_path: str | None, size: int):  # noqa: ANN202
 
 def draw_card(resource: Resource, font_path: str | None) -> bytes:
     """The PNG bytes of one resource's card."""
-    import io
-
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGB", SIZE, BG)
     draw = ImageDraw.Draw(image)
 

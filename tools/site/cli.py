@@ -14,6 +14,7 @@ from pathlib import Path
 from tools.catalog import AtlasError, load
 from tools.site.build import build_site
 from tools.site.generate import Layout, generate
+from tools.site.serve import serve
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,8 +67,6 @@ def main(argv: list[str] | None = None) -> int:
             times = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
             print(f"site built in {result.site}: {times}")
         else:
-            from tools.site.serve import serve
-
             serve(layout, host=args.host, port=args.port, interval=args.interval)
     except AtlasError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -188,6 +188,7 @@ def take_screenshot(
         ScreenshotError: no chromium, no built site, unknown resource, or a request that tried
             to leave loopback.
     """
+    # playwright is a dev extra, not a runtime dependency: a clear error here when it is missing
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as err:
@@ -224,7 +225,7 @@ def _capture(
     explorer: bool,
     lang: str,
 ) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # the dev extra, checked by take_screenshot
 
     with serve_directory(site) as base, sync_playwright() as pw:
         browser = launch_chromium(pw)
