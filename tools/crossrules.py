@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tools.errors import AtlasError
 from tools.hints import suggest
 from tools.urls import normalise_url
+
+T = TypeVar("T")
 
 DEMO_REGISTRY = Path(__file__).resolve().parent.parent / "demos" / "registry.py"
 
@@ -90,23 +93,26 @@ def known_demo_ids(registry: Path = DEMO_REGISTRY) -> tuple[str, ...]:
     raise AtlasError(f"{registry}: DEMO_IDS must be assigned a literal tuple of strings")
 
 
-def _unique(notes: Notes) -> list[tuple[int, str]]:
-    found = []
-    first: dict[tuple[str, Any], Seen] = {}
-    for seen in notes.unique:
-        key = (seen.group, seen.value)
-        if key in first:
-            earlier = first[key]
-            found.append(
-                (
-                    seen.line,
-                    f"{seen.where}: duplicate {seen.group} {seen.value!r} "
-                    f"(first at line {earlier.line}, {earlier.where})",
-                )
-            )
+def _repeats(items: Iterable[T], key: Callable[[T], Hashable]) -> Iterator[tuple[T, T]]:
+    """Each item whose key an earlier item already had, with the first item that had it."""
+    first: dict[Hashable, T] = {}
+    for item in items:
+        k = key(item)
+        if k in first:
+            yield item, first[k]
         else:
-            first[key] = seen
-    return found
+            first[k] = item
+
+
+def _unique(notes: Notes) -> list[tuple[int, str]]:
+    return [
+        (
+            seen.line,
+            f"{seen.where}: duplicate {seen.group} {seen.value!r} "
+            f"(first at line {earlier.line}, {earlier.where})",
+        )
+        for seen, earlier in _repeats(notes.unique, lambda seen: (seen.group, seen.value))
+    ]
 
 
 def _refs(notes: Notes, known: dict[str, set[str]]) -> list[tuple[int, str]]:
@@ -121,22 +127,14 @@ def _refs(notes: Notes, known: dict[str, set[str]]) -> list[tuple[int, str]]:
 
 
 def _duplicate_urls(notes: Notes) -> list[tuple[int, str]]:
-    found = []
-    first: dict[str, UrlUse] = {}
-    for use in notes.urls:
-        key = normalise_url(use.url)
-        if key in first:
-            earlier = first[key]
-            found.append(
-                (
-                    use.line,
-                    f"{use.owner}: URL {use.url} is already listed at line {earlier.line} "
-                    f"({earlier.owner}: {earlier.url})",
-                )
-            )
-        else:
-            first[key] = use
-    return found
+    return [
+        (
+            use.line,
+            f"{use.owner}: URL {use.url} is already listed at line {earlier.line} "
+            f"({earlier.owner}: {earlier.url})",
+        )
+        for use, earlier in _repeats(notes.urls, lambda use: normalise_url(use.url))
+    ]
 
 
 def check(
