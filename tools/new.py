@@ -32,6 +32,7 @@ from tools.catalog import (
 )
 from tools.schema import RESOURCE, Field, Kind
 from tools.urls import normalise_url, url_problem
+from tools.validate import iso_date
 
 DEFAULT_TOPIC = "self-attention"
 DEFAULT_DEMO = "qkv_step_by_step"
@@ -248,13 +249,6 @@ def _unique_id(catalogue: Path, rid: str) -> str:
     return candidate
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status."""
     parser = argparse.ArgumentParser(
@@ -272,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--author", action="append", default=[], help="author (repeatable)")
     parser.add_argument("--demo", action="append", default=[], help="demo id (repeatable)")
     parser.add_argument("--year", type=int)
-    parser.add_argument("--added", type=_date, help="date it was added (default: today)")
+    parser.add_argument("--added", type=iso_date, help="date it was added (default: today)")
     parser.add_argument("--indent", type=int, default=2, help="spaces before '-' (default 2)")
     parser.add_argument(
         "--check",

@@ -28,7 +28,8 @@ def default_path() -> Path:
     return here if here.exists() else DEFAULT_PATH
 
 
-def _date(text: str) -> dt.date:
+def iso_date(text: str) -> dt.date:
+    """An argparse type: ``YYYY-MM-DD`` to a date, or a usage error that quotes the text."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -88,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--today",
-        type=_date,
+        type=iso_date,
         default=None,
         help="the date 'in the future' is measured against (default: today)",
     )
