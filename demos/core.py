@@ -1,8 +1,8 @@
 """Shared pieces of every demo: the result records, the bilingual narrator, devices and seeds.
 
 This module does not import torch at import time; the torch-dependent helpers import it when
-called. The registry and the CLI's ``check`` (and every usage error) stay light: with torch
-imported at the top, ``python -m demos check`` took 1.63 s of CPU instead of 0.44 s and
+called. The registry, the CLI's ``check`` and its answer to an unknown id or a bad seed stay
+light: with torch imported at the top, ``python -m demos check`` took 1.63 s of CPU instead of 0.44 s and
 ``python -m demos run no-such-id`` 1.29 s instead of 0.15 s (median of 7 runs). ``list`` reads
 each demo's title from its module, so it imports torch either way.
 """
