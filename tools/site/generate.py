@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from tools.catalog import Catalogue
+from tools.linkcheck import linkstatus
+from tools.linkcheck.linkstatus import LinkStatus
 from tools.schema import SLUG
 from tools.site import pages
 from tools.site.i18n import LANGS
-from tools.site.inputs import Demo, LinkStatus, SiteError, load_demo, load_linkstatus
+from tools.site.inputs import Demo, SiteError, load_demo
 
 GENERATED_FILES = (
     "index.md",
@@ -260,9 +262,11 @@ def generate(catalogue: Catalogue, layout: Layout) -> Report:
         What was written, left alone and removed.
 
     Raises:
-        SiteError: an input is malformed or a hand-written home introduction is missing.
+        SiteError: a rendering is malformed or a hand-written home introduction is missing.
+        StateError: ``linkstatus.json`` is not a valid link history (the file, link and field
+            are named).
     """
-    links = load_linkstatus(layout.linkstatus)
+    links = linkstatus.load(layout.linkstatus)
     demos = collect_demos(catalogue, layout)
     intros = {}
     for lang in LANGS:
