@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.catalog import Catalogue, load
+from tools.files import write_if_changed
 from tools.linkcheck import linkstatus
 from tools.site.cards import write_cards
 from tools.site.codecache import CodeCache
-from tools.site.generate import Layout, Report, api_json, collect_demos, generate, write_if_changed
+from tools.site.generate import Layout, Report, api_json, collect_demos, generate
 from tools.site.inputs import SiteError
 from tools.site.pages import demo_blocks
 from tools.site.searchindex import compact

@@ -4,8 +4,8 @@
 pages and assets, plus a copy of every hand-written page, into ``build/docs/<lang>`` (ignored),
 which both configurations name as ``docs_dir``. ``docs/<lang>/_home.md`` is read as the home
 page's introduction, not copied. Output is deterministic: files are rewritten only when their
-bytes change (temp file + rename), and anything in the build tree that is no longer produced is
-removed.
+bytes change (:func:`tools.files.write_if_changed`: temporary file, then rename), and anything
+in the build tree that is no longer produced is removed.
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tools.catalog import Catalogue
+from tools.files import write_if_changed
 from tools.linkcheck import linkstatus
 from tools.linkcheck.linkstatus import LinkStatus
 from tools.schema import SLUG
@@ -83,29 +82,6 @@ class Report:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` through a temporary file and a rename, unless it is identical.
-
-    Returns:
-        True when the file was (re)written.
-    """
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
 
 
 def _check_ids(catalogue: Catalogue) -> None:
