@@ -16,8 +16,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 WHITELIST = "tests/vulture_whitelist.py"
 NOT_CLEAN_AT_60 = (
-    "demos/multi_head.py",
-    "demos/torch_attention.py",
+    "demos/gallery/multi_head.py",
+    "demos/attention/torch_attention.py",
     "tools/linkcheck/fetch.py",
     "tools/linkcheck/htmltext.py",
     "tools/linkcheck/soft404.py",

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from demos import registry
-from demos.core import DEVICES, LANGS, DemoError, parse_seed
+from demos.framework import registry
+from demos.framework.core import DEVICES, LANGS, DemoError, parse_seed
 
 EXIT_USAGE = 2
 AUTO_REASON = {"cuda": "CUDA found", "mps": "no CUDA, MPS found", "cpu": "no CUDA or MPS"}
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _list(lang: str) -> int:
-    from demos.render import demo_title
+    from demos.framework.render import demo_title
 
     for demo_id in registry.DEMO_IDS:
         print(f"{demo_id}\t{demo_title(demo_id, lang)}")
@@ -61,7 +61,7 @@ def _list(lang: str) -> int:
 def _run(
     demo_id: str, device: str, seed_text: str, lang: str, as_json: bool, sentence: str | None
 ) -> int:
-    from demos.core import metrics_json, resolve_device
+    from demos.framework.core import metrics_json, resolve_device
 
     seed = parse_seed(seed_text)
     module = registry.get(demo_id)
@@ -82,7 +82,7 @@ def _run(
 
 
 def _render(out: Path | None, force: bool, only: Sequence[str]) -> int:
-    from demos import render
+    from demos.framework import render
 
     ids = list(dict.fromkeys(only)) if only else list(registry.DEMO_IDS)
     for demo_id in ids:
@@ -94,7 +94,7 @@ def _render(out: Path | None, force: bool, only: Sequence[str]) -> int:
 
 
 def _check(out: Path | None) -> int:
-    from demos import render
+    from demos.framework import render
 
     stale = render.stale_demos(out or render.RENDERINGS)
     for demo_id, reason in stale:

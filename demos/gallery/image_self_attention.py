@@ -17,7 +17,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from demos.core import (
+from demos.framework.core import (
     DemoResult,
     Narrator,
     cpu_threads,
@@ -53,8 +53,8 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "model": "demos.image_self_attention:SelfAttention2d",
-    "training": "demos.image_self_attention:train",
+    "model": "demos.gallery.image_self_attention:SelfAttention2d",
+    "training": "demos.gallery.image_self_attention:train",
 }
 
 SIZE = 16
@@ -369,7 +369,7 @@ LABELS = {
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """The image, the noisy input, the query pixel's map before and after, the output."""
-    from demos.plotting import new_figure, shared_limits
+    from demos.framework.plotting import new_figure, shared_limits
 
     t = LABELS[lang]
     a = result.arrays

@@ -22,7 +22,8 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from demos.core import (
+from demos.attention.torch_attention import MultiHeadSelfAttention
+from demos.framework.core import (
     DemoResult,
     Explorer,
     Narrator,
@@ -33,7 +34,6 @@ from demos.core import (
     seed_everything,
     to_numpy,
 )
-from demos.torch_attention import MultiHeadSelfAttention
 
 ID = "learned_attention"
 TITLE = {
@@ -64,8 +64,8 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "model": "demos.learned_attention:ArticleModel",
-    "training": "demos.learned_attention:train",
+    "model": "demos.gallery.learned_attention:ArticleModel",
+    "training": "demos.gallery.learned_attention:train",
 }
 
 # German grammatical gender of each noun's translation (der Hund, die Katze, das Tier, ...).
@@ -503,7 +503,7 @@ LABELS = {
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """The two articles' attention rows in each showcase sentence, before and after training."""
-    from demos.plotting import heatmap, new_figure
+    from demos.framework.plotting import heatmap, new_figure
 
     t = LABELS[lang]
     fig = new_figure(13.0, 4.4)

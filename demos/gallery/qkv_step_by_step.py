@@ -17,8 +17,15 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from demos import reference
-from demos.core import DemoResult, Explorer, Narrator, format_number, precise_dtype, to_numpy
+from demos.attention import reference
+from demos.framework.core import (
+    DemoResult,
+    Explorer,
+    Narrator,
+    format_number,
+    precise_dtype,
+    to_numpy,
+)
 
 ID = "qkv_step_by_step"
 TITLE = {
@@ -43,8 +50,8 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "NumPy": "demos.reference:scaled_dot_product_attention",
-    "PyTorch": "demos.torch_attention:scaled_dot_product_attention",
+    "NumPy": "demos.attention.reference:scaled_dot_product_attention",
+    "PyTorch": "demos.attention.torch_attention:scaled_dot_product_attention",
 }
 
 # Facts from Raimi Karim, "Illustrated: Self-Attention" (2019): its inputs and weights.
@@ -353,7 +360,7 @@ LABELS = {
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Figure, dict[str, str]]]:
     """The unscaled scores, and the weights without and with 1/sqrt(d_k) on one colour scale."""
-    from demos.plotting import heatmap, new_figure
+    from demos.framework.plotting import heatmap, new_figure
 
     t = LABELS[lang]
     a = result.arrays

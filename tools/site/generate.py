@@ -60,7 +60,7 @@ class Layout:
             "catalogue": root / "resources.yaml",
             "linkstatus": root / "linkstatus.json",
             "renderings": root / "demos" / "renderings",
-            "demos_dir": root / "demos",
+            "demos_dir": root / "demos" / "gallery",
             "assets": root / "site_assets",
         }
         paths.update({k: Path(v) for k, v in overrides.items() if v is not None})

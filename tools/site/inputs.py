@@ -1,7 +1,7 @@
 """Reading the demo renderings the site embeds.
 
 A demo without a rendering shows its title, summary and command only (read from
-``demos/<id>.py`` without importing it, so the site needs neither torch nor the demos'
+``demos/gallery/<id>.py`` without importing it, so the site needs neither torch nor the demos'
 dependencies). Link states are read by the tracker's own model,
 :func:`tools.linkcheck.linkstatus.load`, with its strictness: a bad ``linkstatus.json`` fails
 the build naming the file, the link and the field.
@@ -101,7 +101,7 @@ def load_demo(demo_id: str, renderings: Path, demos_dir: Path) -> Demo:
     Args:
         demo_id: the demo id (e.g. ``multi_head``).
         renderings: the ``demos/renderings`` folder.
-        demos_dir: the ``demos`` package folder (for the fallback title and summary).
+        demos_dir: the ``demos/gallery`` folder (for the fallback title and summary).
 
     Raises:
         SiteError: a rendering exists but its ``meta.json`` is malformed or names missing files.
