@@ -48,7 +48,7 @@ def _python() -> list[str]:
 def bench_demos() -> bool:
     """Time every demo in a fresh process; print one PASS/FAIL line each. True if all pass."""
     sys.path.insert(0, str(ROOT))
-    from demos.registry import DEMO_IDS
+    from demos.framework.registry import DEMO_IDS
 
     total, ok = 0.0, True
     print(f"demo wall time, fresh process, CPU (budget {DEMO_BUDGET_S:.0f} s each)")
@@ -98,7 +98,7 @@ def worker(method: str, n: int, device: str, repeats: int, threads: int) -> dict
         torch.set_num_threads(threads)
     import torch.nn.functional as F
 
-    from demos.torch_attention import chunked_attention, naive_attention
+    from demos.attention.torch_attention import chunked_attention, naive_attention
 
     fns = {
         "naive": lambda q, k, v: naive_attention(q, k, v),

@@ -62,9 +62,9 @@ def project_copy(dest: Path, catalogue: Path | None = None) -> Path:
         (dest / "docs" / lang).mkdir(parents=True)
         for page in (ROOT / "docs" / lang).glob("*.md"):
             shutil.copy2(page, dest / "docs" / lang / page.name)
-    (dest / "demos").mkdir()
-    for module in (ROOT / "demos").glob("*.py"):
-        shutil.copy2(module, dest / "demos" / module.name)
+    (dest / "demos" / "gallery").mkdir(parents=True)
+    for module in (ROOT / "demos" / "gallery").glob("*.py"):
+        shutil.copy2(module, dest / "demos" / "gallery" / module.name)
     if (ROOT / "demos" / "renderings").is_dir():
         shutil.copytree(ROOT / "demos" / "renderings", dest / "demos" / "renderings")
     if catalogue is None:

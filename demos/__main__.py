@@ -1,7 +1,7 @@
-"""``python -m demos``: see :mod:`demos.cli`."""
+"""``python -m demos``: see :mod:`demos.framework.cli`."""
 
 import sys
 
-from demos.cli import main
+from demos.framework.cli import main
 
 sys.exit(main())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from demos import registry
-from demos.core import DemoResult
+from demos.framework import registry
+from demos.framework.core import DemoResult
 
 SEEDS = (0, 1, 2)
 

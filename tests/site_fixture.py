@@ -33,10 +33,10 @@ def make_root(
         (root / "docs" / lang).mkdir(parents=True)
         for name in HAND_WRITTEN:
             shutil.copy(REPO / "docs" / lang / name, root / "docs" / lang / name)
-    (root / "demos").mkdir()
+    (root / "demos" / "gallery").mkdir(parents=True)
     if demos is not None:
         for module in demos.glob("*.py"):
-            shutil.copy(module, root / "demos" / module.name)
+            shutil.copy(module, root / "demos" / "gallery" / module.name)
     if renderings is not None:
         shutil.copytree(renderings, root / "demos" / "renderings")
     if catalogue is not None:

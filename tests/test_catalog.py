@@ -162,7 +162,7 @@ def test_default_path_is_the_repository_catalogue() -> None:
 
 
 def test_demo_ids_come_from_the_registry() -> None:
-    from demos.registry import DEMO_IDS
+    from demos.framework.registry import DEMO_IDS
     from tools.crossrules import known_demo_ids
 
     assert known_demo_ids() == tuple(DEMO_IDS)

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from demos import attention_variants as demo
-from demos.core import DemoResult
+from demos.framework.core import DemoResult
+from demos.gallery import attention_variants as demo
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_narration_and_explorer(result: DemoResult) -> None:
 
 
 def test_figures(result: DemoResult) -> None:
-    from demos.plotting import svg_bytes
+    from demos.framework.plotting import svg_bytes
 
     figs = demo.figures(result)
     assert [stem for stem, _, _ in figs] == ["variants"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from demos import bert_style_encoder as demo
-from demos.core import DemoResult, generator
+from demos.framework.core import DemoResult, generator
+from demos.gallery import bert_style_encoder as demo
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from demos import cnn_vs_attention_path as demo
-from demos.core import DemoResult
+from demos.framework.core import DemoResult
+from demos.gallery import cnn_vs_attention_path as demo
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_measurement_detects_a_short_stack() -> None:
 
 
 def test_explorer_and_figures(result: DemoResult) -> None:
-    from demos.plotting import svg_bytes
+    from demos.framework.plotting import svg_bytes
 
     (view,) = result.explorer
     for weights in view.heads.values():

@@ -8,8 +8,8 @@ import pytest
 import torch
 from demo_helpers import SEEDS, result_of
 
-from demos import detr_object_queries as demo
-from demos.core import DemoResult, format_number, generator
+from demos.framework.core import DemoResult, format_number, generator
+from demos.gallery import detr_object_queries as demo
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import pytest
 import torch
 from demo_helpers import result_of
 
-from demos import image_self_attention as demo
-from demos.core import DemoResult
+from demos.framework.core import DemoResult
+from demos.gallery import image_self_attention as demo
 
 
 def result_for(seed: int) -> DemoResult:

@@ -9,8 +9,8 @@ import pytest
 import torch
 from demo_helpers import result_of
 
-from demos import learned_attention as demo
-from demos.core import DemoResult, generator
+from demos.framework.core import DemoResult, generator
+from demos.gallery import learned_attention as demo
 
 
 def result_for(seed: int) -> DemoResult:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from demos import positional_encoding as demo
-from demos.core import DemoResult
+from demos.framework.core import DemoResult
+from demos.gallery import positional_encoding as demo
 
 
 @pytest.fixture(scope="module")

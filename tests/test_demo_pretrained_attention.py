@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from demo_helpers import result_of
 
-pe = pytest.importorskip("demos.pretrained_encoder")
+pe = pytest.importorskip("demos.attention.pretrained_encoder")
 try:
     pe.model_dir()
 except pe.PretrainedUnavailable as exc:  # pragma: no cover - make test installs it
     pytest.skip(str(exc), allow_module_level=True)
 
-from demos import pretrained_attention as demo  # noqa: E402
+from demos.gallery import pretrained_attention as demo  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -52,7 +52,7 @@ def test_heads_are_found_on_other_sentences_than_the_ones_reported():
 
 
 def test_the_chosen_head_is_the_argmax_of_its_criterion():
-    from demos import pretrained_encoder as pe
+    from demos.attention import pretrained_encoder as pe
 
     model, pieces = pe.load_encoder(), pe.WordPieces()
     maps = {s: pe.attention_maps(model, pieces, s) for s, _ in demo.PRONOUN_SET}
@@ -68,7 +68,7 @@ def test_random_twin_depends_on_the_seed_but_the_trained_model_does_not():
 
 
 def test_explorer_json_stays_small():
-    from demos.render import explorer_json
+    from demos.framework.render import explorer_json
 
     data = explorer_json(result_of(demo.ID, 0))
     assert data is not None

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from demo_helpers import result_of
 
-from demos import qkv_step_by_step as demo
-from demos.core import DemoResult
+from demos.framework.core import DemoResult
+from demos.gallery import qkv_step_by_step as demo
 
 
 @pytest.fixture(scope="module")

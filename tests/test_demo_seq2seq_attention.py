@@ -7,9 +7,9 @@ import pytest
 import torch
 from demo_helpers import SEEDS, result_of
 
-from demos import reference
-from demos import seq2seq_attention as demo
-from demos.core import DemoResult, format_number, generator
+from demos.attention import reference
+from demos.framework.core import DemoResult, format_number, generator
+from demos.gallery import seq2seq_attention as demo
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +151,7 @@ def test_explorer_views(result: DemoResult) -> None:
 
 
 def test_figures_in_both_languages(result: DemoResult) -> None:
-    from demos.plotting import svg_bytes
+    from demos.framework.plotting import svg_bytes
 
     m = result.metrics
     for lang in ("en", "ja"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from demos import similarity_vs_projection as demo
-from demos.core import DemoResult
+from demos.framework.core import DemoResult
+from demos.gallery import similarity_vs_projection as demo
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from demo_helpers import result_of
 
-from demos.cli import main
-from demos.core import available_devices
-from demos.registry import DEMO_IDS
+from demos.framework.cli import main
+from demos.framework.core import available_devices
+from demos.framework.registry import DEMO_IDS
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from demo_helpers import SEEDS, result_of
 
-from demos import registry
-from demos.core import LANGS, NOTICE, metrics_json
-from demos.plotting import svg_bytes
+from demos.framework import registry
+from demos.framework.core import LANGS, NOTICE, metrics_json
+from demos.framework.plotting import svg_bytes
 
 IDS = registry.DEMO_IDS
 KANA = re.compile(r"[\u3040-\u30ff]")

@@ -1,4 +1,4 @@
-"""Tests of demos.core: the narrator's formatting, devices, seeds."""
+"""Tests of demos.framework.core: the narrator's formatting, devices, seeds."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from demos.core import (
+from demos.framework.core import (
     DemoError,
     DemoResult,
     DeviceUnavailable,

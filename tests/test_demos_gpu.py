@@ -1,7 +1,7 @@
 """CUDA and MPS parity: every demo gives the CPU's numbers on the accelerator, within tolerance.
 
 Skipped, with the reason, where the device is absent. Every comparison runs with TF32 switched
-off (``demos.core.tf32_off``): TF32 rounds float32 matmul inputs to a 10-bit mantissa, and the
+off (``demos.framework.core.tf32_off``): TF32 rounds float32 matmul inputs to a 10-bit mantissa, and the
 point here is that the same algorithm gives the same numbers.
 
 Tolerances, per demo and per dtype (``TOLERANCE`` below):
@@ -28,9 +28,13 @@ import numpy as np
 import pytest
 import torch
 
-from demos import registry
-from demos.core import available_devices, tf32_off
-from demos.torch_attention import MultiHeadSelfAttention, chunked_attention, naive_attention
+from demos.attention.torch_attention import (
+    MultiHeadSelfAttention,
+    chunked_attention,
+    naive_attention,
+)
+from demos.framework import registry
+from demos.framework.core import available_devices, tf32_off
 
 DEVICES = [
     pytest.param(
@@ -162,6 +166,6 @@ def test_tf32_off_switches_both_flags_and_restores_them() -> None:
 
 
 def test_the_float64_list_is_the_demos_that_use_precise_dtype() -> None:
-    root = Path(__file__).resolve().parent.parent / "demos"
+    root = Path(__file__).resolve().parent.parent / "demos" / "gallery"
     uses = {d for d in registry.DEMO_IDS if "precise_dtype(" in (root / f"{d}.py").read_text()}
     assert uses == FLOAT64

@@ -1,4 +1,4 @@
-"""demos.plotting: one heatmap style and byte-stable SVG."""
+"""demos.framework.plotting: one heatmap style and byte-stable SVG."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from demos.plotting import (
+from demos.framework.plotting import (
     CJK_FONT,
     RANDOM_WEIGHTS,
     centred_limits,

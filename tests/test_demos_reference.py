@@ -1,4 +1,4 @@
-"""Tests of the NumPy reference implementations (demos.reference), float64, atol 1e-12."""
+"""Tests of the NumPy reference implementations (demos.attention.reference), float64, atol 1e-12."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from demos import reference
+from demos.attention import reference
 
 ATOL = 1e-12
 

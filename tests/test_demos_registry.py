@@ -1,4 +1,4 @@
-"""demos.registry: the ids, lazy imports, and no torch at import time."""
+"""demos.framework.registry: the ids, lazy imports, and no torch at import time."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from demos import registry
-from demos.core import DemoError
+from demos.framework import registry
+from demos.framework.core import DemoError
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,7 +23,7 @@ def test_architecture_lists_the_registry_ids_in_order():
 
 
 def test_importing_the_registry_does_not_import_torch():
-    code = "import sys, demos.registry; print('torch' in sys.modules, 'matplotlib' in sys.modules)"
+    code = "import sys, demos.framework.registry; print('torch' in sys.modules, 'matplotlib' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["False", "False"]
@@ -54,3 +54,13 @@ def test_every_demo_is_used_by_a_resource_of_the_catalogue():
 
     used = {d for r in load(REPO / "resources.yaml").resources for d in r.demos}
     assert [d for d in registry.DEMO_IDS if d not in used] == []
+
+
+def test_the_folders_tell_demos_from_framework():
+    gallery = REPO / "demos" / "gallery"
+    assert sorted(p.stem for p in gallery.glob("*.py") if p.stem != "__init__") == sorted(
+        registry.DEMO_IDS
+    ), "demos/gallery holds the registered demos and nothing else"
+    for module in (REPO / "demos" / "framework").glob("*.py"):
+        imports = re.findall(r"^\s*(?:from|import) (demos\.\w+)", module.read_text(), re.M)
+        assert set(imports) <= {"demos.framework"}, f"{module.name}: {imports}"

@@ -1,4 +1,4 @@
-"""demos.render: deterministic renderings, skipping, staleness, and the committed renderings."""
+"""demos.framework.render: deterministic renderings, skipping, staleness, and the committed renderings."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from demos import registry, render
-from demos.core import DemoError, DemoResult, Explorer
+from demos.framework import registry, render
+from demos.framework.core import DemoError, DemoResult, Explorer
 
 REPO = Path(__file__).resolve().parent.parent
 CHEAP = ("qkv_step_by_step", "masks")
@@ -111,7 +111,7 @@ def test_explorer_json_rows_sum_to_one_and_match_tokens(rendered):
 def test_code_files_hold_the_named_functions(rendered):
     code = (rendered / "qkv_step_by_step" / "code_numpy.py").read_text(encoding="utf-8")
     assert code.startswith(
-        "# demos.reference.scaled_dot_product_attention\ndef scaled_dot_product_attention("
+        "# demos.attention.reference.scaled_dot_product_attention\ndef scaled_dot_product_attention("
     )
     compile(code, "code_numpy.py", "exec")
 

@@ -12,8 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from demos import reference
-from demos.torch_attention import (
+from demos.attention import reference
+from demos.attention.torch_attention import (
     MultiHeadSelfAttention,
     TransformerEncoderLayer,
     causal_mask,

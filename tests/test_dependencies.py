@@ -31,7 +31,8 @@ SCOPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tools/site/screenshot.py", ("dev",)),  # a maintainer's tool, run by `make screenshot`
     ("tools/linkcheck/", ("links",)),  # optional speed-ups the tracker does without
     ("tools/", ()),
-    ("demos/pretrained_", ("demos", "pretrained")),
+    ("demos/gallery/pretrained_", ("demos", "pretrained")),
+    ("demos/attention/pretrained_", ("demos", "pretrained")),
     ("demos/", ("demos",)),
     ("tests/", ("*",)),
     ("bench/", ("*",)),

@@ -7,6 +7,8 @@ rather than removing it); only imports under ``if TYPE_CHECKING:`` are skipped, 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -114,3 +116,15 @@ def test_the_catalogue_side_never_imports_the_demos() -> None:
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_site_reads_link_states_without_the_tracker_numpy_or_torch() -> None:
+    code = (
+        "import sys, tools.site.build, tools.site.serve; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'torch', 'demos') "
+        "or m.startswith('tools.linkcheck')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert done.stdout.strip() == "['tools.linkcheck', 'tools.linkcheck.linkstatus']"

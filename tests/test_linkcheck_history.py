@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 
 import pytest
 from conftest_linkcheck import Reply, check, fast_settings, page
@@ -125,19 +124,6 @@ def test_corrupt_file_is_a_clear_error(tmp_path):
     assert linkstatus.load(tmp_path / "absent.json") == LinkStatus()
 
 
-def test_written_files_keep_the_mode_of_the_file_they_replace(tmp_path):
-    path = tmp_path / "linkstatus.json"
-    old_umask = os.umask(0o077)  # a umask that would make a temporary file 0600
-    try:
-        linkstatus.save(path, LinkStatus())
-        assert path.stat().st_mode & 0o777 == 0o644  # new: 0644
-        path.chmod(0o664)
-        linkstatus.save(path, LinkStatus())
-        assert path.stat().st_mode & 0o777 == 0o664  # replaced: keeps its mode
-    finally:
-        os.umask(old_umask)
-
-
 def test_archive_copies_are_cached_30_days_and_misses_7():
     s = Settings()
     found = Entry(
@@ -158,32 +144,6 @@ def test_archive_copies_are_cached_30_days_and_misses_7():
     r, _ = run(state, "broken", T0 + dt.timedelta(days=1))  # not asked again: the copy stays
     assert r.archive_url == "https://web.archive.org/z"
     assert state.links["https://x.org/a"].archive_checked_at == "2026-11-01T10:00:00Z"
-
-
-def test_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
-    path = tmp_path / "linkstatus.json"
-    linkstatus.save(path, LinkStatus())
-    before = path.read_bytes()
-
-    def disk_full(fd):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "fsync", disk_full)
-    state = Box()
-    run(state, "ok", T0)
-    with pytest.raises(history.StateError, match="No space left"):
-        linkstatus.save(path, state.status)
-    assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["linkstatus.json"]
-
-    def interrupted(fd):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(os, "fsync", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        linkstatus.save(path, state.status)
-    assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["linkstatus.json"]
 
 
 def test_drift_against_the_good_fingerprint(sites):

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 import torch
 
-pe = pytest.importorskip("demos.pretrained_encoder")
+pe = pytest.importorskip("demos.attention.pretrained_encoder")
 try:
     pe.model_dir()
 except pe.PretrainedUnavailable as exc:  # pragma: no cover - make test installs it
     pytest.skip(str(exc), allow_module_level=True)
 
-from demos.pretrained_attention import DOCUMENTED_SENTENCES, DOCUMENTED_SIMILARITY  # noqa: E402
+from demos.gallery.pretrained_attention import DOCUMENTED_SENTENCES, DOCUMENTED_SIMILARITY  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TEXTS = [

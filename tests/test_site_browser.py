@@ -392,7 +392,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
             catalogue=REPO / "resources.yaml",
             linkstatus=_existing(REPO / "linkstatus.json"),
             renderings=_existing(REPO / "demos" / "renderings"),
-            demos=REPO / "demos",
+            demos=REPO / "demos" / "gallery",
         )
     else:
         root = make_root(tmp_path_factory.mktemp(f"{request.param}-site"))

@@ -220,7 +220,7 @@ def test_real_catalogue_builds(tmp_path: Path) -> None:
         catalogue=REPO / "resources.yaml",
         linkstatus=REPO / "linkstatus.json" if (REPO / "linkstatus.json").is_file() else None,
         renderings=REPO / "demos/renderings" if (REPO / "demos/renderings").is_dir() else None,
-        demos=REPO / "demos",
+        demos=REPO / "demos" / "gallery",
     )
     result = build_site(Layout.at(root))
     site = result.site

@@ -37,7 +37,7 @@ def _root(tmp: Path, which: str) -> Path:
         catalogue=REPO / "resources.yaml",
         linkstatus=_existing(REPO / "linkstatus.json"),
         renderings=REPO / "demos" / "renderings",
-        demos=REPO / "demos",
+        demos=REPO / "demos" / "gallery",
     )
 
 

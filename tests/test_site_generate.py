@@ -7,11 +7,13 @@ diff before committing it.
 from __future__ import annotations
 
 import html
+import http.server
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,9 +21,11 @@ import pytest
 from site_fixture import FIXTURE, GOLDEN, HOSTILE, REPO, hostile_catalogue, make_root
 
 from tools.catalog import load
+from tools.linkcheck.linkstatus import StateError
+from tools.linkcheck.linkstatus import load as load_linkstatus
 from tools.site import markdown
 from tools.site.generate import GENERATED_FILES, Layout, api_json, generate
-from tools.site.inputs import SiteError, load_demo, load_linkstatus
+from tools.site.inputs import SiteError, load_demo
 
 UPDATE = os.environ.get("ATLAS_UPDATE_GOLDEN") == "1"
 
@@ -206,11 +210,12 @@ def test_text_and_prose_escaping() -> None:
 
 def test_bad_inputs_name_the_file_and_the_value(tmp_path: Path) -> None:
     status = tmp_path / "linkstatus.json"
-    status.write_text('{"links": {"https://a.example/": {"state": "sleeping"}}}', encoding="utf-8")
-    with pytest.raises(SiteError, match=r"linkstatus\.json.*'sleeping'"):
+    sleeping = '{"version": 1, "links": {"https://a.example/": {"state": "sleeping"}}}'
+    status.write_text(sleeping, encoding="utf-8")
+    with pytest.raises(StateError, match=r"linkstatus\.json.*'sleeping'"):
         load_linkstatus(status)
     status.write_text("{not json", encoding="utf-8")
-    with pytest.raises(SiteError, match="not valid JSON"):
+    with pytest.raises(StateError, match="not valid JSON"):
         load_linkstatus(status)
     folder = tmp_path / "renderings" / "multi_head"
     folder.mkdir(parents=True)
@@ -303,3 +308,65 @@ def test_bilingual_renderings_show_the_page_language(tmp_path: Path) -> None:
     assert "multi_head/heads.en.svg" in pages["en"] and "heads.ja.svg" not in pages["en"]
     for lang in ("ja", "en"):
         assert (root / "build" / "docs" / lang / "assets/demos/multi_head/heads.ja.svg").is_file()
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    """A loopback site: /guide answers a page, anything else 404."""
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's name)
+        found = self.path == "/guide"
+        body = b"<!doctype html><title>A guide</title><p>queries, keys and values</p>"
+        self.send_response(200 if found else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_site_reads_the_history_the_tracker_writes(root: Path, tmp_path: Path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        urls = tmp_path / "urls.txt"
+        urls.write_text(f"{base}/guide\n{base}/gone\n", encoding="utf-8")
+        tracker = subprocess.run(
+            [sys.executable, "-m", "tools.linkcheck", "--urls", str(urls), "--allow-private",
+             "--no-archive", "--no-probe", "--quiet", "--state", str(root / "linkstatus.json")],
+            cwd=REPO, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert tracker.returncode == 1, tracker.stdout + tracker.stderr  # /gone is broken
+    catalogue = load(root / "resources.yaml")
+    first, second, *rest = catalogue.resources
+    catalogue = replace(
+        catalogue,
+        resources=(replace(first, url=f"{base}/guide"), replace(second, url=f"{base}/gone"), *rest),
+    )
+    generate(catalogue, Layout.at(root))
+    page = (root / "build/docs/en/resources/first-guide.md").read_text(encoding="utf-8")
+    assert 'data-state="alive"' in page
+    gone = (root / "build/docs/en/resources/second-lecture.md").read_text(encoding="utf-8")
+    assert 'data-state="dead"' in gone, "a link that never worked is dead at once"
+
+
+def test_a_bad_history_stops_the_site_build_with_file_link_and_field(root: Path) -> None:
+    status = json.loads((root / "linkstatus.json").read_text(encoding="utf-8"))
+    entry = status["links"]["https://example.org/gone-paper"]
+    entry["history"][1]["verdict"] = "gone-fishing"
+    (root / "linkstatus.json").write_text(json.dumps(status), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.site", "--root", str(root), "generate"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"error: {root / 'linkstatus.json'}: ")
+    assert "links['https://example.org/gone-paper'].history[1].verdict is 'gone-fishing'" in (
+        done.stderr
+    )
+    assert not (root / "build").exists(), "nothing is generated from a bad history"

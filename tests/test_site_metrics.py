@@ -66,7 +66,7 @@ def test_the_questions_page_quotes_the_computed_numbers(tmp_path: Path) -> None:
         catalogue=REPO / "resources.yaml",
         linkstatus=None,
         renderings=REPO / "demos" / "renderings",
-        demos=REPO / "demos",
+        demos=REPO / "demos" / "gallery",
     )
     generate(load(root / "resources.yaml"), Layout.at(root))
     metrics = json.loads(

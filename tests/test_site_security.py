@@ -4,8 +4,10 @@ Three layers, all on real builds of a small fixture catalogue (records built dir
 validator never sees them: the generator must be safe on its own):
 
 - Hypothesis fills every text-bearing field of the catalogue (resources, topics, extras,
-  questions, paths) and every ``linkstatus.json`` field the site shows with hostile strings and
-  URLs; a few real ``mkdocs build`` runs, many strings each; every page is parsed.
+  questions, paths) and every free-text ``linkstatus.json`` field (URLs, details, titles) with
+  hostile strings and URLs; a few real ``mkdocs build`` runs, many strings each; every page is
+  parsed. Verdicts, states and times in ``linkstatus.json`` have a closed form: a hostile one is
+  refused when the file is read, naming the file, the link and the field (tested here too).
 - A fixed table of the bypasses once found against the site, built with MkDocs and with Zensical
   and parsed;
 - the same table loaded page by page in headless chromium: no dialog opens, no payload runs (each
@@ -34,11 +36,14 @@ from live_html import HAZARDS, Scan, problems, scan
 from site_fixture import FIXTURE, make_root
 
 from tools.catalog import Catalogue, Text, TextList, load
+from tools.errors import AtlasError
 from tools.site.build import build_site
 from tools.site.generate import Layout, generate
-from tools.site.inputs import LINK_STATES
+from tools.vocab import LinkState, Verdict
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+LINK_STATES = LinkState.values()
+VERDICTS = Verdict.values()
 
 
 def run(key: str) -> str:
@@ -75,12 +80,7 @@ BYPASSES: dict[str, dict[str, str]] = {
         "step_note_2": f"~~~ `{img('step_note2')}`",
         "path_title": "```",
     },
-    "hand-edited verdict breaking out of an attribute": {
-        "verdict": f"[x](/autofocus/tabindex=1\tonfocus={run('verdict')}//)",
-        "verdict3": f'ok" autofocus tabindex=1 onfocus="{run("verdict3")}" x="',
-        "verdict2": f"ok` {img('verdict2')} `",
-        "at": f'2026"><img src=x onerror="{run("at")}">',
-        "last_checked": f"`{img('last_checked')}",
+    "hand-edited archive copy of a link": {
         "archive_url": f"javascript:{run('archive_url')}",
     },
     "img with a slash before its attributes": {
@@ -100,6 +100,18 @@ BYPASSES: dict[str, dict[str, str]] = {
     },
 }
 IMG = img("note")
+
+# Hand-edited link-history values that once broke out of an attribute. Verdicts, states and
+# times have a closed form, so the link-history model refuses them when the file is read, before
+# any page is written: (the field as the error names it, the hostile value).
+REFUSED_LINK_VALUES = {
+    "verdict": ("history[0].verdict", f"[x](/autofocus/tabindex=1\tonfocus={run('verdict')}//)"),
+    "verdict2": ("history[0].verdict", f"ok` {img('verdict2')} `"),
+    "verdict3": ("history[0].verdict", f'ok" autofocus tabindex=1 onfocus="{run("verdict3")}" x="'),
+    "at": ("history[0].at", f'2026"><img src=x onerror="{run("at")}">'),
+    "last_checked": ("last_checked", f"`{img('last_checked')}"),
+    "state": ("state", f'dead" onmouseover="{run("state")}'),
+}
 
 
 def _table() -> dict[str, str]:
@@ -217,26 +229,29 @@ def link_states(cat: Catalogue, src: _Source) -> dict[str, Any]:
     """A ``linkstatus.json`` with a hostile value in every field the site shows, for every URL."""
     links = {}
     for n, (url, owner, _line) in enumerate(cat.all_urls()):
+        at = f"2026-11-{n % 28 + 1:02d}T09:00:00Z"  # times and vocabulary words are checked
         history = [
-            {"at": src.s(), "verdict": src.s(), "http_status": 200 + n, "elapsed_ms": 1}
-            for _ in range(3)
-        ]
+            {"at": at, "verdict": VERDICTS[(n + i) % len(VERDICTS)], "http_status": 200 + n,
+             "elapsed_ms": 1}
+            for i in range(3)
+        ]  # fmt: skip
         links[url] = {
             "resources": [owner],
             "state": LINK_STATES[n % len(LINK_STATES)],
-            "verdict": src.s(),
-            "first_seen": src.s(),
-            "last_checked": src.s(),
-            "last_ok": src.s(),
-            "failing_since": src.s() if n % 2 else None,
+            "verdict": VERDICTS[n % len(VERDICTS)],
+            "first_seen": at,
+            "last_checked": at,
+            "last_ok": at,
+            "failing_since": at if n % 2 else None,
             "http_status": 404,
             "final_url": src.url(),
             "detail": src.s(),
-            "title": src.s(),
+            "fingerprint": {"title": src.s(), "simhash": "0123456789abcdef", "at": at},
             "history": history,
             "archive_url": src.url(),
+            "archive_timestamp": src.s(),
         }
-    return {"version": 1, "updated_at": src.s(), "links": links}
+    return {"version": 1, "updated_at": "2026-11-30T09:00:00Z", "links": links}
 
 
 def bypass_inputs() -> tuple[Catalogue, dict[str, Any]]:
@@ -290,15 +305,7 @@ def bypass_inputs() -> tuple[Catalogue, dict[str, Any]]:
     )
     states = json.loads((FIXTURE / "linkstatus.json").read_text(encoding="utf-8"))
     entry = states["links"]["https://example.org/gone-paper"]
-    entry["history"] += [
-        {"at": v["at"], "verdict": v["verdict"], "http_status": 404},
-        {"at": "2026-11-21T00:00:00Z", "verdict": v["verdict2"], "http_status": None},
-        {"at": "2026-11-22T00:00:00Z", "verdict": v["verdict3"], "http_status": None},
-    ]
-    entry["last_checked"] = v["last_checked"]
-    entry["failing_since"] = v["last_checked"]
     entry["archive_url"] = v["archive_url"]
-    states["updated_at"] = v["at"]
     for url in (v["url"], v["alternate_url"], v["extra_url"]):
         states["links"][url] = dict(entry, archive_url=v["url"])
     return cat, states
@@ -432,6 +439,27 @@ def test_bypass_table_builds_without_live_markup_with_zensical(
     bypass_zensical_site: Path, clean_zensical: dict[str, Scan]
 ) -> None:
     _assert_no_live_markup(_pages(bypass_zensical_site), clean_zensical)
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_LINK_VALUES))
+def test_hostile_verdicts_states_and_times_are_refused_before_any_page(
+    tmp_path: Path, case: str
+) -> None:
+    field, value = REFUSED_LINK_VALUES[case]
+    root = make_root(tmp_path)
+    states = json.loads((root / "linkstatus.json").read_text(encoding="utf-8"))
+    entry = states["links"]["https://example.org/gone-paper"]
+    if field.startswith("history[0]."):
+        entry["history"][0][field.split(".")[1]] = value
+    else:
+        entry[field] = value
+    (root / "linkstatus.json").write_text(json.dumps(states), encoding="utf-8")
+    with pytest.raises(AtlasError) as refused:
+        generate(load(root / "resources.yaml"), Layout.at(root))
+    assert str(refused.value).startswith(
+        f"{root / 'linkstatus.json'}: links['https://example.org/gone-paper'].{field}"
+    )
+    assert not (root / "build").exists(), "no page is written from a refused history"
 
 
 # --------------------------------------------------------------------- in the browser

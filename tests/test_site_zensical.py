@@ -95,7 +95,7 @@ def zensical_site(
             catalogue=REPO / "resources.yaml",
             linkstatus=_existing(REPO / "linkstatus.json"),
             renderings=_existing(REPO / "demos" / "renderings"),
-            demos=REPO / "demos",
+            demos=REPO / "demos" / "gallery",
         )
     catalogue = load(root / "resources.yaml")
     generate(catalogue, Layout.at(root))

@@ -295,16 +295,12 @@ def test_the_sites_japanese_ui_strings_follow_the_guide() -> None:
 
 
 def test_demo_titles_and_summaries_follow_the_guide() -> None:
-    import importlib
-
-    from demos import registry
+    from demos.framework import registry
 
     found = [
         f"{demo_id}.{name}: {message}"
         for demo_id in registry.DEMO_IDS
         for name in ("TITLE", "SUMMARY")
-        for _, message in japanese_style_problems(
-            getattr(importlib.import_module(f"demos.{demo_id}"), name)["ja"]
-        )
+        for _, message in japanese_style_problems(getattr(registry.get(demo_id), name)["ja"])
     ]
     assert found == []

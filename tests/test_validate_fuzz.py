@@ -208,7 +208,7 @@ def _generate(folder: Path, catalogue: Path) -> None:
         catalogue=catalogue,
         linkstatus=folder / "linkstatus.json",
         renderings=REPO / "demos" / "renderings",
-        demos_dir=REPO / "demos",
+        demos_dir=REPO / "demos" / "gallery",
         assets=REPO / "site_assets",
     )
     report = generate(load(catalogue), layout)

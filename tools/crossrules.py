@@ -2,7 +2,7 @@
 
 The schema reader notes what these rules need while it walks the file (every reference, every
 value that must be unique, every URL with its line); :func:`check` turns the notes into problems.
-The demo ids come from ``demos/registry.py``, read as source (see :func:`known_demo_ids`).
+The demo ids come from ``demos/framework/registry.py``, read as source (see :func:`known_demo_ids`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from tools.urls import normalise_url
 
 T = TypeVar("T")
 
-DEMO_REGISTRY = Path(__file__).resolve().parent.parent / "demos" / "registry.py"
+DEMO_REGISTRY = Path(__file__).resolve().parent.parent / "demos" / "framework" / "registry.py"
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ field. Only the tracker writes the file (:func:`save`). The module imports nothi
 standard library, so the site can use it without loading the tracker's HTTP client.
 
 The file is deterministic (sorted keys, two-space indent, trailing newline, UTC times with
-``Z``). :func:`write_atomic` writes to a temporary file in the same folder, fsyncs it and
-renames it over the old one, so a crash, Ctrl-C or a full disk leaves either the old file or
-the new one; the new file keeps the old one's permissions (0644 for a new file). A file that
+``Z``). :func:`save` writes it with the project's one atomic writer,
+:func:`tools.files.write_atomic` (temporary file in the same folder, fsynced, renamed), so a
+crash, Ctrl-C or a full disk leaves either the old file or the new one; the new file keeps the
+old one's permissions (0644 for a new file). A file that
 cannot be read is an error and is never overwritten. :func:`locked` takes an advisory lock
 (``flock`` on ``.NAME.lock`` beside the file) so that two trackers never interleave a read
 and a write of the same history.
@@ -27,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from tools.errors import AtlasError
+from tools.files import NEW_FILE_MODE, write_atomic
 from tools.vocab import LinkState, Verdict
 
 VERSION = 1
 STATES = LinkState.values()
 VERDICTS = Verdict.values()
-NEW_FILE_MODE = 0o644
 
 
 class StateError(AtlasError):
@@ -271,59 +272,12 @@ def dumps(status: LinkStatus) -> str:
 
 
 def save(path: str | Path, status: LinkStatus) -> None:
-    """Write the history atomically (see :func:`write_atomic`).
+    """Write the history atomically and durably (see :func:`tools.files.write_atomic`).
 
     Raises:
-        StateError: when it cannot be written; the old file is then left as it was.
+        tools.files.WriteError: when it cannot be written; the old file is left as it was.
     """
     write_atomic(path, dumps(status).encode("utf-8"))
-
-
-def write_atomic(path: str | Path, data: bytes, durable: bool = True) -> None:
-    """Write a file so that readers see the old content or the new one, never a mix.
-
-    The bytes go to a temporary file in the same folder, which gets the old file's mode
-    (0644 for a new file), is fsynced (when ``durable``: the history is, a report that the
-    next run rewrites need not survive a power cut) and renamed over ``path``; on any failure
-    (full disk, Ctrl-C) the temporary file is removed.
-
-    Raises:
-        StateError: when it cannot be written; the old file is then left as it was.
-    """
-    import tempfile  # only a write needs it (it imports shutil and the compressors)
-
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except OSError:
-        mode = NEW_FILE_MODE
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise StateError(f"{path}: cannot write: {exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), mode)
-            fh.write(data)
-            fh.flush()
-            if durable:
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise StateError(f"{path}: cannot write ({exc}); the old file is unchanged") from exc
-        raise
-    if not durable:
-        return
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 # ---------------------------------------------------------------------------- locking

@@ -12,10 +12,12 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from tools.catalog import Catalogue, load
+from tools.files import write_if_changed
+from tools.linkcheck import linkstatus
 from tools.site.cards import write_cards
 from tools.site.codecache import CodeCache
-from tools.site.generate import Layout, Report, api_json, collect_demos, generate, write_if_changed
-from tools.site.inputs import SiteError, load_linkstatus
+from tools.site.generate import Layout, Report, api_json, collect_demos, generate
+from tools.site.inputs import SiteError
 from tools.site.pages import demo_blocks
 from tools.site.searchindex import compact
 
@@ -133,7 +135,7 @@ def build_site(
     write_cards(catalogue, site)
     timings["cards"] = time.perf_counter() - step
     write_robots(site)
-    data = api_json(catalogue, load_linkstatus(layout.linkstatus)).encode("utf-8", "replace")
+    data = api_json(catalogue, linkstatus.load(layout.linkstatus)).encode("utf-8", "replace")
     write_if_changed(site / API_PATH, data)
     timings["total"] = time.perf_counter() - start
     return BuildResult(site=site, report=report, timings=timings)

@@ -4,8 +4,8 @@
 pages and assets, plus a copy of every hand-written page, into ``build/docs/<lang>`` (ignored),
 which both configurations name as ``docs_dir``. ``docs/<lang>/_home.md`` is read as the home
 page's introduction, not copied. Output is deterministic: files are rewritten only when their
-bytes change (temp file + rename), and anything in the build tree that is no longer produced is
-removed.
+bytes change (:func:`tools.files.write_if_changed`: temporary file, then rename), and anything
+in the build tree that is no longer produced is removed.
 """
 
 from __future__ import annotations
@@ -13,18 +13,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tools.catalog import Catalogue
+from tools.files import write_if_changed
+from tools.linkcheck import linkstatus
+from tools.linkcheck.linkstatus import LinkStatus
 from tools.schema import SLUG
 from tools.site import pages
 from tools.site.i18n import LANGS
-from tools.site.inputs import Demo, LinkStatus, SiteError, load_demo, load_linkstatus
+from tools.site.inputs import Demo, SiteError, load_demo
 
 GENERATED_FILES = (
     "index.md",
@@ -59,7 +60,7 @@ class Layout:
             "catalogue": root / "resources.yaml",
             "linkstatus": root / "linkstatus.json",
             "renderings": root / "demos" / "renderings",
-            "demos_dir": root / "demos",
+            "demos_dir": root / "demos" / "gallery",
             "assets": root / "site_assets",
         }
         paths.update({k: Path(v) for k, v in overrides.items() if v is not None})
@@ -81,29 +82,6 @@ class Report:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` through a temporary file and a rename, unless it is identical.
-
-    Returns:
-        True when the file was (re)written.
-    """
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
 
 
 def _check_ids(catalogue: Catalogue) -> None:
@@ -260,9 +238,11 @@ def generate(catalogue: Catalogue, layout: Layout) -> Report:
         What was written, left alone and removed.
 
     Raises:
-        SiteError: an input is malformed or a hand-written home introduction is missing.
+        SiteError: a rendering is malformed or a hand-written home introduction is missing.
+        StateError: ``linkstatus.json`` is not a valid link history (the file, link and field
+            are named).
     """
-    links = load_linkstatus(layout.linkstatus)
+    links = linkstatus.load(layout.linkstatus)
     demos = collect_demos(catalogue, layout)
     intros = {}
     for lang in LANGS:

@@ -1,129 +1,25 @@
-"""Reading what the site embeds besides the catalogue: link states and demo renderings.
+"""Reading the demo renderings the site embeds.
 
-Both are optional: without ``linkstatus.json`` every URL is "not checked yet"; a demo without a
-rendering shows its title, summary and command only (read from ``demos/<id>.py`` without
-importing it, so the site needs neither torch nor the demos' dependencies).
+A demo without a rendering shows its title, summary and command only (read from
+``demos/gallery/<id>.py`` without importing it, so the site needs neither torch nor the demos'
+dependencies). Link states are read by the tracker's own model,
+:func:`tools.linkcheck.linkstatus.load`, with its strictness: a bad ``linkstatus.json`` fails
+the build naming the file, the link and the field.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tools.errors import AtlasError
-from tools.vocab import LinkState
 
 
 class SiteError(AtlasError):
     """The site could not be generated or built; the message names the file and the value."""
-
-
-@dataclass(frozen=True)
-class Check:
-    """One entry of a URL's check history."""
-
-    at: str
-    verdict: str
-    http_status: int | None
-
-
-@dataclass(frozen=True)
-class LinkInfo:
-    """What the site shows about one URL (a subset of a ``linkstatus.json`` entry)."""
-
-    state: str
-    last_checked: str | None
-    last_ok: str | None
-    failing_since: str | None
-    http_status: int | None
-    archive_url: str | None
-    history: tuple[Check, ...]
-    first_seen: str | None = None
-
-
-@dataclass(frozen=True)
-class LinkStatus:
-    """Every URL's state, and when the tracker last wrote the file (``None`` if never)."""
-
-    updated_at: str | None
-    links: dict[str, LinkInfo] = field(default_factory=dict)
-
-    def get(self, url: str | None) -> LinkInfo | None:
-        """The state of ``url``, or ``None`` when it was never checked (or there is no URL)."""
-        return self.links.get(url) if url else None
-
-
-LINK_STATES = LinkState.values()
-
-
-def _opt_str(entry: dict[str, Any], key: str, where: str) -> str | None:
-    value = entry.get(key)
-    if value is not None and not isinstance(value, str):
-        raise SiteError(f"{where}: {key} must be a string or null, not {value!r}")
-    return value
-
-
-def _opt_int(entry: dict[str, Any], key: str, where: str) -> int | None:
-    value = entry.get(key)
-    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-        raise SiteError(f"{where}: {key} must be an integer or null, not {value!r}")
-    return value
-
-
-def load_linkstatus(path: Path) -> LinkStatus:
-    """Read ``linkstatus.json``; an absent file means nothing was checked yet.
-
-    Args:
-        path: the file written by ``tools.linkcheck``.
-
-    Returns:
-        The link states by URL.
-
-    Raises:
-        SiteError: the file is not valid JSON or an entry has a value of the wrong kind.
-    """
-    if not path.exists():
-        return LinkStatus(updated_at=None)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SiteError(f"{path}: not valid JSON ({exc})") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("links", {}), dict):
-        raise SiteError(f"{path}: expected an object with a 'links' object")
-    links: dict[str, LinkInfo] = {}
-    for url, entry in sorted(data.get("links", {}).items()):
-        where = f"{path}: links[{url!r}]"
-        if not isinstance(entry, dict):
-            raise SiteError(f"{where}: expected an object, not {entry!r}")
-        state = entry.get("state", "unknown")
-        if state not in LINK_STATES:
-            raise SiteError(f"{where}: unknown state {state!r} (expected one of {LINK_STATES})")
-        history = []
-        for i, item in enumerate(entry.get("history") or []):
-            if not isinstance(item, dict) or not isinstance(item.get("verdict"), str):
-                raise SiteError(f"{where}: history[{i}] needs a 'verdict' string")
-            history.append(
-                Check(
-                    at=str(item.get("at", "")),
-                    verdict=item["verdict"],
-                    http_status=_opt_int(item, "http_status", f"{where}: history[{i}]"),
-                )
-            )
-        links[url] = LinkInfo(
-            state=state,
-            last_checked=_opt_str(entry, "last_checked", where),
-            last_ok=_opt_str(entry, "last_ok", where),
-            failing_since=_opt_str(entry, "failing_since", where),
-            http_status=_opt_int(entry, "http_status", where),
-            archive_url=_opt_str(entry, "archive_url", where),
-            history=tuple(history),
-            first_seen=_opt_str(entry, "first_seen", where),
-        )
-    updated = data.get("updated_at")
-    return LinkStatus(updated_at=updated if isinstance(updated, str) else None, links=links)
 
 
 @dataclass(frozen=True)
@@ -205,7 +101,7 @@ def load_demo(demo_id: str, renderings: Path, demos_dir: Path) -> Demo:
     Args:
         demo_id: the demo id (e.g. ``multi_head``).
         renderings: the ``demos/renderings`` folder.
-        demos_dir: the ``demos`` package folder (for the fallback title and summary).
+        demos_dir: the ``demos/gallery`` folder (for the fallback title and summary).
 
     Raises:
         SiteError: a rendering exists but its ``meta.json`` is malformed or names missing files.

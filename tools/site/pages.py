@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass
 
 from tools.catalog import Catalogue, Resource, Text
+from tools.linkcheck.linkstatus import Entry, LinkStatus
 from tools.site import i18n
 from tools.site.html import clean, front_matter_value
 from tools.site.i18n import label, t
-from tools.site.inputs import Demo, LinkInfo, LinkStatus
+from tools.site.inputs import Demo
 from tools.site.markdown import attr, fenced, link, one_line, prose, safe_url, text
 from tools.site.metrics import fill_metrics
 
@@ -309,7 +310,7 @@ def catalogue_page(ctx: Context) -> str:
     return "\n".join(out)
 
 
-def _since(info: LinkInfo) -> str | None:
+def _since(info: Entry) -> str | None:
     """When the URL entered its current state: failing_since, or the start of its good run."""
     if info.failing_since:
         return info.failing_since
@@ -584,7 +585,7 @@ def questions_page(ctx: Context) -> str:
     return "\n".join(out)
 
 
-def _strip(info: LinkInfo, lang: str) -> str:
+def _strip(info: Entry, lang: str) -> str:
     checks = info.history[-RECENT_CHECKS:]
     spans = []
     for c in checks:

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tools.errors import AtlasError
+from tools.files import write_atomic
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = [
@@ -172,7 +173,7 @@ def take_screenshot(
 
     Args:
         site: the built site folder (``site/``).
-        out: where the PNG goes (written to a temporary file, then renamed).
+        out: where the PNG goes (written atomically: :func:`tools.files.write_atomic`).
         resource: the resource id whose page is shown.
         lang: ``ja`` (the site root) or ``en``.
         width: viewport width in CSS pixels.
@@ -198,25 +199,18 @@ def take_screenshot(
     site = Path(site)
     rel = resource_page(site, resource, lang)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp.png")
     refused: list[str] = []
-    try:
-        _capture(site, rel, tmp, refused, width, height, dark, full_page, explorer, lang)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    png = _capture(site, rel, refused, width, height, dark, full_page, explorer, lang)
     if refused:
-        tmp.unlink(missing_ok=True)
         raise ScreenshotError(f"{rel}: the page tried to leave loopback: {', '.join(refused)}")
-    os.replace(tmp, out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, png, durable=False)
     return out
 
 
 def _capture(
     site: Path,
     rel: str,
-    tmp: Path,
     refused: list[str],
     width: int,
     height: int,
@@ -224,7 +218,7 @@ def _capture(
     full_page: bool,
     explorer: bool,
     lang: str,
-) -> None:
+) -> bytes:
     from playwright.sync_api import sync_playwright  # the dev extra, checked by take_screenshot
 
     with serve_directory(site) as base, sync_playwright() as pw:
@@ -244,7 +238,7 @@ def _capture(
             if explorer:
                 _show_explorer(page, rel)
             page.wait_for_timeout(300)
-            page.screenshot(path=str(tmp), full_page=full_page)
+            return page.screenshot(full_page=full_page)
         finally:
             browser.close()
 

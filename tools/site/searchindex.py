@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from tools.site.generate import write_if_changed
+from tools.files import write_if_changed
 from tools.site.inputs import SiteError
 
 INDEX = Path("search") / "search_index.json"

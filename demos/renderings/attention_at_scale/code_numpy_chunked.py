@@ -1,4 +1,4 @@
-# demos.reference.chunked_attention
+# demos.attention.reference.chunked_attention
 def chunked_attention(
     q: np.ndarray, k: np.ndarray, v: np.ndarray, chunk_size: int = 128
 ) -> np.ndarray:

@@ -1,4 +1,4 @@
-# demos.torch_attention.chunked_attention
+# demos.attention.torch_attention.chunked_attention
 def chunked_attention(
     q: torch.Tensor,
     k: torch.Tensor,

@@ -1,4 +1,4 @@
-# demos.attention_variants.compatibility
+# demos.gallery.attention_variants.compatibility
 def compatibility(
     name: str, q: torch.Tensor, k: torch.Tensor, params: dict[str, torch.Tensor]
 ) -> torch.Tensor:

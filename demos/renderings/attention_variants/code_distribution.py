@@ -1,4 +1,4 @@
-# demos.attention_variants.distribution
+# demos.gallery.attention_variants.distribution
 def distribution(name: str, energies: torch.Tensor) -> torch.Tensor:
     """Turn energies into attention weights along the last dimension.
 

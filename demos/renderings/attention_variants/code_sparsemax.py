@@ -1,4 +1,4 @@
-# demos.attention_variants.sparsemax
+# demos.gallery.attention_variants.sparsemax
 def sparsemax(scores: torch.Tensor) -> torch.Tensor:
     """Sparsemax along the last dimension: the Euclidean projection onto the simplex.
 

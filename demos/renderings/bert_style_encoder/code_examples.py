@@ -1,4 +1,4 @@
-# demos.bert_style_encoder.make_batch
+# demos.gallery.bert_style_encoder.make_batch
 def make_batch(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Random examples: ``(token ids (count, T), masked position (count,), answer id (count,))``.
 

@@ -1,4 +1,4 @@
-# demos.bert_style_encoder.TinyBert
+# demos.gallery.bert_style_encoder.TinyBert
 class TinyBert(nn.Module):
     """Token + position + segment embeddings, ``N_LAYER`` encoder layers, a word predictor."""
 

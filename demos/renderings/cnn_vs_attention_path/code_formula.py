@@ -1,4 +1,4 @@
-# demos.cnn_vs_attention_path.formula_layers
+# demos.gallery.cnn_vs_attention_path.formula_layers
 def formula_layers(kind: str, n: int, k: int = KERNEL) -> int:
     """Layers a convolution stack needs so that output n-1 depends on input 0.
 

@@ -1,4 +1,4 @@
-# demos.cnn_vs_attention_path.layers_to_connect
+# demos.gallery.cnn_vs_attention_path.layers_to_connect
 def layers_to_connect(stack: ConvStack, n: int, device: str, dtype: torch.dtype) -> int:
     """Smallest depth whose output at n-1 has a non-zero derivative w.r.t. the input at 0.
 

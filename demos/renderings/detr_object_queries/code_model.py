@@ -1,4 +1,4 @@
-# demos.detr_object_queries.MiniDETR
+# demos.gallery.detr_object_queries.MiniDETR
 class MiniDETR(nn.Module):
     """Patch embedding + positions, learned object queries, a stack of decoder layers.
 

@@ -1,4 +1,4 @@
-# demos.image_self_attention.SelfAttention2d
+# demos.gallery.image_self_attention.SelfAttention2d
 class SelfAttention2d(nn.Module):
     """The attention of SAGAN (Zhang et al.) over a ``(B, C, H, W)`` feature map.
 

@@ -1,4 +1,4 @@
-# demos.image_self_attention.train
+# demos.gallery.image_self_attention.train
 def train(block: SelfAttention2d, rng: np.random.Generator, steps: int = STEPS) -> list[float]:
     """Adam on fresh noisy images each step: predict each pixel from the others.
 

@@ -1,4 +1,4 @@
-# demos.learned_attention.ArticleModel
+# demos.gallery.learned_attention.ArticleModel
 class ArticleModel(nn.Module):
     """Word and learned position embeddings, ONE self-attention layer with one head, a read-out.
 

@@ -1,4 +1,4 @@
-# demos.learned_attention.train
+# demos.gallery.learned_attention.train
 def train(
     model: ArticleModel,
     rng: np.random.Generator,

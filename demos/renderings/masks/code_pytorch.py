@@ -1,4 +1,4 @@
-# demos.torch_attention.scaled_dot_product_attention
+# demos.attention.torch_attention.scaled_dot_product_attention
 def scaled_dot_product_attention(
     q: torch.Tensor,
     k: torch.Tensor,

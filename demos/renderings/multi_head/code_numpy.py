@@ -1,4 +1,4 @@
-# demos.reference.multi_head_attention
+# demos.attention.reference.multi_head_attention
 def multi_head_attention(
     x: np.ndarray,
     params: dict[str, np.ndarray],

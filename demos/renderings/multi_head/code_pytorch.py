@@ -1,4 +1,4 @@
-# demos.torch_attention.MultiHeadSelfAttention
+# demos.attention.torch_attention.MultiHeadSelfAttention
 class MultiHeadSelfAttention(nn.Module):
     """Multi-head self-attention written out by hand.
 
@@ -60,8 +60,9 @@ class MultiHeadSelfAttention(nn.Module):
             raise ValueError("bias setting differs between the two modules")
 
     def params_numpy(self) -> dict[str, np.ndarray]:
-        """The weights as float64 NumPy arrays in :func:`demos.reference.multi_head_attention`'s
-        layout (zero biases when the module has none)."""
+        """The weights as float64 NumPy arrays in the layout of
+        :func:`demos.attention.reference.multi_head_attention` (zero biases when the module has
+        none)."""
         C = self.n_embd
 
         def grab(t: torch.Tensor | None, shape: tuple[int, ...]) -> np.ndarray:

@@ -1,4 +1,4 @@
-# demos.reference.sinusoidal_positional_encoding
+# demos.attention.reference.sinusoidal_positional_encoding
 def sinusoidal_positional_encoding(T: int, C: int) -> np.ndarray:
     """The Transformer's sinusoidal encoding, shape ``(T, C)``.
 

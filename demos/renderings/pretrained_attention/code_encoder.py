@@ -1,4 +1,4 @@
-# demos.pretrained_encoder.BertEncoder
+# demos.attention.pretrained_encoder.BertEncoder
 class BertEncoder(nn.Module):
     """Embeddings (word + position + segment, then LayerNorm) and a stack of encoder layers."""
 

@@ -1,4 +1,4 @@
-# demos.pretrained_encoder.load_encoder
+# demos.attention.pretrained_encoder.load_encoder
 def load_encoder(path: Path | None = None, dtype: torch.dtype = torch.float32) -> BertEncoder:
     """Build the encoder from ``config.json`` and fill it from ``model.safetensors`` by name.
 

@@ -1,4 +1,4 @@
-# demos.reference.scaled_dot_product_attention
+# demos.attention.reference.scaled_dot_product_attention
 def scaled_dot_product_attention(
     q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:

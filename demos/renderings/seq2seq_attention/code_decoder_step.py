@@ -1,4 +1,4 @@
-# demos.seq2seq_attention.Seq2Seq.decode_step
+# demos.gallery.seq2seq_attention.Seq2Seq.decode_step
 def decode_step(
     self,
     prev: torch.Tensor,

@@ -1,4 +1,4 @@
-# demos.reference.additive_attention
+# demos.attention.reference.additive_attention
 def additive_attention(
     query: np.ndarray,
     keys: np.ndarray,

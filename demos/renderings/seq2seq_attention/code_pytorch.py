@@ -1,4 +1,4 @@
-# demos.seq2seq_attention.AdditiveAttention
+# demos.gallery.seq2seq_attention.AdditiveAttention
 class AdditiveAttention(nn.Module):
     """Bahdanau attention: ``e_j = v . tanh(W_s s + W_h h_j)``, weights = softmax over j."""
 

@@ -17,8 +17,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from demos import reference
-from demos.core import (
+from demos.attention import reference
+from demos.attention.torch_attention import padding_mask as make_padding_mask
+from demos.framework.core import (
     DemoResult,
     Explorer,
     Narrator,
@@ -29,7 +30,6 @@ from demos.core import (
     seed_everything,
     to_numpy,
 )
-from demos.torch_attention import padding_mask as make_padding_mask
 
 ID = "seq2seq_attention"
 TITLE = {
@@ -56,9 +56,9 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "PyTorch": "demos.seq2seq_attention:AdditiveAttention",
-    "NumPy": "demos.reference:additive_attention",
-    "decoder step": "demos.seq2seq_attention:Seq2Seq.decode_step",
+    "PyTorch": "demos.gallery.seq2seq_attention:AdditiveAttention",
+    "NumPy": "demos.attention.reference:additive_attention",
+    "decoder step": "demos.gallery.seq2seq_attention:Seq2Seq.decode_step",
 }
 
 # Open classes are large on purpose: with only a handful of names a model can name the one
@@ -696,8 +696,8 @@ def _narrate(n: Narrator, m: dict, losses: dict, views: list) -> None:
         "ずっと持ちこたえることを示しました。",
     )
     n.check(
-        "PyTorch attention vs demos.reference.additive_attention on the same states",
-        "同じ状態での PyTorch の注意と demos.reference.additive_attention の比較",
+        "PyTorch attention vs demos.attention.reference.additive_attention on the same states",
+        "同じ状態での PyTorch の注意と demos.attention.reference.additive_attention の比較",
         m["max_abs_diff_vs_numpy_reference"],
         1e-6,
     )
@@ -766,8 +766,8 @@ def _strongest_words(m: dict, lang: str) -> str:
 
 
 def _alignment_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[str, str]]:
-    # matplotlib only when drawing: see demos/plotting.py
-    from demos.plotting import heatmap, new_figure
+    # matplotlib only when drawing: see demos/framework/plotting.py
+    from demos.framework.plotting import heatmap, new_figure
 
     fig = new_figure(9.5, 4.0)
     axes = fig.subplots(1, 2)
@@ -812,10 +812,10 @@ ARROW_QUERY = 3  # the output word 'red' in SECOND's translation
 
 def _arrows_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[str, str]]:
     """Question 1's picture: the RNN arrows of the encoder and the attention line."""
-    # matplotlib only when drawing: see demos/plotting.py
+    # matplotlib only when drawing: see demos/framework/plotting.py
     from matplotlib.patches import FancyArrowPatch
 
-    from demos.plotting import new_figure
+    from demos.framework.plotting import new_figure
 
     tokens = list(SECOND_TOKENS)
     weights = result.arrays["reorder_weights"][ARROW_QUERY]  # (T_src,)

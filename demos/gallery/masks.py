@@ -7,9 +7,9 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from demos.core import DemoResult, Explorer, Narrator, pick, seed_everything, to_numpy
-from demos.plotting import heatmap, new_figure
-from demos.torch_attention import causal_mask, padding_mask, scaled_dot_product_attention
+from demos.attention.torch_attention import causal_mask, padding_mask, scaled_dot_product_attention
+from demos.framework.core import DemoResult, Explorer, Narrator, pick, seed_everything, to_numpy
+from demos.framework.plotting import heatmap, new_figure
 
 ID = "masks"
 TITLE = {"ja": "パディングマスクと因果マスク", "en": "Padding and causal masks"}
@@ -30,7 +30,7 @@ SUMMARY = {
         "turns into NaN."
     ),
 }
-CODE = {"PyTorch": "demos.torch_attention:scaled_dot_product_attention"}
+CODE = {"PyTorch": "demos.attention.torch_attention:scaled_dot_product_attention"}
 
 SENTENCES = [["she", "reads", "a", "book", "today"], ["he", "sleeps"], ["we", "cook", "rice"]]
 PAD = "<pad>"

@@ -14,7 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from demos.core import (
+from demos.attention.torch_attention import MultiHeadSelfAttention, causal_mask
+from demos.framework.core import (
     DemoResult,
     Explorer,
     Narrator,
@@ -25,7 +26,6 @@ from demos.core import (
     tf32_off,
     to_numpy,
 )
-from demos.torch_attention import MultiHeadSelfAttention, causal_mask
 
 ID = "cnn_vs_attention_path"
 TITLE = {
@@ -48,8 +48,8 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "measure": "demos.cnn_vs_attention_path:layers_to_connect",
-    "formula": "demos.cnn_vs_attention_path:formula_layers",
+    "measure": "demos.gallery.cnn_vs_attention_path:layers_to_connect",
+    "formula": "demos.gallery.cnn_vs_attention_path:formula_layers",
 }
 
 KERNEL = 3
@@ -331,8 +331,8 @@ def claims(result: DemoResult) -> dict[str, bool]:
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """Layers needed vs n, and who-influences-whom maps for two conv layers vs one attention."""
-    # matplotlib only when drawing: see demos/plotting.py
-    from demos.plotting import heatmap, mark_random_weights, new_figure
+    # matplotlib only when drawing: see demos/framework/plotting.py
+    from demos.framework.plotting import heatmap, mark_random_weights, new_figure
 
     fig = new_figure(5.0, 3.6)
     ax = fig.add_subplot()

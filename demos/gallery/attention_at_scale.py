@@ -12,10 +12,10 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from demos import reference
-from demos.core import DemoResult, Narrator, cpu_threads, pick, seed_everything
-from demos.plotting import new_figure
-from demos.torch_attention import chunked_attention, naive_attention
+from demos.attention import reference
+from demos.attention.torch_attention import chunked_attention, naive_attention
+from demos.framework.core import DemoResult, Narrator, cpu_threads, pick, seed_everything
+from demos.framework.plotting import new_figure
 
 ID = "attention_at_scale"
 TITLE = {"ja": "長い系列での注意:O(n²) のコスト", "en": "Attention at scale: the O(n^2) cost"}
@@ -38,8 +38,8 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "PyTorch (chunked)": "demos.torch_attention:chunked_attention",
-    "NumPy (chunked)": "demos.reference:chunked_attention",
+    "PyTorch (chunked)": "demos.attention.torch_attention:chunked_attention",
+    "NumPy (chunked)": "demos.attention.reference:chunked_attention",
 }
 
 SIZES = (256, 512, 1024, 2048)

@@ -22,7 +22,8 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from demos.core import (
+from demos.attention.torch_attention import MultiHeadSelfAttention
+from demos.framework.core import (
     DemoResult,
     Explorer,
     Narrator,
@@ -33,8 +34,7 @@ from demos.core import (
     seed_everything,
     to_numpy,
 )
-from demos.plotting import heatmap, new_figure
-from demos.torch_attention import MultiHeadSelfAttention
+from demos.framework.plotting import heatmap, new_figure
 
 ID = "learned_attention"
 TITLE = {
@@ -65,8 +65,8 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "model": "demos.learned_attention:ArticleModel",
-    "training": "demos.learned_attention:train",
+    "model": "demos.gallery.learned_attention:ArticleModel",
+    "training": "demos.gallery.learned_attention:train",
 }
 
 # German grammatical gender of each noun's translation (der Hund, die Katze, das Tier, ...).

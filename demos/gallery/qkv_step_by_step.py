@@ -17,9 +17,16 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from demos import reference
-from demos.core import DemoResult, Explorer, Narrator, format_number, precise_dtype, to_numpy
-from demos.plotting import heatmap, new_figure
+from demos.attention import reference
+from demos.framework.core import (
+    DemoResult,
+    Explorer,
+    Narrator,
+    format_number,
+    precise_dtype,
+    to_numpy,
+)
+from demos.framework.plotting import heatmap, new_figure
 
 ID = "qkv_step_by_step"
 TITLE = {
@@ -44,8 +51,8 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "NumPy": "demos.reference:scaled_dot_product_attention",
-    "PyTorch": "demos.torch_attention:scaled_dot_product_attention",
+    "NumPy": "demos.attention.reference:scaled_dot_product_attention",
+    "PyTorch": "demos.attention.torch_attention:scaled_dot_product_attention",
 }
 
 # Facts from Raimi Karim, "Illustrated: Self-Attention" (2019): its inputs and weights.

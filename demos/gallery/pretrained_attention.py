@@ -2,7 +2,8 @@
 
 The source article's question 3 asks how "The" can attend to "animal" in an early layer of a
 trained Transformer. This demo runs a pretrained BERT-style encoder
-(:mod:`demos.pretrained_encoder`) and finds its heads by a measured criterion, never by eye:
+(:mod:`demos.attention.pretrained_encoder`) and finds its heads by a measured
+criterion, never by eye:
 
 * the *pronoun head* maximises the mean weight from "it" to its antecedent over
   :data:`PRONOUN_SET`; the *article head* maximises the mean weight from "the" to its noun over
@@ -22,8 +23,15 @@ from typing import Any
 
 import numpy as np
 
-from demos import pretrained_encoder as pe
-from demos.core import DemoError, DemoResult, Explorer, Narrator, format_number, seed_everything
+from demos.attention import pretrained_encoder as pe
+from demos.framework.core import (
+    DemoError,
+    DemoResult,
+    Explorer,
+    Narrator,
+    format_number,
+    seed_everything,
+)
 
 ID = "pretrained_attention"
 TITLE = {
@@ -50,8 +58,8 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "encoder": "demos.pretrained_encoder:BertEncoder",
-    "weights": "demos.pretrained_encoder:load_encoder",
+    "encoder": "demos.attention.pretrained_encoder:BertEncoder",
+    "weights": "demos.attention.pretrained_encoder:load_encoder",
 }
 
 # Facts from the sentence-transformers documentation of all-MiniLM-L6-v2 (its usage example).
@@ -424,8 +432,8 @@ def _narrate(
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, Any, dict[str, str]]]:
     """The model view (every head), trained vs random for the pronoun head, minimal pairs."""
-    # matplotlib only when drawing: see demos/plotting.py
-    from demos.plotting import new_figure
+    # matplotlib only when drawing: see demos/framework/plotting.py
+    from demos.framework.plotting import new_figure
 
     m = result.metrics
     att = result.arrays["attention"]

@@ -13,8 +13,8 @@ import math
 import numpy as np
 import torch
 
-from demos import reference
-from demos.core import (
+from demos.attention import reference
+from demos.framework.core import (
     DemoResult,
     Explorer,
     Narrator,
@@ -48,9 +48,9 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "compatibility": "demos.attention_variants:compatibility",
-    "distribution": "demos.attention_variants:distribution",
-    "sparsemax": "demos.attention_variants:sparsemax",
+    "compatibility": "demos.gallery.attention_variants:compatibility",
+    "distribution": "demos.gallery.attention_variants:distribution",
+    "sparsemax": "demos.gallery.attention_variants:sparsemax",
 }
 
 TOKENS = ["the", "cat", "sat", "on", "the", "mat"]
@@ -142,7 +142,8 @@ def distribution(name: str, energies: torch.Tensor) -> torch.Tensor:
 def numpy_compatibility(
     name: str, q: np.ndarray, k: np.ndarray, params: dict[str, np.ndarray]
 ) -> np.ndarray:
-    """The NumPy twin of :func:`compatibility` (additive goes through ``demos.reference``)."""
+    """The NumPy twin of :func:`compatibility` (additive goes through
+    ``demos.attention.reference``)."""
     if name == "dot":
         return q @ k.T
     if name == "scaled dot":
@@ -372,8 +373,8 @@ def claims(result: DemoResult) -> dict[str, bool]:
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """One grid: for the query token, the weights of every compatibility x distribution pair."""
-    # matplotlib only when drawing: see demos/plotting.py
-    from demos.plotting import heatmap, mark_random_weights, new_figure
+    # matplotlib only when drawing: see demos/framework/plotting.py
+    from demos.framework.plotting import heatmap, mark_random_weights, new_figure
 
     rows, labels = [], []
     for g in DISTRIBUTIONS:

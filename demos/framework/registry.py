@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from demos.core import DemoError
+from demos.framework.core import DemoError
 
 DEMO_IDS: tuple[str, ...] = (
     "word_vectors",
@@ -29,6 +29,11 @@ DEMO_IDS: tuple[str, ...] = (
 )
 
 
+def module_name(demo_id: str) -> str:
+    """The module of a demo: ``demos.gallery.<id>``."""
+    return f"demos.gallery.{demo_id}"
+
+
 def get(demo_id: str) -> ModuleType:
     """Import and return the module of ``demo_id``.
 
@@ -38,10 +43,10 @@ def get(demo_id: str) -> ModuleType:
     if demo_id not in DEMO_IDS:
         raise DemoError(f"unknown demo {demo_id!r} (available: {', '.join(DEMO_IDS)})")
     try:
-        return importlib.import_module(f"demos.{demo_id}")
+        return importlib.import_module(module_name(demo_id))
     except ModuleNotFoundError as exc:
-        if exc.name != f"demos.{demo_id}":
+        if exc.name != module_name(demo_id):
             raise
         raise DemoError(
-            f"demo {demo_id!r} is registered but demos/{demo_id}.py is missing"
+            f"demo {demo_id!r} is registered but demos/gallery/{demo_id}.py is missing"
         ) from exc

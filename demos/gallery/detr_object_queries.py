@@ -21,7 +21,9 @@ import torch
 from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 from torch import nn
 
-from demos.core import (
+from demos.attention.reference import sinusoidal_positional_encoding
+from demos.attention.torch_attention import scaled_dot_product_attention
+from demos.framework.core import (
     DemoResult,
     Explorer,
     Narrator,
@@ -32,8 +34,6 @@ from demos.core import (
     seed_everything,
     to_numpy,
 )
-from demos.reference import sinusoidal_positional_encoding
-from demos.torch_attention import scaled_dot_product_attention
 
 ID = "detr_object_queries"
 TITLE = {
@@ -59,8 +59,8 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "model": "demos.detr_object_queries:MiniDETR",
-    "matching": "demos.detr_object_queries:hungarian_match",
+    "model": "demos.gallery.detr_object_queries:MiniDETR",
+    "matching": "demos.gallery.detr_object_queries:hungarian_match",
 }
 
 GRID = 8
@@ -764,7 +764,7 @@ VERDICT_STYLE: dict[str, dict[str, Any]] = {
 def _queries_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[str, str]]:
     from matplotlib.patches import Rectangle
 
-    from demos.plotting import new_figure
+    from demos.framework.plotting import new_figure
 
     a = result.arrays
     feats = a["showcase_patches"]
@@ -850,7 +850,7 @@ def _queries_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[st
 
 
 def _layers_figure(result: DemoResult, lang: str) -> tuple[str, object, dict[str, str]]:
-    from demos.plotting import new_figure
+    from demos.framework.plotting import new_figure
 
     m = result.metrics
     layers = np.arange(1, N_LAYERS + 1)

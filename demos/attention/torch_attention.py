@@ -119,8 +119,9 @@ class MultiHeadSelfAttention(nn.Module):
             raise ValueError("bias setting differs between the two modules")
 
     def params_numpy(self) -> dict[str, np.ndarray]:
-        """The weights as float64 NumPy arrays in :func:`demos.reference.multi_head_attention`'s
-        layout (zero biases when the module has none)."""
+        """The weights as float64 NumPy arrays in the layout of
+        :func:`demos.attention.reference.multi_head_attention` (zero biases when the module has
+        none)."""
         C = self.n_embd
 
         def grab(t: torch.Tensor | None, shape: tuple[int, ...]) -> np.ndarray:

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from demos import registry, render
-from demos.core import DEVICES, LANGS, DemoError, metrics_json, parse_seed, resolve_device
+from demos.framework import registry, render
+from demos.framework.core import DEVICES, LANGS, DemoError, metrics_json, parse_seed, resolve_device
 
 EXIT_USAGE = 2
 AUTO_REASON = {"cuda": "CUDA found", "mps": "no CUDA, MPS found", "cpu": "no CUDA or MPS"}

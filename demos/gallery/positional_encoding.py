@@ -6,8 +6,9 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from demos import reference
-from demos.core import (
+from demos.attention import reference
+from demos.attention.torch_attention import MultiHeadSelfAttention
+from demos.framework.core import (
     DemoResult,
     Explorer,
     Narrator,
@@ -16,8 +17,7 @@ from demos.core import (
     seed_everything,
     to_numpy,
 )
-from demos.plotting import heatmap, new_figure
-from demos.torch_attention import MultiHeadSelfAttention
+from demos.framework.plotting import heatmap, new_figure
 
 ID = "positional_encoding"
 TITLE = {"ja": "位置エンコーディング", "en": "Positional encoding"}
@@ -38,7 +38,7 @@ SUMMARY = {
         "encodings can the model tell the two apart."
     ),
 }
-CODE = {"NumPy": "demos.reference:sinusoidal_positional_encoding"}
+CODE = {"NumPy": "demos.attention.reference:sinusoidal_positional_encoding"}
 
 T_PLOT = 64
 C_PLOT = 64

@@ -7,10 +7,10 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from demos import reference
-from demos.core import DemoResult, Explorer, Narrator, seed_everything, to_numpy
-from demos.plotting import heatmap, mark_random_weights, new_figure
-from demos.torch_attention import MultiHeadSelfAttention, padding_mask
+from demos.attention import reference
+from demos.attention.torch_attention import MultiHeadSelfAttention, padding_mask
+from demos.framework.core import DemoResult, Explorer, Narrator, seed_everything, to_numpy
+from demos.framework.plotting import heatmap, mark_random_weights, new_figure
 
 ID = "multi_head"
 TITLE = {"ja": "マルチヘッド注意をゼロから", "en": "Multi-head attention from scratch"}
@@ -32,8 +32,8 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "PyTorch": "demos.torch_attention:MultiHeadSelfAttention",
-    "NumPy": "demos.reference:multi_head_attention",
+    "PyTorch": "demos.attention.torch_attention:MultiHeadSelfAttention",
+    "NumPy": "demos.attention.reference:multi_head_attention",
 }
 
 SENTENCES = [

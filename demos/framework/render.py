@@ -1,10 +1,10 @@
 """Render every demo for the site: ``demos/renderings/<id>/`` (layout in ARCHITECTURE.md).
 
 The site embeds these committed files, so building it needs neither torch nor a GPU. Each
-rendering records a ``source_hash`` over the demo's module, the ``demos`` modules it imports
-(transitively), this renderer, and the major.minor versions of numpy, torch and matplotlib; a
-demo whose hash is unchanged is skipped, and :func:`stale_demos` reports renderings that no
-longer match. Output bytes are deterministic: rendering twice changes nothing.
+rendering records a ``source_hash`` over the demo's module (``demos/gallery/<id>.py``), the
+``demos`` modules it imports (transitively), this renderer, and the major.minor versions of
+numpy, torch and matplotlib; a demo whose hash is unchanged is skipped, and
+:func:`stale_demos` reports renderings that no longer match. Output bytes are deterministic: rendering twice changes nothing.
 """
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from demos import registry
-from demos.core import LANGS, DemoError, DemoResult, metrics_json
+from demos.framework import registry
+from demos.framework.core import LANGS, DemoError, DemoResult, metrics_json
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-RENDERINGS = PACKAGE_DIR / "renderings"
+DEMOS_DIR = Path(__file__).resolve().parent.parent  # the ``demos`` package
+RENDERINGS = DEMOS_DIR / "renderings"
 RENDER_DEVICE = "cpu"
 RENDER_SEED = 0
 HASHED_LIBRARIES = ("numpy", "torch", "matplotlib")
-NOT_HASHED = {"cli", "registry", "__main__"}
+NOT_HASHED = {"demos.framework.cli", "demos.framework.registry", "demos.__main__"}
 
 
 def demo_title(demo_id: str, lang: str = "en") -> str:
@@ -51,46 +51,45 @@ def _major_minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
+def _module_path(name: str) -> Path:
+    """The file of the ``demos`` module named ``name`` (``demos.attention.reference``)."""
+    return DEMOS_DIR.joinpath(*name.split(".")[1:]).with_suffix(".py")
+
+
 def _demos_imports(path: Path) -> set[str]:
-    """Names of the ``demos`` modules that the file at ``path`` imports."""
+    """Dotted names of the ``demos`` modules that the file at ``path`` imports."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                parts = alias.name.split(".")
-                if parts[0] == "demos" and len(parts) > 1:
-                    found.add(parts[1])
-        elif isinstance(node, ast.ImportFrom):
-            parts = (node.module or "").split(".")
-            if node.level == 1 or parts[0] == "demos":
-                inner = parts if node.level == 1 else parts[1:]
-                if inner and inner[0]:
-                    found.add(inner[0])
-                else:
-                    found.update(alias.name for alias in node.names)
-    return {name for name in found if (PACKAGE_DIR / f"{name}.py").is_file()} - NOT_HASHED
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)  # from demos.attention import reference: a module each
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    demos = {name for name in found if name.startswith("demos.")}
+    return {name for name in demos if _module_path(name).is_file()} - NOT_HASHED
 
 
 def hashed_files(demo_id: str) -> list[Path]:
-    """The source files whose content makes up ``demo_id``'s hash, sorted by name."""
+    """The source files whose content makes up ``demo_id``'s hash, sorted by path."""
     if demo_id not in registry.DEMO_IDS:
         raise DemoError(f"unknown demo {demo_id!r} (available: {', '.join(registry.DEMO_IDS)})")
-    todo, seen = [demo_id, "core", "render"], set()
+    todo = [registry.module_name(demo_id), "demos.framework.core", "demos.framework.render"]
+    seen: set[str] = set()
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        todo.extend(_demos_imports(PACKAGE_DIR / f"{name}.py") - seen)
-    return sorted(PACKAGE_DIR / f"{name}.py" for name in seen)
+        todo.extend(_demos_imports(_module_path(name)) - seen)
+    return sorted(_module_path(name) for name in seen)
 
 
 def source_hash(demo_id: str) -> str:
     """SHA-256 over the demo's sources (newlines normalised) and library versions."""
     digest = hashlib.sha256()
     for path in hashed_files(demo_id):
-        digest.update(f"{path.name}\0".encode())
+        digest.update(f"{path.relative_to(DEMOS_DIR).as_posix()}\0".encode())
         digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
         digest.update(b"\0")
     for name in HASHED_LIBRARIES:
@@ -181,7 +180,7 @@ def _figure_files(module: Any, result: DemoResult) -> tuple[dict[str, bytes], li
     """Each figure drawn once per language: ``<stem>.<lang>.svg`` and its meta entry."""
     # matplotlib only when drawing: at the top it took `python -m demos check` from 0.44 s
     # to 0.79 s of CPU (median of 7 runs).
-    from demos.plotting import svg_bytes
+    from demos.framework.plotting import svg_bytes
 
     files: dict[str, bytes] = {}
     per_lang = {lang: module.figures(result, lang) for lang in LANGS}
@@ -302,7 +301,7 @@ def stale_demos(out: Path = RENDERINGS) -> list[tuple[str, str]]:
     """``(id, reason)`` for every demo whose rendering under ``out`` is missing or outdated."""
     stale = []
     for demo_id in registry.DEMO_IDS:
-        if not (PACKAGE_DIR / f"{demo_id}.py").is_file():
+        if not _module_path(registry.module_name(demo_id)).is_file():
             stale.append((demo_id, "demo module missing"))
             continue
         meta = read_meta(out, demo_id)

@@ -13,7 +13,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from demos.core import (
+from demos.attention.torch_attention import TransformerEncoderLayer, causal_mask
+from demos.framework.core import (
     DemoResult,
     Explorer,
     Narrator,
@@ -25,7 +26,6 @@ from demos.core import (
     seed_everything,
     to_numpy,
 )
-from demos.torch_attention import TransformerEncoderLayer, causal_mask
 
 ID = "bert_style_encoder"
 TITLE = {
@@ -50,8 +50,8 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "model": "demos.bert_style_encoder:TinyBert",
-    "examples": "demos.bert_style_encoder:make_batch",
+    "model": "demos.gallery.bert_style_encoder:TinyBert",
+    "examples": "demos.gallery.bert_style_encoder:make_batch",
 }
 
 WORDS = (
@@ -356,8 +356,8 @@ def claims(result: DemoResult) -> dict[str, bool]:
 
 def figures(result: DemoResult, lang: str = "en") -> list[tuple[str, object, dict[str, str]]]:
     """A grid of attention maps: one row per layer, one column per head, one colour scale."""
-    # matplotlib only when drawing: see demos/plotting.py
-    from demos.plotting import heatmap, new_figure
+    # matplotlib only when drawing: see demos/framework/plotting.py
+    from demos.framework.plotting import heatmap, new_figure
 
     show = result.explorer[0].tokens
     fig = new_figure(4.4 * N_HEAD, 3.8 * N_LAYER)

@@ -108,7 +108,7 @@ class DemoResult:
     """Everything a demo computed; printing and rendering read it, never the other way.
 
     Attributes:
-        demo_id: The demo's id (see ``demos.registry.DEMO_IDS``).
+        demo_id: The demo's id (see ``demos.framework.registry.DEMO_IDS``).
         device: The device it ran on: ``"cpu"``, ``"cuda"`` or ``"mps"``.
         seed: The seed it ran with.
         lines: Narrated output per language (``"en"``, ``"ja"``), one string a line.

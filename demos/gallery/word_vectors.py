@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from demos.core import (
+from demos.framework.core import (
     DemoResult,
     Explorer,
     Narrator,
@@ -15,7 +15,7 @@ from demos.core import (
     seed_everything,
     to_numpy,
 )
-from demos.plotting import heatmap, new_figure
+from demos.framework.plotting import heatmap, new_figure
 
 ID = "word_vectors"
 TITLE = {"ja": "単語をベクトルとして扱う", "en": "Words as vectors"}

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from demos.core import (
+from demos.framework.core import (
     DemoResult,
     Explorer,
     Narrator,
@@ -18,7 +18,7 @@ from demos.core import (
     seed_everything,
     to_numpy,
 )
-from demos.plotting import RANDOM_WEIGHTS, heatmap, new_figure
+from demos.framework.plotting import RANDOM_WEIGHTS, heatmap, new_figure
 
 ID = "similarity_vs_projection"
 TITLE = {"ja": "類似度と射影:注意は似たもの探しではない", "en": "Similarity versus projection"}

