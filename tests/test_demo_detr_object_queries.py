@@ -124,6 +124,28 @@ def test_every_layer_is_trained() -> None:
     assert last is None or not last.any()
 
 
+def test_only_later_layers_let_queries_see_what_others_found() -> None:
+    """As in DETR, layer 1's query self-attention reads zero content plus the learned queries:
+    its output is the same for every image, so no query can know what another one reports.
+    From layer 2 on, the self-attention output depends on the image."""
+    torch.manual_seed(0)
+    model = demo.MiniDETR().double()
+    seen: list[torch.Tensor] = []
+    hooks = [
+        layer.self_attn.register_forward_hook(lambda _m, _i, out: seen.append(out[0]))
+        for layer in model.layers
+    ]
+    images = [demo.random_image(generator(s), n_objects=n)[0] for s, n in ((1, 1), (2, 3))]
+    with torch.no_grad():
+        model(torch.tensor(np.stack(images)))
+    for hook in hooks:
+        hook.remove()
+    first, *later = seen  # each (2 images, Q, C)
+    assert torch.equal(first[0], first[1])
+    for out in later:
+        assert (out[0] - out[1]).abs().max() > 1e-3
+
+
 def test_no_object_weighs_like_an_object() -> None:
     torch.manual_seed(0)
     logits = torch.randn(1, demo.N_QUERIES, len(demo.CLASSES) + 1, dtype=torch.float64)

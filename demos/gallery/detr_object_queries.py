@@ -18,7 +18,7 @@ from typing import Any, cast
 
 import numpy as np
 import torch
-from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
+from scipy.optimize import linear_sum_assignment
 from torch import nn
 
 from demos.attention.reference import sinusoidal_positional_encoding
