@@ -18,9 +18,6 @@ WHITELIST = "tests/vulture_whitelist.py"
 NOT_CLEAN_AT_60 = (
     "demos/multi_head.py",
     "demos/torch_attention.py",
-    "tools/linkcheck/fetch.py",
-    "tools/linkcheck/htmltext.py",
-    "tools/linkcheck/soft404.py",
     "tools/site/serve.py",
 )
 

@@ -59,7 +59,7 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 from tools.errors import AtlasError
@@ -75,6 +75,7 @@ try:
 except ImportError:  # pragma: no cover - depends on the environment
     brotli = None
 
+_T = TypeVar("_T")
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 PERMANENT_CODES = (301, 308)
 _NOT_PAGES = (
@@ -771,11 +772,9 @@ class Client:
             else:
                 conn.close()
 
-    async def _read(self, coro, t: Target):  # type: ignore[no-untyped-def]
+    async def _read(self, coro: Awaitable[_T], t: Target) -> _T:
         try:
-            async with asyncio.timeout(
-                self.settings.read_timeout
-            ):  # no extra task, unlike wait_for
+            async with asyncio.timeout(self.settings.read_timeout):  # no task, unlike wait_for
                 return await coro
         except TimeoutError as exc:
             raise FetchError(
@@ -823,8 +822,8 @@ class Client:
             raise FetchError("protocol", t.url, f"not an HTTP status line: {lines[0][:80]!r}")
         headers: dict[str, str] = {}
         cookies: list[str] = []
-        for line in lines[1:]:
-            name, sep, value = line.partition(":")
+        for field_line in lines[1:]:
+            name, sep, value = field_line.partition(":")
             if not sep:
                 continue
             key = name.strip().lower()
@@ -865,9 +864,9 @@ class Client:
                 break
         return bytes(out[:limit]), truncated, end[0] and not truncated
 
-    async def _raw_chunks(  # type: ignore[no-untyped-def]
+    async def _raw_chunks(
         self, reader: asyncio.StreamReader, headers: dict[str, str], t: Target, end: list[bool]
-    ):
+    ) -> AsyncIterator[bytes]:
         """The raw body in pieces; sets ``end[0]`` when its framing says it is complete."""
         cap = self.settings.max_body * 4  # raw bytes read at most, even when they inflate to little
         got = 0
