@@ -24,6 +24,7 @@ from tools.linkcheck.fetch import (
     FetchError,
     Response,
     _Gate,
+    folder_of,
     is_file_path,
     prepare,
     retry_after,
@@ -389,6 +390,34 @@ def test_a_request_that_leaves_late_pushes_the_next_turn_back():
 
     ((left, second),) = asyncio.run(clock.run(go()))
     assert (left, second) == (0.03, 0.08 - TIMER_SLACK)
+
+
+def test_queued_requests_in_a_folder_that_failed_go_first_the_rest_in_arrival_order():
+    gate = _Gate(concurrency=1, interval=0.0)
+    order: list[str] = []
+
+    async def request(path: str, hold: asyncio.Event | None = None) -> None:
+        async with gate.slot(folder_of(path)):
+            order.append(path)
+            if hold is not None:
+                await hold.wait()
+
+    async def go() -> None:
+        hold = asyncio.Event()
+        first = asyncio.ensure_future(request("/page/0", hold))
+        await asyncio.sleep(0)
+        paths = ["/page/1", "/gone/2", "/page/3?x=/gone/", "/gone/4", "/gone/sub/5"]
+        queued = [asyncio.ensure_future(request(p)) for p in paths]
+        cancelled = asyncio.ensure_future(request("/gone/6"))
+        await asyncio.sleep(0)
+        cancelled.cancel()  # a queued request that gives up leaves the queue
+        gate.failed("/gone/0")  # the host answered 404 for a page in /gone/
+        hold.set()
+        await asyncio.gather(first, *queued)
+
+    asyncio.run(go())
+    assert order == ["/page/0", "/gone/2", "/gone/4", "/page/1", "/page/3?x=/gone/", "/gone/sub/5"]
+    assert gate.free == 1 and not gate.waiting
 
 
 def test_a_bare_429_burst_doubles_the_pace_once_and_up_to_a_bound():
