@@ -15,6 +15,14 @@ not used; when one is set, the run says so once. ``--proxy http://HOST:PORT`` op
 request goes through an HTTP CONNECT tunnel named by host and port (TLS inside it for https),
 the policy is still applied to our own resolution of each name, and the run warns once that
 the proxy may resolve a name to another address.
+
+The process ends with ``os._exit`` once every file is written and closed, skipping the
+interpreter's teardown (module clean-up and a last garbage collection of the run's objects).
+On the benchmark's 1000 URLs (``bench/bench_linkcheck.py``, two busy cores), from the run's
+last line of output to the end of the process as its parent saw it, median of 7: 20 ms with
+``sys.exit``, 4 ms with ``os._exit``. The benchmark's wall time (median of 3) did not resolve
+the difference (2.80 s with ``sys.exit``, 2.82 s before, ``--no-archive``), being noisier.
+
 The policy (``--fail-on``): ``new-dead`` fails only for links that became dead in this run
 (tracking, the default when a history is kept); ``broken`` fails for any broken, soft-404 or
 blocked link (the default for ``--urls`` and ``--since``: a new link must work now).
@@ -275,8 +283,7 @@ def main() -> None:
             file=sys.stderr,
         )
         status = EXIT_CRASH
-    # Every file is written and closed: skip the interpreter's teardown (module clean-up and a
-    # last garbage collection of the run's objects), which took longer than writing the report.
+    # Every file is written and closed: skip the interpreter's teardown (see the docstring).
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
