@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
@@ -290,8 +291,6 @@ def write_atomic(path: str | Path, data: bytes, durable: bool = True) -> None:
     Raises:
         StateError: when it cannot be written; the old file is then left as it was.
     """
-    import tempfile  # only a write needs it (it imports shutil and the compressors)
-
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -343,7 +342,7 @@ def locked(
     Raises:
         StateError: when another process still holds the lock after ``wait`` seconds.
     """
-    import fcntl  # POSIX only; the tracker runs on Linux and macOS
+    import fcntl  # POSIX only: the site reads this module on any system, only the lock needs it
 
     path = Path(path)
     lock_path = path.with_name(f".{path.name}.lock")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
@@ -127,8 +128,6 @@ def json_document(results: list[Result], checked_at: str) -> str:
     library falls back to its pure-Python encoder, which made writing the report the slowest
     step after the last answer.
     """
-    import json
-
     rows = [r.to_json() for r in results]
     if not all(isinstance(v, _SCALARS) for row in rows for v in row.values()):
         doc = {"version": 1, "checked_at": checked_at, "results": rows}
