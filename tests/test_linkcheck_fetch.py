@@ -463,6 +463,29 @@ def test_retries_back_off_exponentially_and_honour_retry_after(sites):
     assert clock.slept[0] == 7.0  # what the server asked for
 
 
+@pytest.mark.skipif(not hasattr(socket, "TCP_QUICKACK"), reason="a Linux socket option")
+def test_a_server_that_sends_headers_and_body_apart_is_not_held_by_our_delayed_ack(sites):
+    # Python's http.server, like many, writes the head and the body in two sends with Nagle's
+    # algorithm on: the body leaves only once the head is acknowledged. A client that delays
+    # its ACK (40 ms on Linux, on a kept connection) gets every such answer 40 ms late.
+    s = sites()
+    s.connection = "keep-alive"
+    s.default = Reply(body=page("p", "x"))
+
+    async def go() -> list[int]:
+        client = Client(fast_settings())
+        try:
+            return [(await client.request(s.url(f"/p{i}"))).elapsed_ms for i in range(15)]
+        finally:
+            client.close()
+
+    elapsed = asyncio.run(go())
+    assert s.connections == 1
+    # Held answers take at least 40 ms (the kernel's shortest delayed-ACK timer); the median
+    # ignores a few answers that a busy machine makes slow for other reasons.
+    assert sorted(elapsed)[len(elapsed) // 2] < 30, elapsed
+
+
 def test_request_starts_to_one_host_keep_the_interval_on_a_real_server(sites, tmp_path):
     s = sites()
     s.connection = "keep-alive"
