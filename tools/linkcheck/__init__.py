@@ -14,6 +14,12 @@
   the site reads it through :func:`tools.linkcheck.linkstatus.load` too.
 - :mod:`.history`: the rules that move each link's state across runs.
 - :mod:`.text`, :mod:`.report`: server text made inert; text, Markdown, JSON, annotations.
+
+Performance machinery stays only where removing it cost a measurable amount on
+``bench/bench_linkcheck.py``; each place quotes its numbers: the staged task start in
+:mod:`.check`, ``os._exit`` in :mod:`.cli`, the immediate ACKs in :mod:`.fetch`, and the four
+imports inside functions (the catalogue loader, YAML, the cookie jar, ``aiohappyeyeballs``),
+each with its cost on the line.
 """
 
 from tools.linkcheck.linkstatus import STATES, VERDICTS  # the one list of each
