@@ -392,6 +392,25 @@ def test_a_request_that_leaves_late_pushes_the_next_turn_back():
     assert (left, second) == (0.03, 0.08 - TIMER_SLACK)
 
 
+def test_a_host_running_late_wakes_only_the_next_turn_and_keeps_the_booking_order():
+    interval = 0.05
+    clock = FakeClock()
+    gate = _Gate(concurrency=10, interval=interval, clock=clock.now, sleep=clock.sleep)
+    order: list[int] = []
+
+    async def request(n: int) -> None:
+        await gate.wait_turn()
+        order.append(n)
+        await clock.sleep(0.03)  # every request leaves 30 ms into its turn: the host runs late
+        gate.sent()
+
+    asyncio.run(clock.run(*(request(n) for n in range(10))))
+    assert order == list(range(10))
+    # Ten sleeps of 30 ms, and each turn after the first sleeps once for its slot: before,
+    # every booked turn whose grid time had passed woke up and slept again, turn after turn.
+    assert len(clock.slept) <= 10 + 9 * 2, clock.slept
+
+
 def test_queued_requests_in_a_folder_that_failed_go_first_the_rest_in_arrival_order():
     gate = _Gate(concurrency=1, interval=0.0)
     order: list[str] = []

@@ -267,6 +267,11 @@ class _Gate:
     up to a millisecond late every time, and pushing every turn back by that would add up to a
     millisecond per request to a host's run.
 
+    Turns are taken in the order they were booked, each once the one before has begun. Before,
+    every booked turn slept until its own grid time; on a host running late each of them woke,
+    found the previous request too recent and slept again, turn after turn: 7,200 timers for
+    the benchmark's 1,116 requests (1,000 now) and turns taken out of order.
+
     Slots go first come, first served, except that once the host has answered 404 or 410 for
     a path, the queued requests in that path's folder go first: a site that dropped or moved a
     section fails a whole folder, and checking those links early starts their archive
@@ -292,6 +297,7 @@ class _Gate:
         self.last_start = float("-inf")
         self.pending = 0  # requests queued for or holding a slot
         self.slowed_at = float("-inf")
+        self._turn: asyncio.Future[None] | None = None  # the latest turn booked
         self.idle = asyncio.Event()
         self.idle.set()
 
@@ -344,13 +350,25 @@ class _Gate:
         now = self.clock()
         slot = max(now, self.next_at)
         self.next_at = slot + self.interval
-        while True:
-            slot = max(slot, self.last_start + self.interval - TIMER_SLACK)
-            if slot <= now:
-                break
-            await self.sleep(slot - now)
-            now = self.clock()
-        self.last_start = now
+        before, mine = self._turn, asyncio.get_running_loop().create_future()
+        self._turn = mine
+        try:
+            if before is not None and not before.done():
+                # Turns are taken in the order they were booked, each once the one before has
+                # begun: when the host runs late, only the next turn sleeps, not every turn
+                # whose grid time has passed (each would wake and sleep again, every turn).
+                await asyncio.shield(before)
+                now = self.clock()
+            while True:
+                slot = max(slot, self.last_start + self.interval - TIMER_SLACK)
+                if slot <= now:
+                    break
+                await self.sleep(slot - now)
+                now = self.clock()
+            self.last_start = now
+        finally:
+            if not mine.done():
+                mine.set_result(None)
 
     def sent(self) -> None:
         """Record that the request of the current turn has left (its bytes are written)."""
