@@ -1,11 +1,19 @@
-"""Checking a list of links (tools/linkcheck/check.py): start and result order, failed folders."""
+"""Checking a list of links (tools/linkcheck/check.py): start order, results order, preloading."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 from conftest_linkcheck import Reply, check, fast_settings, page
 
 from tools.linkcheck.check import _host_by_host
 from tools.linkcheck.results import Link
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytest_plugins = ("conftest_linkcheck",)
 
@@ -46,3 +54,29 @@ def test_after_a_404_the_hosts_links_in_that_folder_are_checked_first(sites):
     # One slot: /gone/0's 404 is known before the slot passes on, so /gone/ goes first.
     gone, pages = [f"/gone/{n}" for n in range(0, 20, 2)], [f"/page/{n}" for n in range(1, 20, 2)]
     assert s.paths() == gone + pages
+
+
+def test_modules_asked_for_are_loaded_during_the_run(sites):
+    s = sites()
+    s.default = Reply(body=page("Page", "text"))
+    code = textwrap.dedent(
+        f"""
+        import asyncio, sys
+        from tools.linkcheck.check import check_links
+        from tools.linkcheck.results import Link
+        from tools.linkcheck.settings import Settings
+
+        before = [m in sys.modules for m in ("tools.linkcheck.history", "tools.linkcheck.classify")]
+        links = [Link("{s.url("/a?x")}")]
+        settings = Settings(allow_private=True, archive=False)
+        results = asyncio.run(check_links(links, settings, preload=("tools.linkcheck.history",)))
+        after = [m in sys.modules for m in ("tools.linkcheck.history", "tools.linkcheck.classify")]
+        print(before, after, results[0].verdict)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["[False,", "False]", "[True,", "True]", "ok"]

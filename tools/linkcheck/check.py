@@ -9,16 +9,16 @@ cached in the history, see :func:`tools.linkcheck.history.wants_archive`).
 
 Links are started host by host (every host's first link, then every host's second ...), and
 the rest of the list only once every host's first request has left (or half an interval has
-passed), in batches of ``START_BATCH`` with a turn of the event loop in between. Creating a
-thousand tasks takes the loop for a while, and a first request that leaves late pushes back
-every later turn on its host. Measured with ``bench/bench_linkcheck.py`` (1000 URLs, 20
-hosts, median of 3 rounds, two busy cores): every task started at once, the servers saw the
-first request 130 ms after launch instead of 95 ms, and the run took 2.89 s instead of 2.81 s
-(2.82 s instead of 2.80 s with ``--no-archive``). The modules that only answers need used to
-be imported one per turn of the loop after the first requests had left; imported at the
-top, the first request leaves about 10 ms later (107 ms) and the run's median did not move
-beyond its noise (2.82 s, 2.82 s). Ten milliseconds did not pay for what that took: seven
-imports inside functions in three modules and a parameter threaded through the API.
+passed), in batches of ``START_BATCH`` with a turn of the event loop in between; the modules
+that only answers need (the classifier, the HTML parser, the history) are imported then, one
+per turn of the loop, while the answers travel. Both were measured by removing them, with
+``bench/bench_linkcheck.py`` (1000 URLs, 20 hosts, two busy cores). Every task started at
+once: the servers saw the first request 130 ms after launch instead of 95 ms (median of 3),
+and the run took 2.89 s instead of 2.81 s (2.82 s instead of 2.80 s with ``--no-archive``).
+Every module imported at the top (here and in :mod:`.soft404` and :mod:`.video`): importing
+the CLI took 100 ms instead of 89 ms (medians of 21, side by side, on a busy machine), and the
+first request left that much later; the run's median of 3 (2.82 s, 2.82 s) was too noisy to
+show it.
 
 When no host at all could be reached (every URL failed name resolution or connection, on
 at least ``OUR_NETWORK_MIN_HOSTS`` hosts), the fault is our own network, not the links: those
@@ -31,16 +31,13 @@ import asyncio
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from tools.linkcheck.archive import Archive
-from tools.linkcheck.classify import FAILURES, Verdict, classify
 from tools.linkcheck.fetch import Chain, Client, Deadline, Response, is_file_path, prepare
-from tools.linkcheck.history import wants_archive
-from tools.linkcheck.htmltext import distance, hex64
 from tools.linkcheck.results import Link, Result
 from tools.linkcheck.settings import Settings
 from tools.linkcheck.soft404 import SiblingProbe
@@ -49,6 +46,7 @@ from tools.linkcheck.video import check_video, youtube_id
 if TYPE_CHECKING:
     import random
 
+    from tools.linkcheck.classify import Verdict
     from tools.linkcheck.linkstatus import Entry
 
 Progress = Callable[[int, int], None]
@@ -56,6 +54,8 @@ _NO_FALLBACK = ("blocked", "dns", "bad-url", "loop", "too-many-redirects")
 _UNREACHABLE = ("dns", "connect")
 OUR_NETWORK_MIN_HOSTS = 3
 START_BATCH = 50  # links started per turn of the event loop
+# What the first answer needs, loaded in steps once the first request has left (not before).
+_PRELOAD = ("html.parser", "hashlib", "tools.linkcheck.htmltext", "tools.linkcheck.classify")
 
 
 MAX_REFRESHES = 3  # meta refreshes followed per URL, like redirects
@@ -128,7 +128,20 @@ def _fragment(url: str, v: Verdict, truncated: bool, s: Settings) -> Verdict:
     return replace(v, verdict="broken", detail=f"the anchor #{frag} is not on the page")
 
 
+def classify(chain: Chain) -> Verdict:
+    """:func:`tools.linkcheck.classify.classify`, loaded on first use.
+
+    The first requests of a run leave before the classifier's modules (regular expressions,
+    the HTML parser) are loaded; loading them then overlaps with waiting for the answers.
+    """
+    from tools.linkcheck.classify import classify as classify_chain
+
+    return classify_chain(chain)
+
+
 def _drift(v: Verdict, known: Entry | None, s: Settings) -> Verdict:
+    from tools.linkcheck.htmltext import distance  # after the first requests (see above)
+
     fingerprint = known.fingerprint if known is not None else None
     if fingerprint is None:
         return v
@@ -175,6 +188,7 @@ async def check_links(
     known: dict[str, Entry] | None = None,
     progress: Progress | None = None,
     rng: random.Random | None = None,
+    preload: Sequence[str] = (),
     now: dt.datetime | None = None,
     notes: list[str] | None = None,
     fingerprints: bool = True,
@@ -187,6 +201,8 @@ async def check_links(
         known: the history's entries by URL (fingerprints for drift, cached archive copies).
         progress: called with (done, total) after each link.
         rng: the source of the sibling probe's made-up names.
+        preload: modules the caller needs after the run, imported while waiting for the
+            first answers (as this module does with the classifier's).
         now: the run's time (archive cache ages); the clock when omitted.
         notes: where to add what the run learnt once (an unreachable archive).
         fingerprints: compute each page's simhash for the history (a run that keeps no
@@ -209,6 +225,10 @@ async def check_links(
             v = await check_video(client, settings, link.url, vid)
         else:
             v = await check_url(client, probe, settings, link.url)
+        from tools.linkcheck.classify import FAILURES  # these three: after the first requests
+        from tools.linkcheck.history import wants_archive
+        from tools.linkcheck.htmltext import hex64
+
         v = _drift(v, entry, settings)
         kinds[link.url] = v.error_kind
         found: tuple[str, str] | None | bool = False
@@ -256,11 +276,14 @@ async def check_links(
             for n in indices[i : i + START_BATCH]:
                 started[n] = asyncio.ensure_future(one(links[n]))
 
-    # Every host's first request leaves before the rest of the list is set up (see above).
+    # Every host's first request leaves before the rest of the list is set up and the modules
+    # for the answers are loaded: both keep the loop busy, and a request that leaves late
+    # pushes back every later turn on its host.
     await start(order[:hosts])
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(settings.host_interval / 2):
             await first_out.wait()
+    _preload([*_PRELOAD, *preload])
     await start(order[hosts:])
     tasks = [started[n] for n in range(len(links))]
     deadline = settings.run_deadline
@@ -319,6 +342,13 @@ def _host_by_host(links: list[Link]) -> tuple[list[int], int]:
         keys.append((rank.get(host, 0), n))
         rank[host] = rank.get(host, 0) + 1
     return [n for _, n in sorted(keys)], len(rank)
+
+
+def _preload(names: list[str]) -> None:
+    """Import the first module, and the others later: the loop sends and reads in between."""
+    if names:
+        __import__(names[0])
+        asyncio.get_running_loop().call_soon(_preload, names[1:])  # runs on the next turn
 
 
 def _network_down(results: list[Result], kinds: dict[str, str | None]) -> list[Result]:

@@ -38,12 +38,16 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tools.errors import AtlasError
-from tools.linkcheck import history, linkstatus, report, targets
+from tools.linkcheck import linkstatus, report, targets
 from tools.linkcheck.check import check_links
 from tools.linkcheck.settings import Settings
+
+if TYPE_CHECKING:
+    from tools.linkcheck import history
 
 EXIT_OK, EXIT_LINKS, EXIT_INPUT, EXIT_CRASH = 0, 1, 2, 3
 _PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
@@ -220,17 +224,22 @@ def _check(
     progress = report.ProgressBar(sys.stderr, enabled=tty)
     known = status.links if status else None
     notes: list[str] = []
+    # The history is needed only at the end: loaded while the first answers travel.
+    later = ("tools.linkcheck.history",)
     results = asyncio.run(
         check_links(
             links,
             settings,
             known,
             progress,
+            preload=later,
             now=now,
             notes=notes,
             fingerprints=status is not None,
         )
     )
+    from tools.linkcheck import history  # preloaded during the run (see check.py)
+
     changes: list[history.Change] = []
     if status is not None and state_file is not None:
         status, results, changes = history.update(status, results, now, settings)

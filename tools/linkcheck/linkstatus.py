@@ -20,7 +20,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
@@ -291,6 +290,8 @@ def write_atomic(path: str | Path, data: bytes, durable: bool = True) -> None:
     Raises:
         StateError: when it cannot be written; the old file is then left as it was.
     """
+    import tempfile  # only a write needs it: 2 to 5 ms of imports that the first request skips
+
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:

@@ -17,17 +17,18 @@ judged after such a 404 gets its answer at once instead of waiting for the host 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import random
 import string
 from dataclasses import dataclass
 from posixpath import splitext
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-from tools.linkcheck.classify import is_home
 from tools.linkcheck.fetch import Chain, Client, Deadline
-from tools.linkcheck.htmltext import Page, distance, parse
 from tools.linkcheck.settings import Settings
+
+if TYPE_CHECKING:
+    from tools.linkcheck.htmltext import Page
 
 ShapeKey = tuple[str, str, int, int, str, bool]
 
@@ -45,6 +46,8 @@ class ProbeAnswer:
 
 def shape(url: str) -> ShapeKey | None:
     """The cache key of a URL's path shape, or None when the URL is not worth probing."""
+    from tools.linkcheck.classify import is_home  # loaded once the first answers are in
+
     parts = urlsplit(url)
     if parts.query or is_home(url):
         return None
@@ -117,6 +120,8 @@ class SiblingProbe:
         return ProbeAnswer(seen, 404, seen, None)
 
     async def _probe(self, key: ShapeKey, url: str) -> ProbeAnswer:
+        from tools.linkcheck.htmltext import parse  # after the first requests (check.py)
+
         await self.client.wait_idle(url)  # the host's queued requests may answer for us
         if key in self._seen_404:
             return self._not_found(key)
@@ -144,6 +149,8 @@ class SiblingProbe:
             chain: its redirects and final answer (a 2xx page).
             page: what was read from that page.
         """
+        from tools.linkcheck.htmltext import distance  # after the first requests (check.py)
+
         probe = await self.answer(url)
         if probe is None or probe.status is None or not 200 <= probe.status < 300:
             return None
@@ -170,4 +177,6 @@ class SiblingProbe:
 
 
 def _digest(body: bytes) -> bytes | None:
+    import hashlib  # loaded by the HTML reader by then; not before the first request
+
     return hashlib.blake2b(body, digest_size=16).digest() if body else None

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from tools.linkcheck.classify import Verdict
 from tools.linkcheck.fetch import Client, Deadline, FetchError
 from tools.linkcheck.settings import Settings
+
+if TYPE_CHECKING:
+    from tools.linkcheck.classify import Verdict
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 _HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com")
@@ -53,6 +56,8 @@ async def _status(client: Client, url: str, deadline: Deadline) -> tuple[int | N
 
 async def check_video(client: Client, settings: Settings, url: str, vid: str) -> Verdict:
     """The verdict on a YouTube video URL from its oEmbed answer and, when needed, thumbnail."""
+    from tools.linkcheck.classify import Verdict  # after the first requests (check.py)
+
     deadline = Deadline(settings.url_deadline)
     watch = f"https://www.youtube.com/watch?v={vid}"
     query = urlencode({"url": watch, "format": "json"})
