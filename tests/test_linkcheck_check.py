@@ -43,6 +43,19 @@ def test_results_keep_the_lists_order_across_hosts_and_batches(sites):
     assert len(a.requests) == 60 and len(b.requests) == 10
 
 
+def test_after_a_404_the_hosts_links_in_that_folder_are_checked_first(sites):
+    s = sites()
+    s.default = Reply(body=page("Page", "text"))
+    for n in range(0, 20, 2):
+        s.routes[f"/gone/{n}"] = Reply(404, page("Not Found"))
+    urls = [s.url(f"/gone/{n}" if n % 2 == 0 else f"/page/{n}") for n in range(20)]
+    results = check(urls, fast_settings(host_concurrency=1, probe_siblings=False))
+    assert [r.verdict for r in results] == ["broken", "ok"] * 10
+    # One slot: /gone/0's 404 is known before the slot passes on, so /gone/ goes first.
+    gone, pages = [f"/gone/{n}" for n in range(0, 20, 2)], [f"/page/{n}" for n in range(1, 20, 2)]
+    assert s.paths() == gone + pages
+
+
 def test_modules_asked_for_are_loaded_during_the_run(sites):
     s = sites()
     s.default = Reply(body=page("Page", "text"))

@@ -7,10 +7,12 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
-from conftest_linkcheck import Reply, page
+from conftest_linkcheck import Reply, Seen, page
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "fixtures" / "catalogue" / "valid.yaml"
@@ -168,8 +170,8 @@ def test_url_list_mode_starts_without_the_modules_it_needs_only_later():
     # first request (the classifier and history load while the first answers travel).
     code = (
         "import sys, tools.linkcheck.cli\n"
-        "late = ('yaml', 'requests', 'tools.linkcheck.history', 'tools.linkcheck.classify',"
-        " 'tools.linkcheck.htmltext', 'tools.linkcheck.archive', 'http.cookiejar')\n"
+        "late = ('yaml', 'tools.catalog', 'requests', 'tools.linkcheck.history',"
+        " 'tools.linkcheck.classify', 'tools.linkcheck.htmltext', 'http.cookiejar')\n"
         "print(' '.join(m for m in late if m in sys.modules))"
     )
     out = subprocess.run(
@@ -180,31 +182,51 @@ def test_url_list_mode_starts_without_the_modules_it_needs_only_later():
 
 
 def test_two_trackers_on_one_history_wait_for_each_other_and_lose_no_update(sites, tmp_path):
+    # No race on timing: tracker A is held inside its run (its server answers only when told)
+    # until tracker B has said that it found the history locked and waits.
     s = sites()
-    s.default = lambda seen: Reply(body=page(f"Page {seen.path}", "text"), delay=0.5)
+    release = threading.Event()
+
+    def answer(seen: Seen) -> Reply:
+        if seen.path.startswith("/a"):
+            release.wait(120)
+        return Reply(body=page(f"Page {seen.path}", "text"))
+
+    s.default = answer
     urls_a, urls_b = tmp_path / "a.txt", tmp_path / "b.txt"
     urls_a.write_text(s.url("/a?x") + "\n")
     urls_b.write_text(s.url("/b?x") + "\n")
     state = tmp_path / "linkstatus.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"}
     args = ["--state", str(state), "--allow-private", *FAST]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "tools.linkcheck", "--urls", str(f), *args],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+
+    def start(urls: Path) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "tools.linkcheck", "--urls", str(urls), *args],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        for f in (urls_a, urls_b)
-    ]
-    outs = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outs
+
+    a = start(urls_a)
+    try:
+        for _ in range(1200):  # A asks for its page only once it holds the lock
+            if s.paths():
+                break
+            time.sleep(0.1)
+        b = start(urls_b)
+        said = ""
+        while b.stderr is not None and "another link tracker is using it" not in said:
+            line = b.stderr.readline()  # B says so once it finds the lock busy, then waits
+            if not line:
+                break
+            said += line
+    finally:
+        release.set()
+    assert "another link tracker is using it" in said, said
+    outs = [p.communicate(timeout=120) for p in (a, b)]
+    assert [p.returncode for p in (a, b)] == [0, 0], outs
     # Each read the history only once the other had written it: both links are in it.
     links = json.loads(state.read_text())["links"]
     assert sorted(links) == sorted([s.url("/a?x"), s.url("/b?x")])
-    assert any("another link tracker is using it" in err for _, err in outs)
     assert state.stat().st_mode & 0o777 == 0o644
 
 

@@ -24,6 +24,7 @@ from tools.linkcheck.fetch import (
     FetchError,
     Response,
     _Gate,
+    folder_of,
     is_file_path,
     prepare,
     retry_after,
@@ -391,6 +392,53 @@ def test_a_request_that_leaves_late_pushes_the_next_turn_back():
     assert (left, second) == (0.03, 0.08 - TIMER_SLACK)
 
 
+def test_a_host_running_late_wakes_only_the_next_turn_and_keeps_the_booking_order():
+    interval = 0.05
+    clock = FakeClock()
+    gate = _Gate(concurrency=10, interval=interval, clock=clock.now, sleep=clock.sleep)
+    order: list[int] = []
+
+    async def request(n: int) -> None:
+        await gate.wait_turn()
+        order.append(n)
+        await clock.sleep(0.03)  # every request leaves 30 ms into its turn: the host runs late
+        gate.sent()
+
+    asyncio.run(clock.run(*(request(n) for n in range(10))))
+    assert order == list(range(10))
+    # Ten sleeps of 30 ms, and each turn after the first sleeps once for its slot: before,
+    # every booked turn whose grid time had passed woke up and slept again, turn after turn.
+    assert len(clock.slept) <= 10 + 9 * 2, clock.slept
+
+
+def test_queued_requests_in_a_folder_that_failed_go_first_the_rest_in_arrival_order():
+    gate = _Gate(concurrency=1, interval=0.0)
+    order: list[str] = []
+
+    async def request(path: str, hold: asyncio.Event | None = None) -> None:
+        async with gate.slot(folder_of(path)):
+            order.append(path)
+            if hold is not None:
+                await hold.wait()
+
+    async def go() -> None:
+        hold = asyncio.Event()
+        first = asyncio.ensure_future(request("/page/0", hold))
+        await asyncio.sleep(0)
+        paths = ["/page/1", "/gone/2", "/page/3?x=/gone/", "/gone/4", "/gone/sub/5"]
+        queued = [asyncio.ensure_future(request(p)) for p in paths]
+        cancelled = asyncio.ensure_future(request("/gone/6"))
+        await asyncio.sleep(0)
+        cancelled.cancel()  # a queued request that gives up leaves the queue
+        gate.failed("/gone/0")  # the host answered 404 for a page in /gone/
+        hold.set()
+        await asyncio.gather(first, *queued)
+
+    asyncio.run(go())
+    assert order == ["/page/0", "/gone/2", "/gone/4", "/page/1", "/page/3?x=/gone/", "/gone/sub/5"]
+    assert gate.free == 1 and not gate.waiting
+
+
 def test_a_bare_429_burst_doubles_the_pace_once_and_up_to_a_bound():
     clock = FakeClock()
     gate = _Gate(concurrency=10, interval=0.05, clock=clock.now, sleep=clock.sleep)
@@ -432,6 +480,29 @@ def test_retries_back_off_exponentially_and_honour_retry_after(sites):
     clock.slept.clear()
     assert asyncio.run(clock.run(go("/later"))) == [200]
     assert clock.slept[0] == 7.0  # what the server asked for
+
+
+@pytest.mark.skipif(not hasattr(socket, "TCP_QUICKACK"), reason="a Linux socket option")
+def test_a_server_that_sends_headers_and_body_apart_is_not_held_by_our_delayed_ack(sites):
+    # Python's http.server, like many, writes the head and the body in two sends with Nagle's
+    # algorithm on: the body leaves only once the head is acknowledged. A client that delays
+    # its ACK (40 ms on Linux, on a kept connection) gets every such answer 40 ms late.
+    s = sites()
+    s.connection = "keep-alive"
+    s.default = Reply(body=page("p", "x"))
+
+    async def go() -> list[int]:
+        client = Client(fast_settings())
+        try:
+            return [(await client.request(s.url(f"/p{i}"))).elapsed_ms for i in range(15)]
+        finally:
+            client.close()
+
+    elapsed = asyncio.run(go())
+    assert s.connections == 1
+    # Held answers take at least 40 ms (the kernel's shortest delayed-ACK timer); the median
+    # ignores a few answers that a busy machine makes slow for other reasons.
+    assert sorted(elapsed)[len(elapsed) // 2] < 30, elapsed
 
 
 def test_request_starts_to_one_host_keep_the_interval_on_a_real_server(sites, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 
@@ -16,9 +17,20 @@ from tools.linkcheck.htmltext import (
     distance,
     hex64,
     parse,
+    shingles,
     simhash,
-    simhash_reference,
 )
+
+
+def simhash_reference(text: str, bits: int = 64) -> int:
+    """The plain-Python simhash (one vote per bit per shingle) that ``simhash`` must equal."""
+    weights = [0] * bits
+    for sh in shingles(text):
+        h = int.from_bytes(hashlib.blake2b(sh.encode(), digest_size=8).digest(), "big")
+        for b in range(bits):
+            weights[b] += 1 if (h >> b) & 1 else -1
+    return sum(1 << b for b in range(bits) if weights[b] > 0)
+
 
 TITLE = "自己注意機構：画像生成や機械翻訳"
 

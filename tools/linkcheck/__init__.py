@@ -14,6 +14,13 @@
   the site reads it through :func:`tools.linkcheck.linkstatus.load` too.
 - :mod:`.history`: the rules that move each link's state across runs.
 - :mod:`.text`, :mod:`.report`: server text made inert; text, Markdown, JSON, annotations.
+
+Performance machinery stays only where removing it cost a measurable amount (the benchmark
+``bench/bench_linkcheck.py``, or a side-by-side timing of the step it speeds up); each place
+quotes its numbers: the staged start (tasks and imports) in :mod:`.check`, ``os._exit`` in
+:mod:`.cli`, the immediate ACKs and the turn order in :mod:`.fetch`, the report's JSON layout
+in :mod:`.report`, and each import inside a function, with its cost or reason on the line.
+Imports that cost nothing measurable moved to the top.
 """
 
 from tools.linkcheck.linkstatus import STATES, VERDICTS  # the one list of each

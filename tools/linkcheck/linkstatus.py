@@ -297,7 +297,7 @@ def locked(
     Raises:
         StateError: when another process still holds the lock after ``wait`` seconds.
     """
-    import fcntl  # POSIX only; the tracker runs on Linux and macOS
+    import fcntl  # POSIX only: the site reads this module on any system, only the lock needs it
 
     path = Path(path)
     lock_path = path.with_name(f".{path.name}.lock")

@@ -17,6 +17,8 @@ import re
 import socket
 import unicodedata
 
+import idna
+
 from tools.errors import AtlasError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -55,8 +57,6 @@ def normalize_host(host: str) -> str:
     if h.isascii():
         return h
     try:
-        import idna
-
         return idna.encode(h, uts46=True).decode("ascii")
     except Exception:
         try:

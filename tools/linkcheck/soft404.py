@@ -120,7 +120,7 @@ class SiblingProbe:
         return ProbeAnswer(seen, 404, seen, None)
 
     async def _probe(self, key: ShapeKey, url: str) -> ProbeAnswer:
-        from tools.linkcheck.htmltext import parse
+        from tools.linkcheck.htmltext import parse  # after the first requests (check.py)
 
         await self.client.wait_idle(url)  # the host's queued requests may answer for us
         if key in self._seen_404:
@@ -149,7 +149,7 @@ class SiblingProbe:
             chain: its redirects and final answer (a 2xx page).
             page: what was read from that page.
         """
-        from tools.linkcheck.htmltext import distance
+        from tools.linkcheck.htmltext import distance  # after the first requests (check.py)
 
         probe = await self.answer(url)
         if probe is None or probe.status is None or not 200 <= probe.status < 300:

@@ -14,6 +14,7 @@ A watch page answers 200 even for a deleted video, so it says nothing. What the 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -55,9 +56,7 @@ async def _status(client: Client, url: str, deadline: Deadline) -> tuple[int | N
 
 async def check_video(client: Client, settings: Settings, url: str, vid: str) -> Verdict:
     """The verdict on a YouTube video URL from its oEmbed answer and, when needed, thumbnail."""
-    import json  # imported on first use: a list without videos never needs it
-
-    from tools.linkcheck.classify import Verdict
+    from tools.linkcheck.classify import Verdict  # after the first requests (check.py)
 
     deadline = Deadline(settings.url_deadline)
     watch = f"https://www.youtube.com/watch?v={vid}"
