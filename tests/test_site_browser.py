@@ -537,23 +537,37 @@ _SETTLED_EXPLORERS = """() => {
 }"""
 
 
+def _explorer_problems(path: str, datas: list[dict[str, Any]], shown: list[Any]) -> list[str]:
+    """How the explorers a page shows (``_SETTLED_EXPLORERS``) differ from their data."""
+    if len(shown) != len(datas):
+        return [f"{path}: {len(shown)} explorers shown, {len(datas)} hooks"]
+    found = []
+    for i, (data, got) in enumerate(zip(datas, shown, strict=True)):
+        view = data["views"][0]
+        rows = view.get("query_tokens") or view["tokens"]
+        if got["failed"]:
+            found.append(f"{path}: explorer {i} failed: {got['error']}")
+        elif got["keys"] != [str(x) for x in view["tokens"]]:
+            found.append(f"{path}: explorer {i} shows the keys {got['keys']}")
+        elif got["queries"] != [str(x) for x in rows]:
+            found.append(f"{path}: explorer {i} shows the queries {got['queries']}")
+    return found
+
+
 def test_every_explorer_renders_its_tokens(watched: Watched, site: Site) -> None:
+    if site.kind == "real":
+        pytest.skip("the real site's explorers are checked by test_every_page_is_accessible...")
     hooks = _explorer_hooks(site)
-    if not hooks and site.kind == "real":
-        pytest.skip("no demo rendering has explorer data yet")
     assert any(p.startswith("en/") for p in hooks) and any(not p.startswith("en/") for p in hooks)
     page = _open(watched, site.base)
+    problems = []
     for path, datas in sorted(hooks.items()):
         page.goto(site.base + path, wait_until="load")
         # One round trip per page: the page is polled until every explorer is ready or failed.
-        shown = page.wait_for_function(_SETTLED_EXPLORERS).json_value()
-        assert len(shown) == len(datas), path
-        for i, (data, got) in enumerate(zip(datas, shown, strict=True)):
-            assert not got["failed"], f"{path}: explorer {i} failed: {got['error']}"
-            view = data["views"][0]
-            assert got["keys"] == [str(x) for x in view["tokens"]], path
-            rows = view.get("query_tokens") or view["tokens"]
-            assert got["queries"] == [str(x) for x in rows], path
+        problems += _explorer_problems(
+            path, datas, page.wait_for_function(_SETTLED_EXPLORERS).json_value()
+        )
+    assert not problems, "\n".join(problems)
 
 
 def test_every_page_loads_cleanly(watched: Watched, site: Site) -> None:
@@ -729,11 +743,9 @@ def _axe(page: Any, run_only: dict[str, Any], exclude: list[str]) -> list[str]:
     ]
 
 
-# A page's demo sections, once its explorers are all ready (a failed one keeps the wait going).
-_DEMO_SECTIONS = """() => document.querySelector('.atlas-explorer:not(.atlas-explorer--ready)')
-  ? false
-  : [...document.querySelectorAll("h3[id^='demo-'] + section")]
-      .map(e => e.previousElementSibling.id)"""
+# A page's demo sections, once its explorers have all settled (ready or failed).
+_DEMO_SECTIONS = """() => [...document.querySelectorAll("h3[id^='demo-'] + section")]
+  .map(e => e.previousElementSibling.id)"""
 # At phone width, once the layout has followed: the page's width, or what sticks out.
 _PHONE_OVERFLOW = f"""() => {{
   if (window.innerWidth !== {PHONE_WIDTH}) return false;
@@ -752,35 +764,43 @@ _PHONE_OVERFLOW = f"""() => {{
 def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site, lang: str) -> None:
     """One walk over every page of the real site in one language: axe-core finds no critical or
     serious violation in the light palette (WCAG A/AA rules) nor in the dark one (the colour
-    rules), and at 320 px no page scrolls sideways. (One test per language, so that parallel
-    workers share the walk.)"""
+    rules), at 320 px no page scrolls sideways, and every explorer shows its data's tokens.
+    (One test per language, so that parallel workers share the walk.)"""
     if site.kind != "real":
         pytest.skip("walked on the real catalogue's site, the one readers meet")
-    if not AXE.is_file():
-        browser_unavailable("axe-core is not installed (npm ci)")
+    axe = AXE.is_file()
     page = watched.page
-    # axe-core and a style without transitions (palette changes animate; the audit must see the
-    # final colours) are in every page from its start: sent to the browser once, not per page.
-    page.context.add_init_script(script=AXE.read_text(encoding="utf-8"))
-    page.context.add_init_script(script=_NO_TRANSITIONS)
+    if axe:
+        # axe-core and a style without transitions (palette changes animate; the audit must see
+        # the final colours) are in every page from its start: sent to the browser once.
+        page.context.add_init_script(script=AXE.read_text(encoding="utf-8"))
+        page.context.add_init_script(script=_NO_TRANSITIONS)
     _open(watched, site.base)
+    hooks = _explorer_hooks(site)
     problems: dict[str, list[str]] = {}
     # A demo embedded in several resource pages is the same markup on each (code, output,
     # explorer, figure): audited on the first page of the language that shows it.
     audited: set[str] = set()
     pages = [p for p in site.pages() if p.startswith("en/") == (lang == "en")]
     assert f"{'en/' if lang == 'en' else ''}catalogue/" in pages
+    assert any(p in hooks for p in pages), "no page of this language has an explorer"
     for path in pages:
         page.set_viewport_size({"width": 1200, "height": 900})
         page.goto(site.base + path, wait_until="load")
-        embedded = page.wait_for_function(_DEMO_SECTIONS).json_value()
+        shown = page.wait_for_function(_SETTLED_EXPLORERS).json_value()
+        wrong = _explorer_problems(path, hooks.get(path, []), shown)
+        if wrong:
+            problems[f"{path or '/'} [explorers]"] = wrong
         assert page.locator("article").count() == 1, path
+        embedded = page.evaluate(_DEMO_SECTIONS)
         exclude = [f"#{d} + section" for d in embedded if d in audited]
         audited.update(embedded)
         for scheme, run_only in (
             ("default", {"type": "tag", "values": WCAG_TAGS}),
             ("slate", {"type": "rule", "values": COLOUR_RULES}),
         ):
+            if not axe:
+                break
             page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
             found = _axe(page, run_only, exclude)
             if found:
@@ -790,6 +810,8 @@ def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site,
         if wide:
             problems[f"{path or '/'} [{PHONE_WIDTH} px]"] = wide
     assert not problems, "\n".join(f"{k}: {v[:5]}" for k, v in problems.items())
+    if not axe:
+        browser_unavailable("axe-core is not installed (npm ci): the walk ran without the audit")
 
 
 _NO_TRANSITIONS = """document.addEventListener('DOMContentLoaded', () => {
