@@ -57,8 +57,9 @@ site: $(SITE_STAMP)
 validate: $(SITE_STAMP)
 	$(PY) -m tools.validate resources.yaml
 
+# One pytest-xdist worker per core; tests marked xdist_group share a worker.
 test: $(DEV_STAMP) $(NODE_STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadgroup
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .

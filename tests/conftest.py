@@ -2,14 +2,66 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from browser_helpers import DEAD_PROXY_ARGS, browser_unavailable
+from site_fixture import shared_root
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Each pytest-xdist worker is one of several processes sharing a few cores: PyTorch's and
+    # the BLAS's thread pools (one thread per core each) in every worker would oversubscribe
+    # them. Set before anything imports torch or NumPy; demo subprocesses inherit it.
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            os.environ.setdefault(name, "1")
 
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """The repository's root folder."""
     return REPO
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture catalogue's site, built by ``build_site`` once per run: read it, never change it."""
+    return shared_root(tmp_path_factory, "fixture") / "site"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real catalogue's site, built by ``build_site`` once per run: read it, never change it."""
+    return shared_root(tmp_path_factory, "real") / "site"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless chromium for the whole session; no request of it can leave 127.0.0.1.
+
+    The block is chromium's own proxy setting rather than Playwright's request interception,
+    which would stop every request in Python and turn off the browser's cache.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_unavailable("playwright is not installed (pip install -e '.[dev]')")
+    from tools.site.screenshot import CHROMIUM_ARGS, find_chromium
+
+    chromium = find_chromium()
+    if not chromium:
+        browser_unavailable("chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=chromium, headless=True, args=[*CHROMIUM_ARGS, *DEAD_PROXY_ARGS]
+        )
+        try:
+            yield b
+        finally:
+            b.close()

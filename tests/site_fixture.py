@@ -1,9 +1,16 @@
-"""Helpers shared by the site tests: a throw-away project root holding the fixture catalogue."""
+"""Helpers shared by the site tests: a throw-away project root holding the fixture catalogue,
+and the sites that many tests only read, built once per run."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site"
@@ -44,6 +51,90 @@ def make_root(
     if linkstatus is not None:
         shutil.copy(linkstatus, root / "linkstatus.json")
     return root
+
+
+def real_root(tmp: Path) -> Path:
+    """A project root holding the real catalogue, link states, renderings and demos."""
+    return make_root(
+        tmp,
+        catalogue=REPO / "resources.yaml",
+        linkstatus=_existing(REPO / "linkstatus.json"),
+        renderings=_existing(REPO / "demos" / "renderings"),
+        demos=REPO / "demos" / "gallery",
+    )
+
+
+def _existing(path: Path) -> Path | None:
+    return path if path.exists() else None
+
+
+def zensical() -> str:
+    """The ``zensical`` executable (the dev extra installs it next to Python)."""
+    exe = Path(sys.executable).with_name("zensical")
+    found = str(exe) if exe.exists() else shutil.which("zensical")
+    if not found:
+        pytest.fail("zensical is not installed: pip install -e '.[dev]'")
+    return found
+
+
+def zensical_build(root: Path) -> Path:
+    """Generate the Markdown of ``root`` and build both languages strictly with Zensical."""
+    from tools.catalog import load
+    from tools.site.generate import Layout, generate
+
+    generate(load(root / "resources.yaml"), Layout.at(root))
+    for config in ("mkdocs.yml", "mkdocs.en.yml"):
+        done = subprocess.run(
+            [zensical(), "build", "--strict", "--config-file", config],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, f"zensical build {config}:\n{done.stdout}\n{done.stderr}"
+    return root / "site"
+
+
+def mkdocs_site(root: Path) -> Path:
+    """``build_site`` on ``root``, as ``python -m tools.site build`` runs it."""
+    from tools.site.build import build_site
+    from tools.site.generate import Layout
+
+    return build_site(Layout.at(root)).site
+
+
+SHARED = {
+    # name: (project root maker, builder)
+    "fixture": (make_root, mkdocs_site),
+    "real": (real_root, mkdocs_site),
+    "zensical-fixture": (make_root, zensical_build),
+    "zensical-real": (real_root, zensical_build),
+}
+
+
+def shared_root(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """The project root of site ``name`` (see SHARED), built once per test run.
+
+    Tests that only read a built site share it: it is built by the first test that asks, in a
+    folder every pytest-xdist worker of the run sees, under a lock, so the workers wait for one
+    build instead of each doing their own. Tests that change a site build their own.
+    """
+    if name == "real" or name == "zensical-real":
+        if not (REPO / "resources.yaml").is_file():
+            pytest.skip("no resources.yaml yet: the real catalogue's site is not built")
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by the workers of this run
+    folder = base / f"shared-{name}"
+    with FileLock(str(folder) + ".lock"):
+        done = folder / "built"
+        if not done.is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way
+            folder.mkdir()
+            make, build = SHARED[name]
+            build(make(folder))
+            done.write_text("ok\n", encoding="utf-8")
+    return folder / "project"
 
 
 HOSTILE = {

@@ -12,7 +12,6 @@ import pytest
 from catalogue_helpers import VALID, edited, line_of, valid_text
 
 from tools.catalog import (
-    DEFAULT_PATH,
     Added,
     AtlasError,
     CatalogueError,
@@ -157,8 +156,9 @@ def test_load_accepts_str_paths_and_keeps_the_path() -> None:
     assert cat.path == Path(str(VALID))
 
 
-def test_default_path_is_the_repository_catalogue() -> None:
-    assert DEFAULT_PATH == Path(__file__).resolve().parent.parent / "resources.yaml"
+def test_load_without_a_path_reads_the_repository_catalogue() -> None:
+    repository = Path(__file__).resolve().parent.parent / "resources.yaml"
+    assert [r.id for r in load().resources] == [r.id for r in load(repository).resources]
 
 
 def test_demo_ids_come_from_the_registry() -> None:

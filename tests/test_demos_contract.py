@@ -15,7 +15,9 @@ from demos.framework import registry
 from demos.framework.core import LANGS, NOTICE, metrics_json
 from demos.framework.plotting import svg_bytes
 
-IDS = registry.DEMO_IDS
+# Each demo's tests share one xdist worker, so its results (demo_helpers.result_of, cached per
+# process) are computed once per run rather than once per worker.
+IDS = [pytest.param(d, marks=pytest.mark.xdist_group(f"demo-{d}"), id=d) for d in registry.DEMO_IDS]
 KANA = re.compile(r"[\u3040-\u30ff]")
 
 

@@ -48,6 +48,7 @@ PIN_FILES = ("requirements-ci.txt",)
 NOT_IMPORTED: dict[str, str] = {
     "mkdocs-material": "the site's theme, loaded by mkdocs from mkdocs.yml",
     "pytest-timeout": "a pytest plugin, loaded by pytest through its entry point",
+    "pytest-xdist": "a pytest plugin, loaded by pytest through its entry point (make test -n)",
     "ruff": "run as a program by tests/test_lint.py and `make lint`",
     "mypy": "run as a program by tests/test_types.py and `make lint`",
     "vulture": "run as a program by tests/test_dead_code.py",

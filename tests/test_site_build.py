@@ -5,7 +5,6 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -57,11 +56,8 @@ def _tags(page: Path) -> _Tags:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = make_root(tmp_path_factory.mktemp("site"))
-    result = build_site(Layout.at(root))
-    assert result.timings["total"] > 0
-    return root / "site"
+def built(fixture_site: Path) -> Path:
+    return fixture_site
 
 
 def test_every_page_in_both_languages(built: Path) -> None:
@@ -213,17 +209,8 @@ def test_cli_reports_an_invalid_catalogue(tmp_path: Path) -> None:
     assert not (root / "site").exists()
 
 
-@pytest.mark.skipif(not (REPO / "resources.yaml").is_file(), reason="no resources.yaml yet")
-def test_real_catalogue_builds(tmp_path: Path) -> None:
-    root = make_root(
-        tmp_path,
-        catalogue=REPO / "resources.yaml",
-        linkstatus=REPO / "linkstatus.json" if (REPO / "linkstatus.json").is_file() else None,
-        renderings=REPO / "demos/renderings" if (REPO / "demos/renderings").is_dir() else None,
-        demos=REPO / "demos" / "gallery",
-    )
-    result = build_site(Layout.at(root))
-    site = result.site
+def test_real_catalogue_builds(real_site: Path) -> None:
+    site = real_site
     catalogue = load(REPO / "resources.yaml")
     for r in catalogue.resources:
         for prefix in ("", "en/"):
@@ -234,4 +221,3 @@ def test_real_catalogue_builds(tmp_path: Path) -> None:
                 assert f"python -m demos run {demo_id}" in shown, f"{r.id} lacks demo {demo_id}"
     data = json.loads((site / "api/resources.json").read_text(encoding="utf-8"))
     assert [r["id"] for r in data["resources"]] == [r.id for r in catalogue.resources]
-    shutil.rmtree(site)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from site_fixture import REPO, make_root
+from site_fixture import REPO
 
 from tools.site.screenshot import ScreenshotError, find_chromium, main, take_screenshot
 
@@ -17,15 +17,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(fixture_site: Path) -> Path:
     if not find_chromium():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("chromium is not installed; CI=true, so the screenshot test must run")
         pytest.skip("chromium is not installed (apt-get install chromium)")
-    from tools.site.build import build_site
-    from tools.site.generate import Layout
-
-    return build_site(Layout.at(make_root(tmp_path_factory.mktemp("shot")))).site
+    return fixture_site
 
 
 def _png_size(path: Path) -> tuple[int, int]:

@@ -16,10 +16,8 @@ validator never sees them: the generator must be safe on its own):
 
 from __future__ import annotations
 
-import concurrent.futures
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -33,7 +31,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from live_html import HAZARDS, Scan, problems, scan
-from site_fixture import FIXTURE, make_root
+from site_fixture import FIXTURE, make_root, shared_root
 
 from tools.catalog import Catalogue, Text, TextList, load
 from tools.errors import AtlasError
@@ -361,15 +359,13 @@ def _assert_no_live_markup(pages: dict[str, str], baseline: dict[str, Scan]) -> 
 
 
 @pytest.fixture(scope="module")
-def clean_mkdocs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scan]:
-    root = make_root(tmp_path_factory.mktemp("clean"))
-    return _baseline(_pages(_build(root, load(root / "resources.yaml"), None)))
+def clean_mkdocs(fixture_site: Path) -> dict[str, Scan]:
+    return _baseline(_pages(fixture_site))
 
 
 @pytest.fixture(scope="module")
 def clean_zensical(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scan]:
-    root = make_root(tmp_path_factory.mktemp("clean-zensical"))
-    return _baseline(_pages(_zensical_build(root, load(root / "resources.yaml"), None)))
+    return _baseline(_pages(shared_root(tmp_path_factory, "zensical-fixture") / "site"))
 
 
 @pytest.fixture(scope="module")
@@ -465,39 +461,21 @@ def test_hostile_verdicts_states_and_times_are_refused_before_any_page(
 # --------------------------------------------------------------------- in the browser
 
 
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    """The chromium executable (the browser itself is started per test, in its own thread)."""
-    from tools.site.screenshot import find_chromium
-
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        pytest.skip("playwright is not installed")
-    path = find_chromium()
-    if not path:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("chromium is not installed; CI must run the browser tests")
-        pytest.skip("chromium is not installed")
-    return path
-
-
-def _visit_all(chromium: str, site: Path, builder: str) -> tuple[list[str], list[str], list[str]]:
+def _visit_all(browser: Any, site: Path, builder: str) -> tuple[list[str], list[str], list[str]]:
     """Load every page of ``site`` and search it: (payloads that ran, dialogs, refused URLs)."""
-    from playwright.sync_api import sync_playwright
+    from browser_helpers import record_leaving_requests
 
-    from tools.site.screenshot import guard_loopback, launch_chromium, serve_directory
+    from tools.site.screenshot import serve_directory
 
     ran: list[str] = []
     dialogs: list[str] = []
     refused: list[str] = []
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
     assert len(pages) > 20
-    with sync_playwright() as pw, serve_directory(site) as base:
-        browser = launch_chromium(pw, chromium)
+    with serve_directory(site) as base:
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
         try:
-            context = browser.new_context(viewport={"width": 1200, "height": 900})
-            guard_loopback(context, refused)
+            record_leaving_requests(context, refused)
             page = context.new_page()
             page.set_default_timeout(20_000)
 
@@ -515,20 +493,17 @@ def _visit_all(chromium: str, site: Path, builder: str) -> tuple[list[str], list
                 ran += [f"{rel}: {mark}" for mark in marks]
             ran += [f"search: {mark}" for mark in _search(page, base + "en/", builder, "onerror")]
         finally:
-            browser.close()
+            context.close()
     return ran, dialogs, refused
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
 def test_bypass_table_runs_nothing_in_the_browser(
-    builder: str, chromium: str, request: pytest.FixtureRequest
+    builder: str, browser: Any, request: pytest.FixtureRequest
 ) -> None:
     site = request.getfixturevalue("bypass_site" if builder == "mkdocs" else "bypass_zensical_site")
-    # Playwright's sync API refuses to start where another one (the browser tests' session
-    # fixture) already runs an event loop: this one gets a thread of its own.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        ran, dialogs, refused = pool.submit(_visit_all, chromium, site, builder).result()
+    ran, dialogs, refused = _visit_all(browser, site, builder)
     assert not ran, "payloads ran:\n" + "\n".join(ran)
     assert not dialogs, f"dialogs opened on {dialogs}"
     assert not refused, f"requests tried to leave loopback: {refused}"

@@ -11,32 +11,17 @@ from __future__ import annotations
 import html.parser
 import json
 import posixpath
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from site_fixture import REPO, make_root
+from site_fixture import shared_root
 
 from tools.catalog import load
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 ASSETS = ("langswitch.js", "filters.js", "explorer.js")
-
-
-def _zensical() -> str:
-    exe = Path(sys.executable).with_name("zensical")
-    found = str(exe) if exe.exists() else shutil.which("zensical")
-    if not found:
-        pytest.fail("zensical is not installed: pip install -e '.[dev]'")
-    return found
-
-
-def _existing(path: Path) -> Path | None:
-    return path if path.exists() else None
 
 
 class _Page(html.parser.HTMLParser):
@@ -81,33 +66,10 @@ class Built:
 def zensical_site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Built:
-    """Generated Markdown built by Zensical in both languages, and what the pages should hold."""
-    from tools.site.generate import Layout, generate
-
-    tmp = tmp_path_factory.mktemp(f"zensical-{request.param}")
-    if request.param == "fixture":
-        root = make_root(tmp)
-    else:
-        if not (REPO / "resources.yaml").is_file():
-            pytest.skip("no resources.yaml yet")
-        root = make_root(
-            tmp,
-            catalogue=REPO / "resources.yaml",
-            linkstatus=_existing(REPO / "linkstatus.json"),
-            renderings=_existing(REPO / "demos" / "renderings"),
-            demos=REPO / "demos" / "gallery",
-        )
+    """Generated Markdown built by Zensical (``--strict``) in both languages, and what the pages
+    should hold. The run's shared build (site_fixture.shared_root)."""
+    root = shared_root(tmp_path_factory, f"zensical-{request.param}")
     catalogue = load(root / "resources.yaml")
-    generate(catalogue, Layout.at(root))
-    for config in ("mkdocs.yml", "mkdocs.en.yml"):
-        done = subprocess.run(
-            [_zensical(), "build", "--strict", "--config-file", config],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
-        assert done.returncode == 0, f"zensical build {config}:\n{done.stdout}\n{done.stderr}"
     renderings = root / "demos" / "renderings"
 
     def meta(demo: str) -> dict:

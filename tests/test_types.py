@@ -15,6 +15,11 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
+# Every mypy run here shares the repository's .mypy_cache: one xdist worker runs them all.
+pytestmark = pytest.mark.xdist_group("mypy-cache")
+
 REPO = Path(__file__).resolve().parent.parent
 
 
