@@ -8,9 +8,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from filelock import FileLock
+
+if TYPE_CHECKING:
+    from tools.catalog import Catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site"
@@ -77,15 +81,16 @@ def zensical() -> str:
     return found
 
 
-def zensical_build(root: Path) -> Path:
-    """Generate the Markdown of ``root`` and build both languages strictly with Zensical."""
+def zensical_build(root: Path, catalogue: Catalogue | None = None, strict: bool = True) -> Path:
+    """Generate the Markdown of ``root`` (from ``catalogue``, else its ``resources.yaml``) and
+    build both languages with Zensical, ``--strict`` unless told otherwise."""
     from tools.catalog import load
     from tools.site.generate import Layout, generate
 
-    generate(load(root / "resources.yaml"), Layout.at(root))
+    generate(catalogue or load(root / "resources.yaml"), Layout.at(root))
     for config in ("mkdocs.yml", "mkdocs.en.yml"):
         done = subprocess.run(
-            [zensical(), "build", "--strict", "--config-file", config],
+            [zensical(), "build", *(["--strict"] if strict else []), "--config-file", config],
             cwd=root,
             capture_output=True,
             text=True,

@@ -19,9 +19,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -31,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from live_html import HAZARDS, Scan, problems, scan
-from site_fixture import FIXTURE, make_root, shared_root
+from site_fixture import FIXTURE, make_root, shared_root, zensical_build
 
 from tools.catalog import Catalogue, Text, TextList, load
 from tools.errors import AtlasError
@@ -320,23 +317,10 @@ def _build(root: Path, cat: Catalogue, states: dict[str, Any] | None) -> Path:
 
 
 def _zensical_build(root: Path, cat: Catalogue, states: dict[str, Any] | None) -> Path:
-    exe = Path(sys.executable).with_name("zensical")
-    found = str(exe) if exe.exists() else shutil.which("zensical")
-    if not found:
-        pytest.fail("zensical is not installed: pip install -e '.[dev]'")
+    # Not strict: hostile text may make Zensical warn; what matters is what it writes.
     if states is not None:
         (root / "linkstatus.json").write_text(json.dumps(states), encoding="utf-8")
-    generate(cat, Layout.at(root))
-    for config in ("mkdocs.yml", "mkdocs.en.yml"):
-        done = subprocess.run(
-            [found, "build", "--config-file", config],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, f"zensical build {config}:\n{done.stdout}\n{done.stderr}"
-    return root / "site"
+    return zensical_build(root, cat, strict=False)
 
 
 def _pages(site: Path) -> dict[str, str]:

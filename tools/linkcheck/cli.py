@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tools.errors import AtlasError
+from tools.files import write_atomic
 from tools.linkcheck import linkstatus, report, targets
 from tools.linkcheck.check import check_links
 from tools.linkcheck.settings import Settings
@@ -247,10 +248,10 @@ def _check(
     stamp = linkstatus.iso(now)
     if args.json:
         document = report.json_document(results, stamp).encode("utf-8")
-        linkstatus.write_atomic(args.json, document, durable=False)
+        write_atomic(args.json, document, durable=False)
     if args.markdown:
         body = report.markdown(results, changes, stamp, notes)
-        linkstatus.write_atomic(args.markdown, body.encode("utf-8"), durable=False)
+        write_atomic(args.markdown, body.encode("utf-8"), durable=False)
     for note in notes:
         _say(report.clean(note))
     print(

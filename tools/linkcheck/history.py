@@ -26,26 +26,18 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from tools.linkcheck.linkstatus import (
-    STATES,
-    VERSION,
     Check,
     Entry,
     Fingerprint,
     LinkStatus,
     StateError,
     iso,
-    load,
     parse_time,
-    save,
-    write_atomic,
 )
 from tools.linkcheck.results import Result
 from tools.linkcheck.settings import Settings
 
-__all__ = [
-    "STATES", "VERSION", "Change", "StateError", "iso", "load", "parse_time", "save",
-    "update", "wants_archive", "write_atomic",
-]  # fmt: skip
+__all__ = ["Change", "StateError", "update", "wants_archive"]
 
 
 @dataclass(frozen=True)
