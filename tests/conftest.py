@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,17 @@ def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("PYTEST_XDIST_WORKER"):
         for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
             os.environ.setdefault(name, "1")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns the groups into node ids
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A demo's results are computed once per process (demo_helpers.result_of): its own test
+    # file joins the contract tests' group for it (test_demos_contract.IDS), so that every
+    # (demo, seed) runs once per run, not once in each worker.
+    for item in items:
+        own = re.fullmatch(r"test_demo_(\w+)\.py", item.path.name)
+        if own:
+            item.add_marker(pytest.mark.xdist_group(f"demo-{own.group(1)}"))
 
 
 @pytest.fixture(scope="session")

@@ -257,3 +257,14 @@ def test_a_file_outside_every_scope_is_an_error() -> None:
         allowed_groups("elsewhere/x.py", {RUNTIME})
     assert allowed_groups("tools/site/build.py", {RUNTIME, "dev"}) == {RUNTIME}
     assert allowed_groups("tests/test_x.py", {RUNTIME, "dev"}) == {RUNTIME, "dev"}
+
+
+@pytest.mark.xdist_group("loadgroup-probe")
+def test_xdist_groups_reach_the_scheduler(request: pytest.FixtureRequest) -> None:
+    """Under ``make test`` (``--dist loadgroup``) a grouped test carries its group in its node id,
+    which is how pytest-xdist keeps a group on one worker. Some pytest and pytest-xdist pairs
+    lose it without a word (see the pin in pyproject.toml); then each demo would run once per
+    worker."""
+    if not getattr(request.config.option, "loadgroup", False):
+        pytest.skip("not run by pytest-xdist with --dist loadgroup")
+    assert request.node.nodeid.endswith("@loadgroup-probe"), request.node.nodeid
