@@ -728,12 +728,27 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 PHONE_WIDTH = 320
 
 
-def _axe(page: Any, run_only: dict[str, Any], exclude: list[str]) -> list[str]:
-    """Critical and serious axe-core violations on the page, one line per element."""
+# The theme's frame around the article: the same markup on every page of a language but for
+# which navigation entry is current (same style, other words).
+FRAME = (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer")
+
+
+def _axe(page: Any, run_only: dict[str, Any], audited: list[str]) -> list[str]:
+    """Critical and serious axe-core violations on the page, one line per element.
+
+    ``audited``: selectors of parts that an earlier page showed with the same markup. They are
+    set aside (``display: none``) for this run rather than excluded: axe's colour rule costs
+    in proportion to all that the page shows, excluded parts included.
+    """
     options = {"resultTypes": ["violations"], "runOnly": run_only}
-    context = {"exclude": [[sel] for sel in exclude]} if exclude else None
     found = page.evaluate(
-        "([c, o]) => axe.run(c || document, o).then(r => r.violations)", [context, options]
+        """async ([audited, options]) => {
+          const aside = audited.flatMap(s => [...document.querySelectorAll(s)]);
+          aside.forEach(e => e.setAttribute('data-audited', ''));
+          try { return (await axe.run(document, options)).violations; }
+          finally { aside.forEach(e => e.removeAttribute('data-audited')); }
+        }""",
+        [audited, options],
     )
     return [
         f"{v['id']} ({v['impact']}): {' '.join(n['target'])}"
@@ -771,15 +786,16 @@ def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site,
     axe = AXE.is_file()
     page = watched.page
     if axe:
-        # axe-core and a style without transitions (palette changes animate; the audit must see
-        # the final colours) are in every page from its start: sent to the browser once.
+        # axe-core and the audit's style (_AUDIT_STYLE) are in every page from its start: sent
+        # to the browser once.
         page.context.add_init_script(script=AXE.read_text(encoding="utf-8"))
-        page.context.add_init_script(script=_NO_TRANSITIONS)
+        page.context.add_init_script(script=_AUDIT_STYLE)
     _open(watched, site.base)
     hooks = _explorer_hooks(site)
     problems: dict[str, list[str]] = {}
     # A demo embedded in several resource pages is the same markup on each (code, output,
-    # explorer, figure): audited on the first page of the language that shows it.
+    # explorer, figure): audited on the first page of the language that shows it, as the frame
+    # is on the first page.
     audited: set[str] = set()
     pages = [p for p in site.pages() if p.startswith("en/") == (lang == "en")]
     assert f"{'en/' if lang == 'en' else ''}catalogue/" in pages
@@ -793,7 +809,9 @@ def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site,
             problems[f"{path or '/'} [explorers]"] = wrong
         assert page.locator("article").count() == 1, path
         embedded = page.evaluate(_DEMO_SECTIONS)
-        exclude = [f"#{d} + section" for d in embedded if d in audited]
+        seen = [f"#{d} + section" for d in embedded if d in audited]
+        if path != pages[0]:
+            seen += FRAME
         audited.update(embedded)
         for scheme, run_only in (
             ("default", {"type": "tag", "values": WCAG_TAGS}),
@@ -802,7 +820,7 @@ def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site,
             if not axe:
                 break
             page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
-            found = _axe(page, run_only, exclude)
+            found = _axe(page, run_only, seen)
             if found:
                 problems[f"{path or '/'} [{scheme}]"] = found
         page.set_viewport_size({"width": PHONE_WIDTH, "height": 640})
@@ -814,9 +832,12 @@ def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site,
         browser_unavailable("axe-core is not installed (npm ci): the walk ran without the audit")
 
 
-_NO_TRANSITIONS = """document.addEventListener('DOMContentLoaded', () => {
+# Palette changes animate, and the audit must see the final colours; parts already audited
+# are set aside while axe runs (``_axe``).
+_AUDIT_STYLE = """document.addEventListener('DOMContentLoaded', () => {
   const style = document.createElement('style');
-  style.textContent = '*, *::before, *::after { transition: none !important; }';
+  style.textContent = '*, *::before, *::after { transition: none !important; }'
+    + ' [data-audited] { display: none !important; }';
   document.head.appendChild(style);
 });"""
 
