@@ -134,3 +134,17 @@ def test_a_seed_numpy_or_torch_cannot_take_is_one_line_and_exit_2(demo_id, seed,
     out, err = capsys.readouterr()
     assert out == ""
     assert err == f"error: --seed must be an integer from 0 to 4294967295, got {BAD_SEEDS[seed]}\n"
+
+
+def test_list_and_mistyped_names_answer_without_importing_torch():
+    code = (
+        "import sys\n"
+        "from demos.framework.cli import main\n"
+        "codes = [main(['list', '--lang', 'ja']), main(['run', 'masks', '--device', 'tpu']),\n"
+        "         main(['render', 'masks', 'nope'])]\n"
+        "print(codes, sorted(m for m in ('torch', 'matplotlib') if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert proc.stdout.splitlines()[-1] == "[0, 2, 2] []", proc.stdout + proc.stderr

@@ -116,6 +116,12 @@ def test_code_files_hold_the_named_functions(rendered):
     compile(code, "code_numpy.py", "exec")
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_titles_read_from_the_source_are_the_modules_titles(lang):
+    for demo_id in registry.DEMO_IDS:
+        assert render.demo_title(demo_id, lang) == registry.get(demo_id).TITLE[lang]
+
+
 def test_code_files_are_valid_python_for_classes_and_functions():
     for demo_id in ("multi_head", "attention_at_scale", "positional_encoding"):
         for label, name, source in render.code_files(registry.get(demo_id)):

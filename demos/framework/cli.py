@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from demos.framework import registry, render
-from demos.framework.core import DEVICES, LANGS, DemoError, metrics_json, parse_seed, resolve_device
+from demos.framework.core import (
+    DEVICES,
+    LANGS,
+    DemoError,
+    check_device_name,
+    metrics_json,
+    parse_seed,
+    resolve_device,
+)
 
 EXIT_USAGE = 2
 AUTO_REASON = {"cuda": "CUDA found", "mps": "no CUDA, MPS found", "cpu": "no CUDA or MPS"}
@@ -60,6 +68,9 @@ def _run(
     demo_id: str, device: str, seed_text: str, lang: str, as_json: bool, sentence: str | None
 ) -> int:
     seed = parse_seed(seed_text)
+    # Mistyped names fail at once, before the demo (and torch) is imported.
+    registry.check_id(demo_id)
+    check_device_name(device)
     module = registry.get(demo_id)
     extra = {}
     if sentence is not None:
@@ -80,7 +91,7 @@ def _run(
 def _render(out: Path | None, force: bool, only: Sequence[str]) -> int:
     ids = list(dict.fromkeys(only)) if only else list(registry.DEMO_IDS)
     for demo_id in ids:
-        registry.get(demo_id)  # unknown ids fail before anything is written
+        registry.check_id(demo_id)  # unknown ids fail before anything is written
     for demo_id in ids:
         status = render.render_demo(demo_id, out or render.RENDERINGS, force=force)
         print(f"{demo_id}: {status}")

@@ -267,6 +267,17 @@ def available_devices() -> list[str]:
     return found
 
 
+def check_device_name(requested: str) -> str:
+    """Return ``requested`` if it is one of :data:`DEVICES` (without asking torch what exists).
+
+    Raises:
+        DemoError: ``requested`` is not one of :data:`DEVICES`.
+    """
+    if requested not in DEVICES:
+        raise DemoError(f"unknown device {requested!r} (choose from: {', '.join(DEVICES)})")
+    return requested
+
+
 def resolve_device(requested: str) -> str:
     """Turn ``auto|cpu|cuda|mps`` into a device that exists here.
 
@@ -276,8 +287,7 @@ def resolve_device(requested: str) -> str:
         DemoError: ``requested`` is not one of :data:`DEVICES`.
         DeviceUnavailable: The device is not present on this machine.
     """
-    if requested not in DEVICES:
-        raise DemoError(f"unknown device {requested!r} (choose from: {', '.join(DEVICES)})")
+    check_device_name(requested)
     found = available_devices()
     if requested == "auto":
         return found[0]

@@ -34,14 +34,24 @@ def module_name(demo_id: str) -> str:
     return f"demos.gallery.{demo_id}"
 
 
-def get(demo_id: str) -> ModuleType:
-    """Import and return the module of ``demo_id``.
+def check_id(demo_id: str) -> str:
+    """Return ``demo_id`` if it is a known demo (nothing is imported).
 
     Raises:
         DemoError: ``demo_id`` is not a known demo.
     """
     if demo_id not in DEMO_IDS:
         raise DemoError(f"unknown demo {demo_id!r} (available: {', '.join(DEMO_IDS)})")
+    return demo_id
+
+
+def get(demo_id: str) -> ModuleType:
+    """Import and return the module of ``demo_id``.
+
+    Raises:
+        DemoError: ``demo_id`` is not a known demo.
+    """
+    check_id(demo_id)
     try:
         return importlib.import_module(module_name(demo_id))
     except ModuleNotFoundError as exc:
