@@ -57,9 +57,10 @@ site: $(SITE_STAMP)
 validate: $(SITE_STAMP)
 	$(PY) -m tools.validate resources.yaml
 
-# One pytest-xdist worker per core; tests marked xdist_group share a worker.
+# One pytest-xdist worker per core; tests marked xdist_group share a worker; workers take
+# tests in the order tests/conftest.py gives them (the longest first).
 test: $(DEV_STAMP) $(NODE_STAMP)
-	$(PY) -m pytest -n auto --dist loadgroup
+	$(PY) -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .

@@ -33,6 +33,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         own = re.fullmatch(r"test_demo_(\w+)\.py", item.path.name)
         if own:
             item.add_marker(pytest.mark.xdist_group(f"demo-{own.group(1)}"))
+    # Workers take tests in this order: the longest go first, so that the run does not end
+    # with one worker busy on a long test while the other has nothing left.
+    items.sort(key=lambda item: item.get_closest_marker("longest") is None)
 
 
 @pytest.fixture(scope="session")

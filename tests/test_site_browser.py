@@ -774,6 +774,7 @@ _PHONE_OVERFLOW = f"""() => {{
 }}"""
 
 
+@pytest.mark.longest
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site, lang: str) -> None:
