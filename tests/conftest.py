@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from collections.abc import Iterator
@@ -36,6 +37,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Workers take tests in this order: the longest go first, so that the run does not end
     # with one worker busy on a long test while the other has nothing left.
     items.sort(key=lambda item: item.get_closest_marker("longest") is None)
+
+
+@pytest.fixture(autouse=True)
+def _no_foreign_running_loop(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Once a worker has started the session's browser, Playwright's sync API keeps its event
+    loop marked as running in this thread, between its calls too, and ``asyncio.run()`` refuses
+    to start under it. A test that does not use the browser runs without that mark, which is
+    put back afterwards for the browser's next call."""
+    loop = asyncio._get_running_loop()
+    if loop is None or "browser" in request.fixturenames:
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,15 @@ from tools.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, compose, pars
 REAL = VALID.parents[3] / "resources.yaml"
 
 
+# A guard against blow-ups (quadratic or worse), not a benchmark: CPU time, which a busy machine
+# inflates far less than wall time, with a wide margin (the worst case takes ~0.3 s here).
+CPU_SECONDS = 10
+
+
 def _problems(data: bytes) -> list[tuple[int, str]]:
-    started = time.perf_counter()
+    started = time.process_time()
     root, problems = parse(data)
-    assert time.perf_counter() - started < 2, "parsing took more than 2 s"
+    assert time.process_time() - started < CPU_SECONDS, f"parsing took {CPU_SECONDS}+ CPU s"
     return [(p.line, p.message) for p in problems]
 
 
@@ -115,10 +120,10 @@ def test_tab_and_newline_are_left_to_the_schema() -> None:
 
 
 def test_the_real_catalogue_composes_fast_and_clean() -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     root, problems = parse(REAL.read_bytes())
     assert problems == [] and root is not None
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < CPU_SECONDS
 
 
 def _tree(node) -> object:
