@@ -118,7 +118,7 @@ def test_every_layer_is_trained() -> None:
     assert logits.shape == (L, 1, Q, len(demo.CLASSES) + 1) and pred.shape == (L, 1, Q, 4)
     assert att.shape == (L, 1, demo.N_HEAD, Q, demo.GRID**2)
     # The first layer's loss alone reaches the first layer's weights: an auxiliary loss.
-    demo._layer_loss(logits[0], pred[0], [(feats, classes, boxes)]).backward()
+    demo.set_loss(logits[0], pred[0], [(feats, classes, boxes)]).backward()
     assert model.layers[0].cross_attn.q_proj.weight.grad.abs().sum() > 0
     last = model.layers[-1].cross_attn.q_proj.weight.grad
     assert last is None or not last.any()
@@ -151,7 +151,7 @@ def test_no_object_weighs_like_an_object() -> None:
     logits = torch.randn(1, demo.N_QUERIES, len(demo.CLASSES) + 1, dtype=torch.float64)
     boxes = torch.rand(1, demo.N_QUERIES, 4, dtype=torch.float64)
     target = np.array([[0.5, 0.5, 0.25, 0.25]])
-    loss = demo._layer_loss(logits, boxes, [(None, np.array([1]), target)])
+    loss = demo.set_loss(logits, boxes, [(None, np.array([1]), target)])
     probs = torch.softmax(logits, -1).numpy()[0]
     (q,), _ = demo.hungarian_match(demo.match_cost(probs, boxes[0].numpy(), np.array([1]), target))
     labels = torch.full((demo.N_QUERIES,), demo.NO_OBJECT)
@@ -196,3 +196,29 @@ def test_narration_states_this_runs_numbers(result: DemoResult) -> None:
             assert f"{key} = {format_number(m[key])}" in text
         for v in m["duplicates_per_image_by_layer"]:
             assert format_number(v, 3) in text
+
+
+def test_flat_adam_is_torch_adam_after_clipping() -> None:
+    """The one-vector optimiser makes the same updates as ``torch.optim.Adam`` after
+    ``clip_grad_norm_``, with the norm both above and below the clip."""
+    torch.manual_seed(0)
+    ref = torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.ReLU(), torch.nn.Linear(7, 3))
+    ref = ref.double()
+    mine = torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.ReLU(), torch.nn.Linear(7, 3))
+    mine = mine.double()
+    mine.load_state_dict(ref.state_dict())
+    start = ref[0].weight.detach().clone()
+    torch_adam = torch.optim.Adam(ref.parameters(), lr=0.01)
+    flat_adam = demo.FlatAdam(list(mine.parameters()))
+    for step in range(20):
+        x = torch.randn(11, 5, dtype=torch.float64) * (0.01 if step % 2 else 1.0)
+        for model in (ref, mine):
+            (model(x) ** 2).sum().backward()
+        torch.nn.utils.clip_grad_norm_(ref.parameters(), 0.5)
+        torch_adam.step()
+        torch_adam.zero_grad()
+        flat_adam.step(0.01, 0.5)
+        assert all(p.grad is None for p in mine.parameters())
+    for p, q in zip(ref.parameters(), mine.parameters(), strict=True):
+        torch.testing.assert_close(q, p, atol=1e-12, rtol=1e-12)
+    assert (mine[0].weight - start).abs().max() > 1e-3  # it did train

@@ -51,7 +51,6 @@ FLOAT64 = {
     "attention_variants",
     "bert_style_encoder",
     "cnn_vs_attention_path",
-    "detr_object_queries",
     "image_self_attention",
     "learned_attention",
     "qkv_step_by_step",

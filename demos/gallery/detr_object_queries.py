@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import torch
@@ -30,7 +30,6 @@ from demos.framework.core import (
     cpu_threads,
     format_number,
     generator,
-    precise_dtype,
     seed_everything,
     to_numpy,
 )
@@ -78,6 +77,9 @@ TEST_IMAGES = 200
 BRUTE_FORCE_IMAGES = 20
 BATCH = 32
 LR = 1e-2
+WARMUP = 0
+MATCH_BOX_WEIGHT = 5.0
+DTYPE = torch.float32
 NOISE = 0.1
 BOX_WEIGHT = 5.0
 CONFIDENT = 0.5  # a prediction counts when its top class is an object with p >= this
@@ -239,7 +241,7 @@ def match_cost(
 ) -> np.ndarray:
     """DETR's matching cost ``(Q, n)``: ``-p(target class) + BOX_WEIGHT * L1(box, target)``."""
     l1 = np.abs(boxes[:, None, :] - targets[None, :, :]).sum(-1)  # (Q, n)
-    return -probs[:, classes] + BOX_WEIGHT * l1
+    return -probs[:, classes] + MATCH_BOX_WEIGHT * l1
 
 
 def hungarian_match(cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -265,43 +267,53 @@ def box_iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter / union) if union > 0 else 0.0
 
 
-def _layer_loss(
+def set_loss(
     logits: torch.Tensor,
     boxes: torch.Tensor,
     batch: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
 ) -> torch.Tensor:
-    """Hungarian-matched loss of one layer's predictions ``(B, Q, K+1)``, ``(B, Q, 4)``.
+    """Hungarian-matched loss of every layer's predictions ``(L, B, Q, K+1)``, ``(L, B, Q, 4)``.
 
-    Cross-entropy for every query (unmatched ones should say "no object", with the same weight
-    as the objects) plus the L1 distance of matched boxes.
+    Each layer of each image is matched on its own; the loss is the sum over layers of
+    cross-entropy for every query (unmatched ones should say "no object", with the same weight
+    as the objects) plus :data:`BOX_WEIGHT` times the L1 distance of matched boxes. A single
+    layer's predictions ``(B, Q, K+1)``, ``(B, Q, 4)`` give that layer's loss.
     """
-    probs = to_numpy(torch.softmax(logits.detach(), -1))  # (B, Q, K+1)
-    pred_boxes = to_numpy(boxes.detach())  # (B, Q, 4)
-    # Every image's cost at once, against targets padded to MAX_OBJECTS; each image then
-    # keeps the columns of its own targets.
-    classes_pad = np.zeros((len(batch), MAX_OBJECTS), dtype=int)
-    targets_pad = np.zeros((len(batch), MAX_OBJECTS, 4))
+    if logits.dim() == 3:
+        logits, boxes = logits[None], boxes[None]  # (1, B, Q, K+1), (1, B, Q, 4)
+    L, B, Q, _ = logits.shape
+    probs = to_numpy(torch.softmax(logits.detach(), -1))  # (L, B, Q, K+1)
+    pred_boxes = to_numpy(boxes.detach())  # (L, B, Q, 4)
+    # Every layer's and image's cost in one array op, against targets padded to MAX_OBJECTS;
+    # each image then keeps the columns of its own targets.
+    n_obj = np.array([len(classes) for _, classes, _ in batch])
+    classes_pad = np.zeros((B, MAX_OBJECTS), dtype=int)
+    targets_pad = np.zeros((B, MAX_OBJECTS, 4))
     for b, (_, classes, targets) in enumerate(batch):
-        classes_pad[b, : len(classes)], targets_pad[b, : len(classes)] = classes, targets
-    l1 = np.abs(pred_boxes[:, :, None, :] - targets_pad[:, None, :, :]).sum(-1)  # (B, Q, M)
-    p_cls = np.take_along_axis(probs, classes_pad[:, None, :].repeat(probs.shape[1], 1), -1)
-    cost = -p_cls + BOX_WEIGHT * l1  # (B, Q, M): match_cost for every image
-    target_cls = np.full(logits.shape[:2], NO_OBJECT)  # (B, Q)
-    pick_b, pick_q, goals = [], [], []
-    for b, (_, classes, targets) in enumerate(batch):
-        rows, cols = hungarian_match(cost[b, :, : len(classes)])
-        target_cls[b, rows] = classes[cols]
-        pick_b += [b] * len(rows)
-        pick_q += rows.tolist()
-        goals.append(targets[cols])
+        classes_pad[b, : n_obj[b]], targets_pad[b, : n_obj[b]] = classes, targets
+    l1 = np.abs(pred_boxes[..., :, None, :] - targets_pad[None, :, None]).sum(-1)  # (L, B, Q, M)
+    index = np.broadcast_to(classes_pad[None, :, None, :], (L, B, Q, MAX_OBJECTS))
+    cost = -np.take_along_axis(probs, index, -1) + MATCH_BOX_WEIGHT * l1  # (L, B, Q, M)
+    target_cls = np.full((L, B, Q), NO_OBJECT)
+    pick_l, pick_b, pick_q, pick_t = [], [], [], []
+    for i in range(L):
+        for b in range(B):
+            rows, cols = hungarian_match(cost[i, b, :, : n_obj[b]])
+            target_cls[i, b, rows] = classes_pad[b, cols]
+            pick_l += [i] * len(rows)
+            pick_b += [b] * len(rows)
+            pick_q += rows.tolist()
+            pick_t += cols.tolist()
     device = logits.device
-    goal = torch.tensor(np.concatenate(goals), dtype=boxes.dtype, device=device)  # (N, 4)
-    matched = boxes[torch.tensor(pick_b, device=device), torch.tensor(pick_q, device=device)]
+    goal = torch.tensor(targets_pad[pick_b, pick_t], dtype=boxes.dtype, device=device)  # (N, 4)
+    matched = boxes[pick_l, pick_b, pick_q]  # (N, 4)
     ce = nn.functional.cross_entropy(
-        logits.reshape(-1, len(CLASSES) + 1),  # (B * Q, K+1)
-        torch.tensor(target_cls, device=device).reshape(-1),  # (B * Q,)
+        logits.reshape(-1, len(CLASSES) + 1),  # (L * B * Q, K+1)
+        torch.tensor(target_cls, device=device).reshape(-1),  # (L * B * Q,)
     )
-    return ce + BOX_WEIGHT * (matched - goal).abs().sum(-1).mean()
+    # Every layer has B*Q queries and the same number of matches: the means over all layers
+    # times L are the sums of the per-layer means.
+    return L * (ce + BOX_WEIGHT * (matched - goal).abs().sum(-1).mean())
 
 
 def score_detections(
@@ -352,33 +364,64 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
         return _run(device, seed)
 
 
+class FlatAdam:
+    """Adam with gradient clipping by global norm, on all parameters as one flat vector.
+
+    The parameters become views into one buffer, so a step is a handful of operations on one
+    tensor rather than several on each of the model's ~90 parameter tensors: on a CPU those
+    tiny operations, not the arithmetic, are what a step of this small model costs. The update
+    is ``torch.optim.Adam``'s (bias-corrected moments, ``eps`` outside the square root) after
+    ``nn.utils.clip_grad_norm_``.
+    """
+
+    def __init__(
+        self, params: list[nn.Parameter], betas: tuple[float, float] = (0.9, 0.999)
+    ) -> None:
+        self.params, self.betas, self.t = params, betas, 0
+        with torch.no_grad():
+            self.flat = torch.cat([p.reshape(-1) for p in params])  # (N,)
+            for p, view in zip(params, self.flat.split([p.numel() for p in params]), strict=True):
+                p.data = view.view_as(p)
+        self.m, self.v = torch.zeros_like(self.flat), torch.zeros_like(self.flat)
+
+    @torch.no_grad()
+    def step(self, lr: float, max_norm: float, eps: float = 1e-8) -> None:
+        """One update from the parameters' ``.grad``, which it then clears."""
+        grads = [torch.zeros_like(p) if p.grad is None else p.grad for p in self.params]
+        g = torch.cat([grad.reshape(-1) for grad in grads])  # (N,)
+        g = g * (max_norm / (g.norm() + 1e-6)).clamp(max=1.0)
+        (b1, b2), self.t = self.betas, self.t + 1
+        self.m.lerp_(g, 1 - b1)
+        self.v.mul_(b2).addcmul_(g, g, value=1 - b2)
+        denom = (self.v / (1 - b2**self.t)).sqrt_().add_(eps)
+        self.flat.addcdiv_(self.m, denom, value=-lr / (1 - b1**self.t))
+        for p in self.params:
+            p.grad = None
+
+
+def learning_rate(step: int) -> float:
+    """Linear warm-up over :data:`WARMUP` steps, then cosine decay from :data:`LR` to 0."""
+    return LR * min(1.0, (step + 1) / (WARMUP + 1)) * 0.5 * (1 + math.cos(math.pi * step / STEPS))
+
+
 def train(model: MiniDETR, rng: np.random.Generator, device: str) -> list[float]:
-    """Adam with a cosine schedule, a Hungarian-matched loss after every decoder layer.
+    """Adam with warm-up and cosine decay, a Hungarian-matched loss after every decoder layer.
 
     Scenes come from a fixed pool of layouts; the patch noise is drawn afresh for every batch.
     Returns the loss every 100 steps and the last one.
     """
     dtype = model.pos.dtype
     pool = [random_layout(rng) for _ in range(TRAIN_LAYOUTS)]
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda step: 0.5 * (1 + math.cos(math.pi * step / STEPS))
-    )
+    opt = FlatAdam(list(model.parameters()))
     losses = []
     for step in range(STEPS):
         batch = [pool[i] for i in rng.integers(len(pool), size=BATCH)]
         colours = np.stack([c for c, _, _ in batch])  # (B, P)
         x = torch.tensor(patch_features(rng, colours), dtype=dtype, device=device)
         logits, boxes, _ = model(x)  # (L, B, Q, K+1), (L, B, Q, 4)
-        loss = cast(
-            torch.Tensor, sum(_layer_loss(logits[i], boxes[i], batch) for i in range(N_LAYERS))
-        )
-        opt.zero_grad()
+        loss = set_loss(logits, boxes, batch)
         loss.backward()
-        if GRAD_CLIP:
-            nn.utils.clip_grad_norm_(model.parameters(), GRAD_CLIP)
-        opt.step()
-        sched.step()
+        opt.step(learning_rate(step), GRAD_CLIP)
         if step % 100 == 0 or step == STEPS - 1:
             losses.append(float(loss.detach()))
     return losses
@@ -412,7 +455,7 @@ def evaluate(probs: np.ndarray, boxes: np.ndarray, test: list[tuple]) -> dict[st
 def _run(device: str, seed: int) -> DemoResult:
     seed_everything(seed)
     rng = generator(seed)
-    dtype = precise_dtype(device)
+    dtype = DTYPE
     torch.manual_seed(seed)
     model = MiniDETR().to(dtype).to(device)
     losses = train(model, rng, device)
