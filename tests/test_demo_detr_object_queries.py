@@ -222,3 +222,17 @@ def test_flat_adam_is_torch_adam_after_clipping() -> None:
     for p, q in zip(ref.parameters(), mine.parameters(), strict=True):
         torch.testing.assert_close(q, p, atol=1e-12, rtol=1e-12)
     assert (mine[0].weight - start).abs().max() > 1e-3  # it did train
+
+
+def test_training_kernel_gives_the_shown_attention_outputs() -> None:
+    """Training skips the attention weights and uses PyTorch's fused kernel; the predictions
+    are those of the hand-written attention whose weights the demo shows."""
+    torch.manual_seed(0)
+    model = demo.MiniDETR().double()
+    images = np.stack([demo.random_image(generator(s))[0] for s in range(4)])
+    x = torch.tensor(images)
+    logits, boxes, att = model(x)
+    fast_logits, fast_boxes, no_att = model(x, need_weights=False)
+    assert att.shape[0] == demo.N_LAYERS and no_att.numel() == 0
+    torch.testing.assert_close(fast_logits, logits, atol=1e-10, rtol=1e-10)
+    torch.testing.assert_close(fast_boxes, boxes, atol=1e-10, rtol=1e-10)

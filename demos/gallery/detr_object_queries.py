@@ -80,6 +80,7 @@ LR = 1e-2
 WARMUP = 0
 MATCH_BOX_WEIGHT = 5.0
 DTYPE = torch.float32
+PRIOR_INIT = False
 NOISE = 0.1
 BOX_WEIGHT = 5.0
 CONFIDENT = 0.5  # a prediction counts when its top class is an object with p >= this
@@ -148,16 +149,26 @@ class CrossAttention(nn.Module):
         self.out = nn.Linear(n_embd, n_embd)
 
     def forward(
-        self, queries: torch.Tensor, keys: torch.Tensor, values: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Return ``(y (B, Q, C), att (B, n_head, Q, P))``."""
+        self,
+        queries: torch.Tensor,
+        keys: torch.Tensor,
+        values: torch.Tensor,
+        need_weights: bool = True,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Return ``(y (B, Q, C), att (B, n_head, Q, P))``; ``att`` is None without
+        ``need_weights``, when PyTorch's fused kernel computes the same ``y`` with fewer steps
+        (training).
+        """
         B, Q, C = queries.shape
         P = keys.shape[1]
         q = self.q_proj(queries).view(B, Q, self.n_head, self.head_dim).transpose(1, 2)
         k = self.k_proj(keys).view(B, P, self.n_head, self.head_dim).transpose(1, 2)
         v = self.v_proj(values).view(B, P, self.n_head, self.head_dim).transpose(1, 2)
         # q: (B, n_head, Q, head_dim); k, v: (B, n_head, P, head_dim)
-        y, att = scaled_dot_product_attention(q, k, v)  # (B, n_head, Q, head_dim), (.., Q, P)
+        if need_weights:
+            y, att = scaled_dot_product_attention(q, k, v)  # (B, n_head, Q, head_dim), (.., Q, P)
+        else:
+            y, att = nn.functional.scaled_dot_product_attention(q, k, v), None
         y = y.transpose(1, 2).contiguous().view(B, Q, C)  # (B, Q, C)
         return self.out(y), att
 
@@ -179,13 +190,17 @@ class DecoderLayer(nn.Module):
         self.ln = nn.ModuleList(nn.LayerNorm(N_EMBD) for _ in range(3))
 
     def forward(
-        self, x: torch.Tensor, query_pos: torch.Tensor, memory: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+        self,
+        x: torch.Tensor,
+        query_pos: torch.Tensor,
+        memory: torch.Tensor,
+        need_weights: bool = True,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """``x`` ``(B, Q, C)`` -> ``(x (B, Q, C), cross-attention (B, n_head, Q, P))``."""
         qk = x + query_pos  # (B, Q, C)
-        a, _ = self.self_attn(qk, qk, x)
+        a, _ = self.self_attn(qk, qk, x, need_weights)
         x = self.ln[0](x + a)
-        a, att = self.cross_attn(x + query_pos, memory, memory)
+        a, att = self.cross_attn(x + query_pos, memory, memory, need_weights)
         x = self.ln[1](x + a)
         x = self.ln[2](x + self.mlp(x))
         return x, att
@@ -210,13 +225,25 @@ class MiniDETR(nn.Module):
         self.layers = nn.ModuleList(DecoderLayer() for _ in range(N_LAYERS))
         self.ln_out = nn.LayerNorm(N_EMBD)
         self.class_head = nn.Linear(N_EMBD, len(CLASSES) + 1)
+        if PRIOR_INIT:
+            with torch.no_grad():
+                expected = (1 + MAX_OBJECTS) / 2 / N_QUERIES  # share of queries with an object
+                self.class_head.bias.copy_(
+                    torch.tensor(
+                        [math.log(expected / len(CLASSES))] * len(CLASSES)
+                        + [math.log(1 - expected)]
+                    )
+                )
         self.box_head = nn.Sequential(nn.Linear(N_EMBD, N_EMBD), nn.ReLU(), nn.Linear(N_EMBD, 4))
 
-    def forward(self, patches: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def forward(
+        self, patches: torch.Tensor, need_weights: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """``patches`` ``(B, P, K+1)`` -> per layer: class logits, boxes, cross-attention.
 
         Returns:
-            ``(logits (L, B, Q, K+1), boxes (L, B, Q, 4), att (L, B, n_head, Q, P))``.
+            ``(logits (L, B, Q, K+1), boxes (L, B, Q, 4), att (L, B, n_head, Q, P))``; without
+            ``need_weights`` (training) ``att`` is empty.
         """
         B = patches.shape[0]
         pos = self.pos.to(patches.dtype)[None]  # (1, P, C)
@@ -229,11 +256,12 @@ class MiniDETR(nn.Module):
         x = torch.zeros_like(query_pos)  # (B, Q, C): DETR starts the decoder from zeros
         outs, atts = [], []
         for layer in self.layers:
-            x, att = layer(x, query_pos, memory)
+            x, att = layer(x, query_pos, memory, need_weights)
             outs.append(self.ln_out(x))
-            atts.append(att)
+            atts += [] if att is None else [att]
         y = torch.stack(outs)  # (L, B, Q, C)
-        return self.class_head(y), torch.sigmoid(self.box_head(y)), torch.stack(atts)
+        att_all = torch.stack(atts) if atts else x.new_empty(0)  # (L, B, n_head, Q, P)
+        return self.class_head(y), torch.sigmoid(self.box_head(y)), att_all
 
 
 def match_cost(
@@ -418,7 +446,7 @@ def train(model: MiniDETR, rng: np.random.Generator, device: str) -> list[float]
         batch = [pool[i] for i in rng.integers(len(pool), size=BATCH)]
         colours = np.stack([c for c, _, _ in batch])  # (B, P)
         x = torch.tensor(patch_features(rng, colours), dtype=dtype, device=device)
-        logits, boxes, _ = model(x)  # (L, B, Q, K+1), (L, B, Q, 4)
+        logits, boxes, _ = model(x, need_weights=False)  # (L, B, Q, K+1), (L, B, Q, 4)
         loss = set_loss(logits, boxes, batch)
         loss.backward()
         opt.step(learning_rate(step), GRAD_CLIP)
