@@ -236,3 +236,13 @@ def test_training_kernel_gives_the_shown_attention_outputs() -> None:
     assert att.shape[0] == demo.N_LAYERS and no_att.numel() == 0
     torch.testing.assert_close(fast_logits, logits, atol=1e-10, rtol=1e-10)
     torch.testing.assert_close(fast_boxes, boxes, atol=1e-10, rtol=1e-10)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_later_layers_look_less_only_when_they_do(seed: int) -> None:
+    result = result_of(demo.ID, seed)
+    inside = result.metrics["attention_inside_box_by_layer"]
+    shown = all(v < inside[0] for v in inside[1:])
+    en, ja = ("\n".join(result.lines[lang]) for lang in ("en", "ja"))
+    assert ("looks inside the box less" in en.replace("\n", " ")) == shown
+    assert ("箱の中を見る割合は下がっています" in ja) == shown

@@ -723,15 +723,26 @@ def _narrate_layers(n: Narrator, m: dict) -> None:
     n.value("matched_mean_iou", m["matched_mean_iou"])
     by_layer = " -> ".join(format_number(v, 3) for v in m["attention_inside_box_by_layer"])
     share = format_number(m["box_area_share"], 3)
+    inside = m["attention_inside_box_by_layer"]
+    later_look_less = all(v < inside[0] for v in inside[1:])  # said only when the data show it
     n.say(
         "Share of a matched query's cross-attention (mean of the heads) that falls inside its\n"
         f"object's box, layer by layer: {by_layer}; uniform attention would put {share} there.\n"
-        "In the first layer a query must find its object by looking; later layers already carry\n"
-        "what was found, and their attention is free to look elsewhere.",
+        "In the first layer a query must find its object by looking"
+        + (
+            "; later layers already carry\nwhat was found, and their attention looks inside "
+            "the box less."
+            if later_look_less
+            else "."
+        ),
         "対応づけられたクエリのクロスアテンション(ヘッド平均)のうち、自分の物体の箱の中に落ちる\n"
         f"割合は、層ごとに {by_layer} です。一様な注意なら {share} です。\n"
-        "最初の層のクエリは、見ることで物体を探すしかありません。後の層はすでに見つけたものを\n"
-        "持っているので、注意をほかへ向けてもかまいません。",
+        "最初の層のクエリは、見ることで物体を探すしかありません。"
+        + (
+            "後の層はすでに見つけたものを\n持っているので、箱の中を見る割合は下がっています。"
+            if later_look_less
+            else ""
+        ),
     )
     n.check(
         f"Hungarian vs trying every assignment, {BRUTE_FORCE_IMAGES} images",
