@@ -15,10 +15,6 @@ Tolerances, per demo and per dtype (``TOLERANCE`` below):
 - Trained demos on MPS (float32 from the first step): only the claims, the statements the
   narration makes, which must hold on every seed; individual metrics such as an accuracy over a
   few hundred examples may flip by one example.
-- Demos that train in float32 on every device (``FLOAT32_TRAINED``): only the claims, on CUDA
-  too. ``detr_object_queries`` trains in float32 for speed; a relative change of 1e-7 in its
-  initial weights (float32 rounding) moves its CPU metrics by up to 0.05 after training, so a
-  CUDA run cannot be held to the CPU's numbers.
 
 The narration is not compared line by line: it prints rounded numbers, which may flip in the
 last digit.
@@ -55,6 +51,7 @@ FLOAT64 = {
     "attention_variants",
     "bert_style_encoder",
     "cnn_vs_attention_path",
+    "detr_object_queries",
     "image_self_attention",
     "learned_attention",
     "qkv_step_by_step",
@@ -72,7 +69,6 @@ TRAINED = {
     "image_self_attention": 0.05,
     "detr_object_queries": 0.05,
 }
-FLOAT32_TRAINED = {"detr_object_queries"}
 # Metrics that are differences from a reference: on a device they only need to stay small.
 SMALL_PREFIXES = ("max_diff", "max_abs_diff", "equivariance_error", "asymmetry", "max_row_sum")
 
@@ -122,7 +118,7 @@ def test_demo_matches_cpu(demo_id: str, device: str) -> None:
     assert dev.device == device
     if demo_id in TRAINED:
         has_claims = _assert_claims(module, dev)
-        if (device == "mps" or demo_id in FLOAT32_TRAINED) and has_claims:
+        if device == "mps" and has_claims:
             return
         _compare_metrics(cpu.metrics, dev.metrics, TRAINED[demo_id])
         return
