@@ -47,6 +47,10 @@ def test_metrics_per_layer(seed: int) -> None:
         "exact_count_accuracy_by_layer",
     ):
         assert len(m[key]) == demo.N_LAYERS and all(isinstance(v, float) for v in m[key]), key
+    # Floors with a margin under seeds 0-2 (precision 0.89-0.94, recall 0.90-0.93, exact count
+    # 0.77-0.83 over 200 test images): every confident prediction counts, duplicates included.
+    assert m["precision"] >= 0.85 and m["recall"] >= 0.85, (m["precision"], m["recall"])
+    assert m["exact_count_accuracy"] >= 0.7, m["exact_count_accuracy"]
     assert m["precision"] == m["precision_by_layer"][-1]
     assert m["recall"] == m["recall_by_layer"][-1]
     assert len(m["attention_inside_box_by_layer"]) == demo.N_LAYERS
