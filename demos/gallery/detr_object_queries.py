@@ -383,11 +383,11 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
 class FlatAdam:
     """Adam with gradient clipping by global norm, on all parameters as one flat vector.
 
-    The parameters become views into one buffer, so a step is a handful of operations on one
-    tensor rather than several on each of the model's ~90 parameter tensors: on a CPU those
-    tiny operations, not the arithmetic, are what a step of this small model costs. The update
-    is ``torch.optim.Adam``'s (bias-corrected moments, ``eps`` outside the square root) after
-    ``nn.utils.clip_grad_norm_``.
+    The parameters become views into one buffer, so an update is a handful of operations on
+    one tensor rather than several on each of the model's ~90 parameter tensors, whose
+    per-operation overhead on a CPU far exceeds their arithmetic (``torch.optim`` also imports
+    ``torch._dynamo``, about a second, on its first step). The update is ``torch.optim.Adam``'s
+    (bias-corrected moments, ``eps`` outside the square root) after ``nn.utils.clip_grad_norm_``.
     """
 
     def __init__(
