@@ -47,6 +47,10 @@ def test_metrics_per_layer(seed: int) -> None:
         "exact_count_accuracy_by_layer",
     ):
         assert len(m[key]) == demo.N_LAYERS and all(isinstance(v, float) for v in m[key]), key
+    # Floors with a margin under seeds 0-2 (precision 0.89-0.94, recall 0.90-0.93, exact count
+    # 0.77-0.83 over 200 test images): every confident prediction counts, duplicates included.
+    assert m["precision"] >= 0.85 and m["recall"] >= 0.85, (m["precision"], m["recall"])
+    assert m["exact_count_accuracy"] >= 0.7, m["exact_count_accuracy"]
     assert m["precision"] == m["precision_by_layer"][-1]
     assert m["recall"] == m["recall_by_layer"][-1]
     assert len(m["attention_inside_box_by_layer"]) == demo.N_LAYERS
@@ -118,7 +122,7 @@ def test_every_layer_is_trained() -> None:
     assert logits.shape == (L, 1, Q, len(demo.CLASSES) + 1) and pred.shape == (L, 1, Q, 4)
     assert att.shape == (L, 1, demo.N_HEAD, Q, demo.GRID**2)
     # The first layer's loss alone reaches the first layer's weights: an auxiliary loss.
-    demo._layer_loss(logits[0], pred[0], [(feats, classes, boxes)]).backward()
+    demo.set_loss(logits[0], pred[0], [(feats, classes, boxes)]).backward()
     assert model.layers[0].cross_attn.q_proj.weight.grad.abs().sum() > 0
     last = model.layers[-1].cross_attn.q_proj.weight.grad
     assert last is None or not last.any()
@@ -151,7 +155,7 @@ def test_no_object_weighs_like_an_object() -> None:
     logits = torch.randn(1, demo.N_QUERIES, len(demo.CLASSES) + 1, dtype=torch.float64)
     boxes = torch.rand(1, demo.N_QUERIES, 4, dtype=torch.float64)
     target = np.array([[0.5, 0.5, 0.25, 0.25]])
-    loss = demo._layer_loss(logits, boxes, [(None, np.array([1]), target)])
+    loss = demo.set_loss(logits, boxes, [(None, np.array([1]), target)])
     probs = torch.softmax(logits, -1).numpy()[0]
     (q,), _ = demo.hungarian_match(demo.match_cost(probs, boxes[0].numpy(), np.array([1]), target))
     labels = torch.full((demo.N_QUERIES,), demo.NO_OBJECT)
@@ -196,3 +200,53 @@ def test_narration_states_this_runs_numbers(result: DemoResult) -> None:
             assert f"{key} = {format_number(m[key])}" in text
         for v in m["duplicates_per_image_by_layer"]:
             assert format_number(v, 3) in text
+
+
+def test_flat_adam_is_torch_adam_after_clipping() -> None:
+    """The one-vector optimiser makes the same updates as ``torch.optim.Adam`` after
+    ``clip_grad_norm_``, with the norm both above and below the clip."""
+    torch.manual_seed(0)
+    ref = torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.ReLU(), torch.nn.Linear(7, 3))
+    ref = ref.double()
+    mine = torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.ReLU(), torch.nn.Linear(7, 3))
+    mine = mine.double()
+    mine.load_state_dict(ref.state_dict())
+    start = ref[0].weight.detach().clone()
+    torch_adam = torch.optim.Adam(ref.parameters(), lr=0.01)
+    flat_adam = demo.FlatAdam(list(mine.parameters()))
+    for step in range(20):
+        x = torch.randn(11, 5, dtype=torch.float64) * (0.01 if step % 2 else 1.0)
+        for model in (ref, mine):
+            (model(x) ** 2).sum().backward()
+        torch.nn.utils.clip_grad_norm_(ref.parameters(), 0.5)
+        torch_adam.step()
+        torch_adam.zero_grad()
+        flat_adam.step(0.01, 0.5)
+        assert all(p.grad is None for p in mine.parameters())
+    for p, q in zip(ref.parameters(), mine.parameters(), strict=True):
+        torch.testing.assert_close(q, p, atol=1e-12, rtol=1e-12)
+    assert (mine[0].weight - start).abs().max() > 1e-3  # it did train
+
+
+def test_training_kernel_gives_the_shown_attention_outputs() -> None:
+    """Training skips the attention weights and uses PyTorch's fused kernel; the predictions
+    are those of the hand-written attention whose weights the demo shows."""
+    torch.manual_seed(0)
+    model = demo.MiniDETR().double()
+    images = np.stack([demo.random_image(generator(s))[0] for s in range(4)])
+    x = torch.tensor(images)
+    logits, boxes, att = model(x)
+    fast_logits, fast_boxes, no_att = model(x, need_weights=False)
+    assert att.shape[0] == demo.N_LAYERS and no_att.numel() == 0
+    torch.testing.assert_close(fast_logits, logits, atol=1e-10, rtol=1e-10)
+    torch.testing.assert_close(fast_boxes, boxes, atol=1e-10, rtol=1e-10)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_later_layers_look_less_only_when_they_do(seed: int) -> None:
+    result = result_of(demo.ID, seed)
+    inside = result.metrics["attention_inside_box_by_layer"]
+    shown = all(v < inside[0] for v in inside[1:])
+    en, ja = ("\n".join(result.lines[lang]) for lang in ("en", "ja"))
+    assert ("looks inside the box less" in en.replace("\n", " ")) == shown
+    assert ("箱の中を見る割合は下がっています" in ja) == shown

@@ -20,11 +20,14 @@ class MiniDETR(nn.Module):
         self.class_head = nn.Linear(N_EMBD, len(CLASSES) + 1)
         self.box_head = nn.Sequential(nn.Linear(N_EMBD, N_EMBD), nn.ReLU(), nn.Linear(N_EMBD, 4))
 
-    def forward(self, patches: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def forward(
+        self, patches: torch.Tensor, need_weights: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """``patches`` ``(B, P, K+1)`` -> per layer: class logits, boxes, cross-attention.
 
         Returns:
-            ``(logits (L, B, Q, K+1), boxes (L, B, Q, 4), att (L, B, n_head, Q, P))``.
+            ``(logits (L, B, Q, K+1), boxes (L, B, Q, 4), att (L, B, n_head, Q, P))``; without
+            ``need_weights`` (training) ``att`` is empty.
         """
         B = patches.shape[0]
         pos = self.pos.to(patches.dtype)[None]  # (1, P, C)
@@ -37,8 +40,9 @@ class MiniDETR(nn.Module):
         x = torch.zeros_like(query_pos)  # (B, Q, C): DETR starts the decoder from zeros
         outs, atts = [], []
         for layer in self.layers:
-            x, att = layer(x, query_pos, memory)
+            x, att = layer(x, query_pos, memory, need_weights)
             outs.append(self.ln_out(x))
-            atts.append(att)
+            atts += [] if att is None else [att]
         y = torch.stack(outs)  # (L, B, Q, C)
-        return self.class_head(y), torch.sigmoid(self.box_head(y)), torch.stack(atts)
+        att_all = torch.stack(atts) if atts else x.new_empty(0)  # (L, B, n_head, Q, P)
+        return self.class_head(y), torch.sigmoid(self.box_head(y)), att_all
