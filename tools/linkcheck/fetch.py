@@ -299,40 +299,36 @@ class _Gate:
         self.clock = clock  # injected in tests, with ``sleep``, to run schedules without waiting
         self.sleep = sleep
         self.free = concurrency
-        self.waiting: list[tuple[int, str, asyncio.Future[None]]] = []  # (arrival, folder, wake)
+        # (arrival, folder, wake); an urgent request's arrival is negative
+        self.waiting: list[tuple[int, str, asyncio.Future[None]]] = []
         self.arrivals = 0
         self.failed_folders: set[str] = set()
         self.interval = interval
         self.next_at = 0.0
         self.last_start = float("-inf")
-        self.pending = 0  # requests queued for or holding a slot
         self.slowed_at = float("-inf")
         self._turn: asyncio.Future[None] | None = None  # the latest turn booked
-        self.idle = asyncio.Event()
-        self.idle.set()
 
     @contextlib.asynccontextmanager
-    async def slot(self, folder: str = "") -> AsyncIterator[None]:
-        """One of the host's ``concurrency`` slots, for a request to a path in ``folder``."""
-        self.pending += 1
-        self.idle.clear()
-        try:
-            await self._acquire(folder)
-            try:
-                yield
-            finally:
-                self._release()
-        finally:
-            self.pending -= 1
-            if self.pending == 0:
-                self.idle.set()
+    async def slot(self, folder: str = "", urgent: bool = False) -> AsyncIterator[None]:
+        """One of the host's ``concurrency`` slots, for a request to a path in ``folder``.
 
-    async def _acquire(self, folder: str) -> None:
+        An ``urgent`` request (the sibling probe, which every page of its host waits for)
+        gets the next slot that frees up, before the requests queued earlier.
+        """
+        await self._acquire(folder, urgent)
+        try:
+            yield
+        finally:
+            self._release()
+
+    async def _acquire(self, folder: str, urgent: bool = False) -> None:
         if self.free > 0 and not self.waiting:
             self.free -= 1
             return
         self.arrivals += 1
-        entry = (self.arrivals, folder, asyncio.get_running_loop().create_future())
+        order = -self.arrivals if urgent else self.arrivals
+        entry = (order, folder, asyncio.get_running_loop().create_future())
         self.waiting.append(entry)
         try:
             await entry[2]
@@ -348,7 +344,9 @@ class _Gate:
         if not self.waiting:
             self.free += 1
             return
-        entry = min(self.waiting, key=lambda e: (e[1] not in self.failed_folders, e[0]))
+        entry = min(
+            self.waiting, key=lambda e: (e[0] > 0, e[1] not in self.failed_folders, abs(e[0]))
+        )
         self.waiting.remove(entry)
         entry[2].set_result(None)
 
@@ -488,10 +486,6 @@ class Client:
                 self._ssl.load_verify_locations(cafile=self.settings.ca_file)
         return self._ssl
 
-    async def wait_idle(self, url: str) -> None:
-        """Wait until no request to ``url``'s host is queued or running."""
-        await self._gate(prepare(url)).idle.wait()
-
     def set_pace(self, url: str, concurrency: int, interval: float) -> None:
         """Give ``url``'s host its own pace (the archive: one host asked about many)."""
         try:
@@ -518,10 +512,12 @@ class Client:
         method: str = "GET",
         deadline: Deadline | None = None,
         trusted: bool = False,
+        urgent: bool = False,
     ) -> Chain:
         """Request ``url`` and follow its redirects (at most ``max_redirects``, loops detected).
 
         Never raises for network trouble: the chain's ``error`` says what went wrong.
+        ``urgent``: take the host's next free slot, before the requests queued earlier.
         """
         deadline = deadline or Deadline(self.settings.url_deadline)
         chain = Chain(requested=url)
@@ -535,7 +531,7 @@ class Client:
         first = True
         while True:
             gate = self._gate(target)
-            async with gate.slot(folder_of(target.path)):
+            async with gate.slot(folder_of(target.path), urgent):
                 while True:
                     try:
                         resp = await self._with_retries(
