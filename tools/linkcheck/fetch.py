@@ -511,12 +511,14 @@ class Client:
         method: str = "GET",
         deadline: Deadline | None = None,
         trusted: bool = False,
-        urgent: bool = False,
+        probe: bool = False,
     ) -> Chain:
         """Request ``url`` and follow its redirects (at most ``max_redirects``, loops detected).
 
         Never raises for network trouble: the chain's ``error`` says what went wrong.
-        ``urgent``: take the host's next free slot, before the requests queued earlier.
+        ``probe``: a made-up URL (the soft-404 probe, which pages wait for): it takes the
+        host's next free slot, before the requests queued earlier, and its 404 says nothing
+        about its folder (see :class:`_Gate`).
         """
         deadline = deadline or Deadline(self.settings.url_deadline)
         chain = Chain(requested=url)
@@ -530,7 +532,7 @@ class Client:
         first = True
         while True:
             gate = self._gate(target)
-            async with gate.slot(folder_of(target.path), urgent):
+            async with gate.slot(folder_of(target.path), urgent=probe):
                 while True:
                     try:
                         resp = await self._with_retries(
@@ -541,7 +543,7 @@ class Client:
                         return chain
                     first = False
                     chain.hops.append(resp)
-                    if resp.status in (404, 410):
+                    if resp.status in (404, 410) and not probe:
                         gate.failed(target.path)
                     jar.update(target.url, resp.cookies)
                     nxt = resp.location if resp.status in REDIRECT_CODES else None

@@ -134,7 +134,7 @@ class SiblingProbe:
         self._sending.add(key)
         self.probes_sent += 1
         chain: Chain = await self.client.follow(
-            url, "GET", Deadline(self.settings.url_deadline), urgent=True
+            url, "GET", Deadline(self.settings.url_deadline), probe=True
         )
         final = chain.final
         if final is None:
