@@ -433,6 +433,35 @@ def test_a_new_connection_is_opened_while_its_request_waits_for_its_turn(sites):
     assert second - max(s.accepted) >= interval / 2, (s.accepted, first, second)
 
 
+def test_a_request_cancelled_while_waiting_leaves_no_connection_open(sites):
+    s = sites()
+    s.connection = "keep-alive"
+    s.default = Reply(body=page("P"))
+
+    async def go() -> tuple[int, list[bool]]:
+        client = Client(fast_settings(host_interval=0.5, host_concurrency=2))
+        opened = []
+        connect = client._connect
+
+        async def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+            conn = await connect(*args, **kwargs)
+            opened.append(conn)
+            return conn
+
+        client._connect = recording  # type: ignore[method-assign]
+        first = asyncio.ensure_future(client.follow(s.url("/1")))
+        waiting = asyncio.ensure_future(client.follow(s.url("/2")))  # its turn is 0.5 s away
+        await asyncio.sleep(0.2)  # by now its connection is open, ahead of its turn
+        waiting.cancel()
+        await asyncio.gather(first, waiting, return_exceptions=True)
+        client.close()
+        return len(opened), [c.writer.transport.is_closing() for c in opened]
+
+    count, closed = asyncio.run(go())
+    assert count == 2 and all(closed), closed
+    assert s.paths() == ["/1"]  # the cancelled request never left
+
+
 def test_an_early_connection_that_fails_is_the_requests_failure_reported_once():
     with socket.socket() as closed:  # a port that refuses connections
         closed.bind(("127.0.0.1", 0))

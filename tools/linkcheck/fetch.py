@@ -604,11 +604,12 @@ class Client:
         attempt = 0
         while True:
             turn = wait_turn or attempt > 0  # a same-host redirect hop runs in its URL's turn
-            early: list[asyncio.Task[_Conn]] = []
-            if turn:
-                await gate.wait_turn(functools.partial(self._open_ahead, target, trusted, early))
-            deadline.start()
+            early: list[asyncio.Task[_Conn]] = []  # a connection opened while waiting
             try:
+                if turn:
+                    ahead = functools.partial(self._open_ahead, target, trusted, early)
+                    await gate.wait_turn(ahead)
+                deadline.start()
                 async with self._global:
                     resp = await self._once(
                         target,
@@ -628,6 +629,9 @@ class Client:
                 attempt += 1
                 await self._sleep(wait)
                 continue
+            finally:
+                if early:  # even when cancelled while waiting: never a connection left open
+                    self._settle(target, early[0])
             retryable = resp.status == 429 or (
                 resp.status >= 500
                 and resp.status not in (501, 505)
@@ -659,24 +663,20 @@ class Client:
         early: asyncio.Task[_Conn] | None = None,
     ) -> Response:
         s = self.settings
+        budget = min(s.request_deadline, deadline.remaining())
+        if budget <= 0:
+            raise FetchError(
+                "deadline", t.url, f"gave up: the {s.url_deadline:.0f} s deadline passed"
+            )
+        addresses = await self._resolve(t, trusted)
+        started = time.monotonic()
         try:
-            budget = min(s.request_deadline, deadline.remaining())
-            if budget <= 0:
-                raise FetchError(
-                    "deadline", t.url, f"gave up: the {s.url_deadline:.0f} s deadline passed"
-                )
-            addresses = await self._resolve(t, trusted)
-            started = time.monotonic()
-            try:
-                async with asyncio.timeout(budget):
-                    resp = await self._exchange(t, method, addresses, turn, cookie, early)
-            except TimeoutError as exc:
-                raise FetchError(
-                    "timeout", t.url, f"no complete answer within {budget:.1f} s (request deadline)"
-                ) from exc
-        finally:
-            if early is not None:
-                self._settle(t, early)
+            async with asyncio.timeout(budget):
+                resp = await self._exchange(t, method, addresses, turn, cookie, early)
+        except TimeoutError as exc:
+            raise FetchError(
+                "timeout", t.url, f"no complete answer within {budget:.1f} s (request deadline)"
+            ) from exc
         resp.elapsed_ms = int((time.monotonic() - started) * 1000)
         return resp
 
@@ -704,11 +704,12 @@ class Client:
     def _settle(self, t: Target, early: asyncio.Task[_Conn]) -> None:
         """An early connection that its request did not use: kept for the next, or closed."""
         if not early.done():
-            early.cancel()
+            early.cancel()  # (a cancelled connect closes its socket)
         elif not early.cancelled() and early.exception() is None:
             conn = early.result()
-            if conn.usable() and not conn.used:
-                self._keep(t, conn)
+            if not conn.used:
+                conn.used = True
+                self._keep(t, conn)  # closed there when it cannot be kept
 
     async def _connect(self, t: Target, addresses: list[str]) -> _Conn:
         """Connect to one of the checked ``addresses`` (Happy Eyeballs), then TLS if https."""
