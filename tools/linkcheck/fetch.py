@@ -285,7 +285,8 @@ class _Gate:
     a path, the queued requests in that path's folder go first: a site that dropped or moved a
     section fails a whole folder, and checking those links early starts their archive
     look-ups early, while the rest of the host is still being checked. The order is all that
-    changes: the same requests, at the same pace.
+    changes: the same requests, at the same pace. An urgent request (the soft-404 probe, see
+    :mod:`.soft404`) goes before all of them, and its own 404 moves no folder forward.
     """
 
     def __init__(
