@@ -95,13 +95,16 @@ async def check_url(
         if chain.error is not None and chain.error.kind in _NO_FALLBACK:
             return classify(chain)
     chain = await client.follow(url, "GET", deadline)
+    if probe is not None and chain.final is not None:
+        # A 404 counts as evidence at once, not after this page's turn to be read: the
+        # probe is sent when the first page of its shape is read without such evidence.
+        # (Only a 200 page follows a meta refresh, so no 404 is observed before one.)
+        probe.observe(prepare(url).url, chain.final.status, len(chain.hops) > 1)
     if reading is not None:
         await reading.take()
     v = classify(chain)
-    chain, v, refreshed = await _follow_refreshes(client, chain, v, deadline)
+    chain, v = await _follow_refreshes(client, chain, v, deadline)
     final = chain.final
-    if probe is not None and final is not None and not refreshed:
-        probe.observe(prepare(url).url, final.status, len(chain.hops) > 1)
     if probe is not None and v.verdict in ("ok", "redirected") and v.page is not None and final:
         why = await probe.judge(prepare(url).url, chain, v.page)
         if why is not None:
@@ -153,9 +156,8 @@ def _html_answer(resp: Response) -> bool:
 
 async def _follow_refreshes(
     client: Client, chain: Chain, v: Verdict, deadline: Deadline
-) -> tuple[Chain, Verdict, bool]:
+) -> tuple[Chain, Verdict]:
     """Follow ``<meta http-equiv="refresh">`` like a redirect, at most ``MAX_REFRESHES``."""
-    refreshed = False
     for _ in range(MAX_REFRESHES):
         final = chain.final
         target = v.page.refresh() if v.page is not None and final is not None else None
@@ -167,10 +169,9 @@ async def _follow_refreshes(
         more = await client.follow(nxt, "GET", deadline)
         chain = Chain([*chain.hops, *more.hops], more.error, chain.requested)
         v = classify(chain)
-        refreshed = True
         if v.verdict in ("ok", "redirected"):
             v = replace(v, verdict="ok", detail=f"a meta refresh leads to {chain.final_url}")
-    return chain, v, refreshed
+    return chain, v
 
 
 def _fragment(url: str, v: Verdict, truncated: bool, s: Settings) -> Verdict:
