@@ -75,7 +75,8 @@ class Site:
     ``connection`` says what happens after an answer: ``close`` (announced with a
     ``Connection: close`` header), ``keep-alive`` (the connection stays open for the next
     request), or ``silent-close`` (closed without announcing it, like a server whose idle
-    timeout ends a kept connection). ``connections`` counts the connections accepted.
+    timeout ends a kept connection). ``connections`` counts the connections accepted,
+    ``accepted`` says when.
     """
 
     def __init__(self, host: str, tls: tuple[str, str] | None = None):
@@ -86,6 +87,7 @@ class Site:
         self.requests: list[Seen] = []
         self.connection = "close"
         self.connections = 0
+        self.accepted: list[float] = []  # when each connection was accepted (monotonic)
         self.active = 0
         self.max_active = 0
         self._lock = threading.Lock()
@@ -101,6 +103,7 @@ class Site:
                 super().setup()
                 with site._lock:
                     site.connections += 1
+                    site.accepted.append(time.monotonic())
 
             def _serve(self) -> None:
                 seen = Seen(

@@ -80,3 +80,44 @@ def test_modules_asked_for_are_loaded_during_the_run(sites):
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["[False,", "False]", "[True,", "True]", "ok"]
+
+
+def test_pages_that_arrive_together_are_read_one_per_turn_of_the_loop(sites, monkeypatch):
+    import asyncio
+
+    from tools.linkcheck import check as check_module
+    from tools.linkcheck.check import check_links
+
+    s = sites()
+    for n in range(10):  # ten answers that arrive together
+        s.routes[f"/p/{n}"] = Reply(body=page(f"Page {n}", f"words of page {n} " * 40), delay=0.3)
+    turns = 0
+    read_at: list[int] = []
+    real = check_module.classify
+
+    def classify(chain):  # type: ignore[no-untyped-def]
+        read_at.append(turns)
+        return real(chain)
+
+    monkeypatch.setattr(check_module, "classify", classify)
+
+    async def go() -> list[str]:
+        nonlocal turns
+
+        async def ticker() -> None:  # counts the turns of the loop
+            nonlocal turns
+            while True:
+                turns += 1
+                await asyncio.sleep(0)
+
+        tick = asyncio.ensure_future(ticker())
+        try:
+            links = [Link(s.url(f"/p/{n}")) for n in range(10)]
+            results = await check_links(links, fast_settings(probe_siblings=False))
+            return [r.verdict for r in results]
+        finally:
+            tick.cancel()
+
+    assert asyncio.run(go()) == ["ok"] * 10
+    # A request due while they are read leaves after one page's work, not after all ten.
+    assert len(read_at) == 10 and len(set(read_at)) == 10, read_at

@@ -392,6 +392,84 @@ def test_a_request_that_leaves_late_pushes_the_next_turn_back():
     assert (left, second) == (0.03, 0.08 - TIMER_SLACK)
 
 
+def test_a_turn_prepares_once_the_turn_before_has_begun_and_leaves_on_its_slot():
+    interval = 0.05
+    clock = FakeClock()
+    gate = _Gate(concurrency=10, interval=interval, clock=clock.now, sleep=clock.sleep)
+    prepared: list[tuple[int, float]] = []
+    began: list[tuple[int, float]] = []
+
+    async def request(n: int) -> None:
+        await gate.wait_turn(lambda: prepared.append((n, clock.now())))
+        began.append((n, clock.now()))
+
+    asyncio.run(clock.run(*(request(n) for n in range(3))))
+    # Each turn gets its connection ready while the turn before it is under way (one interval
+    # ahead), then leaves on the grid: the handshake is not added to the spacing.
+    assert [(n, round(t, 6)) for n, t in prepared] == [(0, 0.0), (1, 0.0), (2, interval)]
+    assert [(n, round(t, 6)) for n, t in began] == [(0, 0.0), (1, interval), (2, 2 * interval)]
+
+
+def test_a_new_connection_is_opened_while_its_request_waits_for_its_turn(sites):
+    s = sites()
+    s.connection = "keep-alive"
+    s.default = Reply(body=page("P"))
+    interval = 0.5
+
+    async def go() -> list[int]:
+        client = Client(fast_settings(host_interval=interval, host_concurrency=2))
+        try:
+            chains = await asyncio.gather(*(client.follow(s.url(f"/{n}")) for n in range(2)))
+            return [c.hops[-1].status for c in chains]
+        finally:
+            client.close()
+
+    assert asyncio.run(go()) == [200, 200]
+    first, second = sorted(r.at for r in s.requests)
+    assert second - first >= interval / 2  # it waited for its turn (the gate's tests time it)
+    assert s.connections == len(s.accepted) == 2
+    # The second connection was open long before its request (about one interval): the
+    # request left on its turn instead of a handshake later.
+    assert second - max(s.accepted) >= interval / 2, (s.accepted, first, second)
+
+
+def test_a_request_cancelled_while_waiting_leaves_no_connection_open(sites):
+    s = sites()
+    s.connection = "keep-alive"
+    s.default = Reply(body=page("P"))
+
+    async def go() -> tuple[int, list[bool]]:
+        client = Client(fast_settings(host_interval=0.5, host_concurrency=2))
+        opened = []
+        connect = client._connect
+
+        async def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+            conn = await connect(*args, **kwargs)
+            opened.append(conn)
+            return conn
+
+        client._connect = recording  # type: ignore[method-assign]
+        first = asyncio.ensure_future(client.follow(s.url("/1")))
+        waiting = asyncio.ensure_future(client.follow(s.url("/2")))  # its turn is 0.5 s away
+        await asyncio.sleep(0.2)  # by now its connection is open, ahead of its turn
+        waiting.cancel()
+        await asyncio.gather(first, waiting, return_exceptions=True)
+        client.close()
+        return len(opened), [c.writer.transport.is_closing() for c in opened]
+
+    count, closed = asyncio.run(go())
+    assert count == 2 and all(closed), closed
+    assert s.paths() == ["/1"]  # the cancelled request never left
+
+
+def test_an_early_connection_that_fails_is_the_requests_failure_reported_once():
+    with socket.socket() as closed:  # a port that refuses connections
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    r = check_one(f"http://127.0.0.1:{port}/x", fast_settings(host_interval=0.2, max_retries=0))
+    assert r.verdict == "broken" and "refused" in r.detail, r
+
+
 def test_a_host_running_late_wakes_only_the_next_turn_and_keeps_the_booking_order():
     interval = 0.05
     clock = FakeClock()

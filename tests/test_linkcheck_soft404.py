@@ -78,13 +78,52 @@ def test_shape_and_sibling():
 
 def test_no_probe_when_a_same_shape_url_already_got_a_real_404(sites):
     s = sites()
-    for i in range(4):
-        s.routes[f"/posts/{i}"] = Reply(body=page(f"Post {i}", f"distinct text number {i} " * 30))
+    for i in range(4):  # the pages answer after the 404, as on a site whose pages are slow
+        body = page(f"Post {i}", f"distinct text number {i} " * 30)
+        s.routes[f"/posts/{i}"] = Reply(body=body, delay=0.3)
     urls = [s.url(f"/posts/{i}") for i in range(4)] + [s.url("/posts/deleted")]
     results = check(urls)
     assert [r.verdict for r in results] == ["ok"] * 4 + ["broken"]
     assert not [p for p in s.paths() if p.startswith("/posts/zz")]
     assert len(s.requests) == 5
+
+
+def test_the_probe_goes_early_so_pages_need_not_wait_for_the_hosts_last_answer(sites):
+    s = sites()
+    for i in range(20):
+        s.routes[f"/posts/{i}"] = Reply(body=page(f"Post {i}", f"distinct text number {i} " * 30))
+    results = check([s.url(f"/posts/{i}") for i in range(20)], fast_settings(host_interval=0.05))
+    assert [r.verdict for r in results] == ["ok"] * 20
+    paths = s.paths()
+    probes = [n for n, p in enumerate(paths) if p.startswith("/posts/zz")]
+    # One probe, sent in the host's next free slot once the first page was read: the queued
+    # requests went after it, at the host's pace (its turn is one of the host's turns).
+    assert len(probes) == 1 and len(paths) == 21
+    assert probes[0] <= 12, paths
+
+
+def test_the_probes_own_404_does_not_reorder_its_hosts_queue(sites):
+    s = sites()
+    for i in range(4):
+        s.routes[f"/posts/{i}"] = Reply(body=page(f"Post {i}", f"distinct text number {i} " * 30))
+    for i in (1, 2):
+        s.routes[f"/old/{i}"] = Reply(301, headers={"Location": f"/posts/{i}"})
+    order = ["/posts/0", "/posts/1", "/old/1", "/posts/2", "/old/2", "/posts/3"]
+    results = check([s.url(p) for p in order], fast_settings(host_concurrency=1))
+    assert [r.verdict for r in results] == ["ok", "ok", "redirected", "ok", "redirected", "ok"]
+    # A real 404 puts its folder's queued links first; the made-up sibling's expected 404
+    # says nothing about that folder, so the list's order holds.
+    assert len([p for p in s.paths() if p.startswith("/posts/zz")]) == 1
+    assert _first_visits([p for p in s.paths() if not p.startswith("/posts/zz")]) == order
+
+
+def _first_visits(paths: list[str]) -> list[str]:
+    """The paths in the order of their first request (a redirect's hop repeats one)."""
+    out: list[str] = []
+    for p in paths:
+        if p not in out:
+            out.append(p)
+    return out
 
 
 def test_a_page_after_a_real_404_does_not_wait_for_the_host_to_go_idle(sites):

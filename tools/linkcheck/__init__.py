@@ -17,9 +17,11 @@
 
 Performance machinery stays only where removing it cost a measurable amount (the benchmark
 ``bench/bench_linkcheck.py``, or a side-by-side timing of the step it speeds up); each place
-quotes its numbers: the staged start (tasks and imports) in :mod:`.check`, ``os._exit`` in
-:mod:`.cli`, the immediate ACKs and the turn order in :mod:`.fetch`, the report's JSON layout
-in :mod:`.report`, and each import inside a function, with its cost or reason on the line.
+quotes its numbers: the staged start (tasks and imports) and one page read per turn of the
+loop in :mod:`.check`, ``os._exit`` in :mod:`.cli`, the immediate ACKs, the turn order and the
+connections opened ahead of a turn in :mod:`.fetch`, the probe's early slot in :mod:`.soft404`,
+the report's JSON layout in :mod:`.report`, and each import inside a function, with its cost
+or reason on the line.
 Imports that cost nothing measurable moved to the top.
 """
 
