@@ -725,6 +725,11 @@ SERIOUS = ("critical", "serious")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # In the dark palette only colours change: the colour rules are the ones worth running again.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+# Each palette and what is audited in it.
+AUDITS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("default", {"type": "tag", "values": WCAG_TAGS}),
+    ("slate", {"type": "rule", "values": COLOUR_RULES}),
+)
 PHONE_WIDTH = 320
 
 
@@ -814,10 +819,7 @@ def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site,
         if path != pages[0]:
             seen += FRAME
         audited.update(embedded)
-        for scheme, run_only in (
-            ("default", {"type": "tag", "values": WCAG_TAGS}),
-            ("slate", {"type": "rule", "values": COLOUR_RULES}),
-        ):
+        for scheme, run_only in AUDITS:
             if not axe:
                 break
             page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
@@ -831,6 +833,33 @@ def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site,
     assert not problems, "\n".join(f"{k}: {v[:5]}" for k, v in problems.items())
     if not axe:
         browser_unavailable("axe-core is not installed (npm ci): the walk ran without the audit")
+
+
+def test_the_walks_audit_reports_faint_text_in_both_palettes(watched: Watched, site: Site) -> None:
+    """The audit the walk runs is not blind: faint text put into a page's article is reported in
+    both palettes while the frame is set aside, and text inside a part set aside is not."""
+    if site.kind != "real":
+        pytest.skip("the walk audits the real catalogue's site")
+    if not AXE.is_file():
+        browser_unavailable("axe-core is not installed (npm ci)")
+    page = watched.page
+    page.context.add_init_script(script=AXE.read_text(encoding="utf-8"))
+    page.context.add_init_script(script=_AUDIT_STYLE)
+    _open(watched, site.base + "catalogue/")
+    page.evaluate("""() => {
+      for (const [where, id] of [['article', 'faint'], ['.md-footer', 'faint-aside']]) {
+        const p = document.createElement('p');
+        p.id = id;
+        p.textContent = 'faint words';
+        p.style.cssText = 'color: #e8e8e8; background: #fff';
+        document.querySelector(where).append(p);
+      }
+    }""")
+    for scheme, run_only in AUDITS:
+        page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+        found = _axe(page, run_only, list(FRAME))
+        assert [f for f in found if "#faint" in f] == ["color-contrast (serious): #faint"], found
+    assert page.locator("#faint-aside").is_visible()  # set aside only while axe runs
 
 
 # Palette changes animate, and the audit must see the final colours; parts already audited
