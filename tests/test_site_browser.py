@@ -742,16 +742,18 @@ def _axe(page: Any, run_only: dict[str, Any], audited: list[str]) -> list[str]:
     """Critical and serious axe-core violations on the page, one line per element.
 
     ``audited``: selectors of parts that an earlier page showed with the same markup. They are
-    set aside (``display: none``) for this run rather than excluded: axe's colour rule costs
-    in proportion to all that the page shows, excluded parts included.
+    taken out of the document while axe runs and put back in their places afterwards, rather
+    than excluded or hidden: axe's work grows with the whole document, excluded and hidden parts
+    included (a resource page's two audits: 0.45 s hidden, 0.15 s taken out).
     """
     options = {"resultTypes": ["violations"], "runOnly": run_only}
     found = page.evaluate(
         """async ([audited, options]) => {
-          const aside = audited.flatMap(s => [...document.querySelectorAll(s)]);
-          aside.forEach(e => e.setAttribute('data-audited', ''));
+          const out = audited.flatMap(s => [...document.querySelectorAll(s)])
+            .map(e => [e, e.parentNode, e.nextSibling]);
+          out.forEach(([e]) => e.remove());
           try { return (await axe.run(document, options)).violations; }
-          finally { aside.forEach(e => e.removeAttribute('data-audited')); }
+          finally { out.reverse().forEach(([e, parent, next]) => parent.insertBefore(e, next)); }
         }""",
         [audited, options],
     )
@@ -837,7 +839,8 @@ def test_every_page_is_accessible_and_fits_a_phone(watched: Watched, site: Site,
 
 def test_the_walks_audit_reports_faint_text_in_both_palettes(watched: Watched, site: Site) -> None:
     """The audit the walk runs is not blind: faint text put into a page's article is reported in
-    both palettes while the frame is set aside, and text inside a part set aside is not."""
+    both palettes while the frame is taken out, text inside the frame is not, and the frame is
+    back in its place afterwards."""
     if site.kind != "real":
         pytest.skip("the walk audits the real catalogue's site")
     if not AXE.is_file():
@@ -859,15 +862,13 @@ def test_the_walks_audit_reports_faint_text_in_both_palettes(watched: Watched, s
         page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
         found = _axe(page, run_only, list(FRAME))
         assert [f for f in found if "#faint" in f] == ["color-contrast (serious): #faint"], found
-    assert page.locator("#faint-aside").is_visible()  # set aside only while axe runs
+    assert page.locator(".md-footer #faint-aside").is_visible()  # out only while axe runs
 
 
-# Palette changes animate, and the audit must see the final colours; parts already audited
-# are set aside while axe runs (``_axe``).
+# Palette changes animate, and the audit must see the final colours.
 _AUDIT_STYLE = """document.addEventListener('DOMContentLoaded', () => {
   const style = document.createElement('style');
-  style.textContent = '*, *::before, *::after { transition: none !important; }'
-    + ' [data-audited] { display: none !important; }';
+  style.textContent = '*, *::before, *::after { transition: none !important; }';
   document.head.appendChild(style);
 });"""
 
