@@ -383,7 +383,16 @@ def _open(watched: Watched, url: str) -> Any:
     return page
 
 
+def _both_builders_suffice(site: Site) -> None:
+    """Behaviour that the catalogue's content does not change is checked on the real catalogue's
+    site (MkDocs) and on Zensical's build of the fixture catalogue: both builders, both
+    catalogues; MkDocs' build of the fixture catalogue adds nothing to it."""
+    if site.kind == "fixture":
+        pytest.skip("checked on the real catalogue's site and on Zensical's fixture site")
+
+
 def test_home_in_both_languages(watched: Watched, site: Site) -> None:
+    _both_builders_suffice(site)
     page = _open(watched, site.base)
     assert page.get_attribute("html", "lang") == "ja"
     assert page.locator("article h1").count() == 1
@@ -409,6 +418,7 @@ def _first_topic(site: Site) -> str:
 
 
 def test_language_switch_keeps_the_page(watched: Watched, site: Site) -> None:
+    _both_builders_suffice(site)
     rid = site.resources()[0]
     for path in (f"resources/{rid}/", "catalogue/", ""):
         page = _open(watched, site.base + path)
@@ -428,6 +438,7 @@ def test_language_switch_keeps_the_page(watched: Watched, site: Site) -> None:
 
 @pytest.mark.parametrize(("lang", "query"), [("ja", "自己注意"), ("en", "attention")])
 def test_search_finds_results(watched: Watched, site: Site, lang: str, query: str) -> None:
+    _both_builders_suffice(site)
     page = _open(watched, site.base + ("" if lang == "ja" else "en/"))
     if site.kind == "zensical":
         # Zensical has its own search dialog (a listbox of options), not Material's lunr form.
@@ -456,6 +467,7 @@ def test_search_finds_results(watched: Watched, site: Site, lang: str, query: st
 
 
 def test_catalogue_filters_narrow_the_list(watched: Watched, site: Site) -> None:
+    _both_builders_suffice(site)
     page = _open(watched, site.base + "catalogue/")
     count = page.locator(".atlas-filters__count")
     count.wait_for()
