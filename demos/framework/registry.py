@@ -45,6 +45,11 @@ def check_id(demo_id: str) -> str:
     return demo_id
 
 
+def missing_module(demo_id: str) -> DemoError:
+    """The error for a registered demo whose module file is not there."""
+    return DemoError(f"demo {demo_id!r} is registered but demos/gallery/{demo_id}.py is missing")
+
+
 def get(demo_id: str) -> ModuleType:
     """Import and return the module of ``demo_id``.
 
@@ -57,6 +62,4 @@ def get(demo_id: str) -> ModuleType:
     except ModuleNotFoundError as exc:
         if exc.name != module_name(demo_id):
             raise
-        raise DemoError(
-            f"demo {demo_id!r} is registered but demos/gallery/{demo_id}.py is missing"
-        ) from exc
+        raise missing_module(demo_id) from exc

@@ -43,7 +43,7 @@ def demo_title(demo_id: str, lang: str = "en") -> str:
     """
     path = _module_path(registry.module_name(registry.check_id(demo_id)))
     if not path.is_file():
-        raise DemoError(f"demo {demo_id!r} is registered but demos/gallery/{demo_id}.py is missing")
+        raise registry.missing_module(demo_id)
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in tree.body:
         if isinstance(node, ast.Assign) and [ast.unparse(t) for t in node.targets] == ["TITLE"]:
