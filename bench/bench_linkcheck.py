@@ -183,8 +183,9 @@ class Run:
     first_request: float = 0.0  # after launch
     busiest_span: float = 0.0  # first to last request on the host that took longest
     tail: float = 0.0  # last answer sent to process exit
-    min_gap_ms: float = 0.0  # between two URLs' requests to one host (redirect hops excluded)
+    min_gap_ms: float = 0.0  # between two URLs' requests to one host (hops, probes excluded)
     requests: int = 0
+    probes: int = 0  # soft-404 probes (ours only)
 
 
 def timed(cmd: list[str], env: dict[str, str], log: Log) -> Run:
@@ -212,9 +213,13 @@ def timed(cmd: list[str], env: dict[str, str], log: Log) -> Run:
     by_host: dict[str, list[float]] = {}
     for host, path, at in arrivals:
         # The 301's second hop (/page/N after /old/N) belongs to the same URL and, in both
-        # tools, is sent at once inside the URL's slot: it is not a new request start.
+        # tools, is sent at once inside the URL's slot: it is not a new request start. So is
+        # our soft-404 probe (a made-up name, "zz..."), sent inside the turn of the page whose
+        # verdict needs it: counted apart.
         n = path.rstrip("/").rsplit("/", 1)[-1]
-        if not (path.startswith("/page/") and n.isdigit() and int(n) % 10 == 5):
+        if n.startswith("zz"):
+            run.probes += 1
+        elif not (path.startswith("/page/") and n.isdigit() and int(n) % 10 == 5):
             by_host.setdefault(host, []).append(at)
     gaps = []
     for starts in by_host.values():
@@ -299,6 +304,7 @@ def line(name: str, r: Run, total: int, what: str) -> str:
         f"          servers saw: first request {r.first_request * 1000:4.0f} ms after launch, "
         f"busiest host {r.busiest_span:4.2f} s first to last, exit {r.tail * 1000:3.0f} ms "
         f"after the last answer, smallest gap {r.min_gap_ms:4.1f} ms, {r.requests} requests"
+        + (f" ({r.probes} of them soft-404 probes)" if r.probes else "")
     )
 
 

@@ -6,7 +6,7 @@ import asyncio
 import random
 import time
 
-from conftest_linkcheck import Reply, check, fast_settings, page
+from conftest_linkcheck import FakeClock, Reply, check, fast_settings, page
 
 from tools.linkcheck.fetch import Client
 from tools.linkcheck.soft404 import SiblingProbe, shape, sibling
@@ -90,16 +90,45 @@ def test_no_probe_when_a_same_shape_url_already_got_a_real_404(sites):
 
 def test_the_probe_goes_early_so_pages_need_not_wait_for_the_hosts_last_answer(sites):
     s = sites()
-    for i in range(20):
+    for i in range(6):
         s.routes[f"/posts/{i}"] = Reply(body=page(f"Post {i}", f"distinct text number {i} " * 30))
-    results = check([s.url(f"/posts/{i}") for i in range(20)], fast_settings(host_interval=0.05))
-    assert [r.verdict for r in results] == ["ok"] * 20
+    results = check([s.url(f"/posts/{i}") for i in range(6)], fast_settings(host_interval=0.3))
+    assert [r.verdict for r in results] == ["ok"] * 6
     paths = s.paths()
-    probes = [n for n, p in enumerate(paths) if p.startswith("/posts/zz")]
-    # One probe, sent in the host's next free slot once the first page was read: the queued
-    # requests went after it, at the host's pace (its turn is one of the host's turns).
-    assert len(probes) == 1 and len(paths) == 21
-    assert probes[0] <= 12, paths
+    # One probe, sent as soon as the first page was read (the first page answers at once; the
+    # second URL's turn is 0.3 s later): the pages need not wait for the host's last answer.
+    assert len(paths) == 7 and paths[1].startswith("/posts/zz"), paths
+
+
+def test_the_probe_rides_in_the_turn_of_the_page_that_needs_it(sites):
+    """Like a same-host redirect hop, the probe books no turn of its own: the host's URLs keep
+    their grid (one interval each), the probe adds no interval to the host's run."""
+    s = sites()
+    for i in range(3):
+        s.routes[f"/posts/{i}"] = Reply(body=page(f"Post {i}", f"distinct text number {i} " * 30))
+    interval = 10.0
+    clock = FakeClock()
+
+    async def go() -> tuple[list[float], int]:
+        settings = fast_settings(host_interval=interval)
+        client = Client(settings, clock=clock.now, sleep=clock.sleep)
+        probe = SiblingProbe(client, settings, random.Random(3))
+        left: list[float] = []
+        try:
+            first = await client.follow(s.url("/posts/0"))
+            left.append(clock.now())
+            assert await probe.judge(s.url("/posts/0"), first, None) is None
+            left.append(clock.now())  # the probe went at once, no turn waited for
+            for i in (1, 2):
+                await client.follow(s.url(f"/posts/{i}"))
+                left.append(clock.now())
+            return left, probe.probes_sent
+        finally:
+            client.close()
+
+    ((left, sent),) = asyncio.run(clock.run(go()))
+    assert sent == 1 and [p for p in s.paths() if p.startswith("/posts/zz")]
+    assert left == [0.0, 0.0, interval, 2 * interval], left
 
 
 def test_the_probes_own_404_does_not_reorder_its_hosts_queue(sites):

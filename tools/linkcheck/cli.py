@@ -43,12 +43,16 @@ from urllib.parse import urlsplit
 
 from tools.errors import AtlasError
 from tools.files import write_atomic
-from tools.linkcheck import linkstatus, report, targets
+from tools.linkcheck import targets
 from tools.linkcheck.check import check_links
 from tools.linkcheck.settings import Settings
 
 if TYPE_CHECKING:
     from tools.linkcheck import history
+
+# The history file's module and the report are needed before the run only when a history is
+# kept (or a terminal shows progress): otherwise they load while the first answers travel.
+_LATER = ("tools.linkcheck.linkstatus", "tools.linkcheck.report", "tools.linkcheck.history")
 
 EXIT_OK, EXIT_LINKS, EXIT_INPUT, EXIT_CRASH = 0, 1, 2, 3
 _PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
@@ -155,7 +159,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def _now(value: str | None) -> dt.datetime:
     if value is None:
         return dt.datetime.now(dt.UTC)
-    return linkstatus.parse_time(value, "--now")
+    from tools.linkcheck.linkstatus import parse_time
+
+    return parse_time(value, "--now")
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -204,6 +210,8 @@ def _run(args: argparse.Namespace) -> int:
         )
     if state_file is None:
         return _check(args, settings, now, links, catalogue_file, None)
+    from tools.linkcheck import linkstatus
+
     with linkstatus.locked(state_file, settings.lock_wait, _say):
         return _check(args, settings, now, links, catalogue_file, state_file)
 
@@ -220,26 +228,31 @@ def _check(
     catalogue_file: Path | None,
     state_file: Path | None,
 ) -> int:
-    status = linkstatus.load(state_file) if state_file else None  # before any request
-    tty = sys.stderr.isatty() and not os.environ.get("CI") and not args.quiet
-    progress = report.ProgressBar(sys.stderr, enabled=tty)
+    status = None
+    if state_file is not None:
+        from tools.linkcheck import linkstatus
+
+        status = linkstatus.load(state_file)  # before any request
+    progress = None
+    if sys.stderr.isatty() and not os.environ.get("CI") and not args.quiet:
+        from tools.linkcheck.report import ProgressBar
+
+        progress = ProgressBar(sys.stderr)
     known = status.links if status else None
     notes: list[str] = []
-    # The history is needed only at the end: loaded while the first answers travel.
-    later = ("tools.linkcheck.history",)
     results = asyncio.run(
         check_links(
             links,
             settings,
             known,
             progress,
-            preload=later,
+            preload=_LATER,
             now=now,
             notes=notes,
             fingerprints=status is not None,
         )
     )
-    from tools.linkcheck import history  # preloaded during the run (see check.py)
+    from tools.linkcheck import history, linkstatus, report  # preloaded during the run
 
     changes: list[history.Change] = []
     if status is not None and state_file is not None:

@@ -24,7 +24,9 @@ Requests and politeness:
 - Per host (name and port): at most ``host_concurrency`` requests at once and at least
   ``host_interval`` seconds between the starts of two requests; a global limit on top. A
   redirect to the same host is followed at once, inside the slot of the request that caused it
-  (what browsers and lychee do), so one URL costs one interval. Until a host has kept a
+  (what browsers and lychee do), so one URL costs one interval; so is the soft-404 probe, the
+  one extra request per host and path shape that a page needs for its verdict (see
+  :mod:`.soft404`). Until a host has kept a
   connection for reuse (its first answers), a request opens its connection while it waits for
   its turn (once the turn before has begun), so it leaves on its turn instead of a handshake
   later: a late request pushes every later turn of its host back (the interval is kept from
@@ -517,9 +519,12 @@ class Client:
         """Request ``url`` and follow its redirects (at most ``max_redirects``, loops detected).
 
         Never raises for network trouble: the chain's ``error`` says what went wrong.
-        ``probe``: a made-up URL (the soft-404 probe, which pages wait for): it takes the
-        host's next free slot, before the requests queued earlier, and its 404 says nothing
-        about its folder (see :class:`_Gate`).
+        ``probe``: a made-up URL (the soft-404 probe, which pages wait for), sent when a page
+        of its host has just been read and needs it for its verdict. Like a same-host
+        redirect, it goes at once, inside the turn of the URL that needs it (it takes the
+        host's next free slot, before the requests queued earlier, but no turn of its own;
+        a retry waits for a turn), and its 404 says nothing about its folder (see
+        :class:`_Gate` and :mod:`.soft404`).
         """
         deadline = deadline or Deadline(self.settings.url_deadline)
         chain = Chain(requested=url)
@@ -530,7 +535,7 @@ class Client:
             return chain
         jar = _Cookies()
         seen = {(target.url, "")}
-        first = True
+        first = not probe  # the probe rides in the turn of the page that needs it
         while True:
             gate = self._gate(target)
             async with gate.slot(folder_of(target.path), urgent=probe):

@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
-from tools.linkcheck import VERDICTS
+from tools.linkcheck.linkstatus import VERDICTS
 from tools.linkcheck.results import Result
 from tools.linkcheck.text import clean, code
 
