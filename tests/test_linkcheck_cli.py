@@ -166,11 +166,13 @@ def test_since_checks_only_new_urls(sites, tmp_path):
 
 def test_url_list_mode_starts_without_the_modules_it_needs_only_later():
     # Start-up time is the tracker's handicap against a compiled checker: in --urls mode the
-    # catalogue loader, YAML, the history and the page classifier are not loaded before the
-    # first request (the classifier and history load while the first answers travel).
+    # catalogue loader, YAML, the history (its rules and its file), the report and the page
+    # classifier are not loaded before the first request (they load while the first answers
+    # travel).
     code = (
         "import sys, tools.linkcheck.cli\n"
         "late = ('yaml', 'tools.catalog', 'requests', 'tools.linkcheck.history',"
+        " 'tools.linkcheck.linkstatus', 'tools.linkcheck.report', 'tools.vocab',"
         " 'tools.linkcheck.classify', 'tools.linkcheck.htmltext', 'http.cookiejar')\n"
         "print(' '.join(m for m in late if m in sys.modules))"
     )
