@@ -31,6 +31,19 @@ def test_links_start_host_by_host_keeping_each_hosts_order():
     ]  # fmt: skip
 
 
+def test_the_start_order_groups_hosts_as_urlsplit_does():
+    from urllib.parse import urlsplit
+
+    urls = ["https://d.org?q=1", "https://d.org#top", "https://D.org/x", "http://d.org:8080/",
+            "https://u:p@d.org/a", "https://d.org:443/b", "https://xn--bcher-kva.example/",
+            "https://e.org", "https://e.org/?a#b", "http://[2001:db8::1]:81/p", "mailto:x@y"]  # fmt: skip
+    order, hosts = _host_by_host([Link(u) for u in urls])
+    netlocs = [urlsplit(u).netloc.lower() for u in urls]
+    assert hosts == len(set(netlocs))
+    rank = [sum(netlocs[m] == netlocs[n] for m in range(n)) for n in range(len(urls))]
+    assert [rank[n] for n in order] == sorted(rank)  # every host's first, then second ...
+
+
 def test_results_keep_the_lists_order_across_hosts_and_batches(sites):
     a, b = sites(), sites()
     a.default = Reply(body=page("A page", "on host a"))

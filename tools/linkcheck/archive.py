@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import re
 from urllib.parse import urlencode
 
@@ -108,6 +107,8 @@ async def _from_api(
     resp = await client.request(f"{settings.archive_endpoint}{sep}{query}", "GET", deadline, True)
     if resp.status != 200:
         return None
+    import json  # 2 ms of imports, needed only once a link has failed
+
     try:
         data = json.loads(resp.body.decode("utf-8", "replace"))
         closest = (data.get("archived_snapshots") or {}).get("closest") or {}

@@ -37,22 +37,29 @@ import ipaddress
 import os
 import sys
 import traceback
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tools.errors import AtlasError
-from tools.files import write_atomic
 from tools.linkcheck import targets
 from tools.linkcheck.check import check_links
 from tools.linkcheck.settings import Settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tools.linkcheck import history
 
-# The history file's module and the report are needed before the run only when a history is
-# kept (or a terminal shows progress): otherwise they load while the first answers travel.
-_LATER = ("tools.linkcheck.linkstatus", "tools.linkcheck.report", "tools.linkcheck.history")
+# What the run needs only at its end, or before it only when a history is kept (or a terminal
+# shows progress): the history and its file, the report, paths and the atomic write. Not
+# loaded before the first requests leave: they load while the first answers travel.
+_LATER = (
+    "tools.linkcheck.linkstatus",
+    "tools.linkcheck.report",
+    "tools.linkcheck.history",
+    "tools.files",
+    "tempfile",
+)
 
 EXIT_OK, EXIT_LINKS, EXIT_INPUT, EXIT_CRASH = 0, 1, 2, 3
 _PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
@@ -184,6 +191,8 @@ def _run(args: argparse.Namespace) -> int:
             raise AtlasError("--since compares catalogues; it cannot be used with --urls")
         links = targets.from_urls_file(args.urls)
     else:
+        from pathlib import Path  # here and for --state only: a --urls run loads it later
+
         from tools.catalog import load  # 100 ms of imports (YAML, schema) that --urls skips
 
         catalogue_file = Path(args.catalogue or "resources.yaml")
@@ -195,6 +204,8 @@ def _run(args: argparse.Namespace) -> int:
             links = [link for link in links if link.url not in old]
     state_file: Path | None = None
     if args.state and not args.no_state:
+        from pathlib import Path  # 3 ms of imports, not needed otherwise before the run
+
         state_file = Path(args.state)
     elif catalogue_file is not None and not args.since and not args.no_state:
         state_file = catalogue_file.parent / "linkstatus.json"
@@ -252,6 +263,7 @@ def _check(
             fingerprints=status is not None,
         )
     )
+    from tools.files import write_atomic
     from tools.linkcheck import history, linkstatus, report  # preloaded during the run
 
     changes: list[history.Change] = []

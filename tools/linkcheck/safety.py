@@ -17,8 +17,6 @@ import re
 import socket
 import unicodedata
 
-import idna
-
 from tools.errors import AtlasError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -56,6 +54,8 @@ def normalize_host(host: str) -> str:
     h = h.rstrip(".")
     if h.isascii():
         return h
+    import idna  # 3 ms of imports that ASCII names (and the first requests) never need
+
     try:
         return idna.encode(h, uts46=True).decode("ascii")
     except Exception:
