@@ -111,3 +111,26 @@ def test_japanese_labels_are_drawn_with_the_cjk_font_not_as_missing_glyphs():
     assert fig.get_suptitle() == RANDOM_WEIGHTS["ja"] == "ランダムな重み(未学習)"
     assert CJK_FONT in matplotlib.rcParams["font.family"]
     assert len(svg) > len(svg_bytes(new_figure(3, 2)))
+
+
+def test_a_cjk_font_installed_after_matplotlib_cached_its_font_list_is_found(monkeypatch):
+    from matplotlib import font_manager
+
+    from demos.framework import plotting
+
+    stale = [f for f in font_manager.fontManager.ttflist if f.name != plotting.CJK_FONT]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)  # the cache before apt
+    plotting.setup_fonts()
+    assert plotting.CJK_FONT in {f.name for f in font_manager.fontManager.ttflist}
+
+
+def test_a_missing_cjk_font_says_how_to_install_it(monkeypatch):
+    from matplotlib import font_manager
+
+    from demos.framework import plotting
+
+    stale = [f for f in font_manager.fontManager.ttflist if f.name != plotting.CJK_FONT]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda: [])
+    with pytest.raises(plotting.FontMissing, match="fonts-noto-cjk"):
+        plotting.setup_fonts()

@@ -49,6 +49,13 @@ def setup_fonts() -> None:
     """
     names = {f.name for f in font_manager.fontManager.ttflist}
     if CJK_FONT not in names:
+        # matplotlib's font list is cached on first use: a font installed after that (the
+        # usual order: pip install, then apt install fonts-noto-cjk) is not in it yet.
+        for path in font_manager.findSystemFonts():
+            if "NotoSansCJK" in path.replace(" ", ""):
+                font_manager.fontManager.addfont(path)
+        names = {f.name for f in font_manager.fontManager.ttflist}
+    if CJK_FONT not in names:
         raise FontMissing(
             f"the font {CJK_FONT!r} is needed for Japanese figure labels; "
             "install it (Debian/Ubuntu: apt install fonts-noto-cjk)"
