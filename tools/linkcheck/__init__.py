@@ -19,25 +19,10 @@ Performance machinery stays only where removing it cost a measurable amount (the
 ``bench/bench_linkcheck.py``, or a side-by-side timing of the step it speeds up); each place
 quotes its numbers: the staged start (tasks and imports) and one page read per turn of the
 loop in :mod:`.check`, ``os._exit`` in :mod:`.cli`, the immediate ACKs, the turn order and the
-connections opened ahead of a turn in :mod:`.fetch`, the probe inside its page's turn in :mod:`.soft404`,
-the report's JSON layout in :mod:`.report`, and each import inside a function, with its cost
-or reason on the line.
-Imports that cost nothing measurable moved to the top.
+connections opened ahead of a turn in :mod:`.fetch`, the probe inside its page's turn in
+:mod:`.soft404`, the report's JSON layout in :mod:`.report`, and each import inside a function,
+with its cost or reason on the line.
+Imports that cost nothing measurable moved to the top. This package re-exports nothing: importing
+any part of the tracker imports it, and nothing it could load is needed before the first requests
+leave (the lists of states and verdicts are :data:`.linkstatus.STATES` and ``VERDICTS``).
 """
-
-from typing import Any
-
-__all__ = ["STATES", "VERDICTS"]
-
-
-def __getattr__(name: str) -> Any:
-    """``STATES`` and ``VERDICTS``, the one list of each, from :mod:`.linkstatus` on first use.
-
-    Loaded on demand: importing any part of the tracker imports this package, and the history
-    module (JSON, paths, dates, the vocabulary) is not needed before the first requests leave.
-    """
-    if name in __all__:
-        from tools.linkcheck import linkstatus
-
-        return getattr(linkstatus, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
