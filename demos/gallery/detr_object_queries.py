@@ -32,8 +32,8 @@ from demos.framework.core import (
     cpu_threads,
     format_number,
     generator,
-    precise_dtype,
     seed_everything,
+    tf32_off,
     to_numpy,
 )
 
@@ -82,11 +82,19 @@ TEST_IMAGES = 200
 BRUTE_FORCE_IMAGES = 20
 BATCH = 32
 LR = 1e-2
+WARMUP = 50
 NOISE = 0.1
 BOX_WEIGHT = 5.0
 CONFIDENT = 0.5  # a prediction counts when its top class is an object with p >= this
 IOU_HIT = 0.5
 NMS_IOU = 0.5
+# float32 on every device, TF32 off. Training is bound by arithmetic here (each step's cost
+# grows with the batch), and float64 took a third longer: 7.5 s against 5.7 s for the 500
+# steps on one core of the 2-core machine, which put the demo over its 10 s budget. Neither
+# type gives every machine the same run: 500 Adam steps turn any change in rounding (another
+# summation order, another kernel) into other metrics, so the tests bound the outcome on
+# seeds 0-2 with margins instead of expecting one exact run (seeds 3-8 were also checked).
+TRAIN_DTYPE = torch.float32
 
 
 def random_layout(rng: np.random.Generator, n_objects: int | None = None) -> tuple:
@@ -448,7 +456,7 @@ def average_precision(dets: list[list[tuple[float, int, np.ndarray]]], test: lis
 
 def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     """Train the miniature DETR; score every layer's predictions; read a showcase image."""
-    with cpu_threads(1):
+    with cpu_threads(1), tf32_off():
         return _run(device, seed)
 
 
@@ -488,12 +496,17 @@ class FlatAdam:
 
 
 def learning_rate(step: int) -> float:
-    """Cosine decay from :data:`LR` to 0 over :data:`STEPS`."""
-    return LR * 0.5 * (1 + math.cos(math.pi * step / STEPS))
+    """A linear warm-up over :data:`WARMUP` steps under a cosine decay from :data:`LR` to 0.
+
+    Without the warm-up, the first full-size Adam steps sometimes sent a run astray: over
+    seeds 0-8 the last layer's precision ranged 0.79-0.94 in float64 and 0.86-0.94 in
+    float32; with it, 0.92-0.98 on seeds 0-5 in float32, at the same cost.
+    """
+    return LR * min(1.0, (step + 1) / WARMUP) * 0.5 * (1 + math.cos(math.pi * step / STEPS))
 
 
 def train(model: MiniDETR, rng: np.random.Generator, device: str) -> list[float]:
-    """Adam with cosine decay, a Hungarian-matched loss after every decoder layer.
+    """Adam with warm-up and cosine decay, a Hungarian-matched loss after every decoder layer.
 
     Scenes come from a fixed pool of layouts; the patch noise is drawn afresh for every batch.
     Returns the loss every 100 steps and the last one.
@@ -543,9 +556,7 @@ def evaluate(probs: np.ndarray, boxes: np.ndarray, test: list[tuple]) -> dict[st
 def _run(device: str, seed: int) -> DemoResult:
     seed_everything(seed)
     rng = generator(seed)
-    # float64 trains ~20% slower than float32 here, but float32 rounding (1e-7) is enough to
-    # move the trained model's metrics by up to 0.05: float64 gives every machine the same run.
-    dtype = precise_dtype(device)
+    dtype = TRAIN_DTYPE
     torch.manual_seed(seed)
     model = MiniDETR().to(dtype).to(device)
     losses = train(model, rng, device)
@@ -690,9 +701,11 @@ def _narrate(n: Narrator, m: dict, losses: list[float], showcase: tuple) -> None
     )
     loss_text = " ".join(format_number(v, 3) for v in losses)
     n.say(
-        f"{STEPS} Adam steps, batches of {BATCH}, cosine learning-rate decay from {LR:g};\n"
+        f"{STEPS} Adam steps in float32, batches of {BATCH}, the learning rate warmed up over\n"
+        f"{WARMUP} steps to {LR:g}, then decayed along a cosine.\n"
         f"loss every 100 steps: {loss_text}",
-        f"Adam で {STEPS} ステップ、バッチ {BATCH}、学習率は {LR:g} からコサイン減衰。\n"
+        f"float32 の Adam で {STEPS} ステップ、バッチ {BATCH}。学習率は {WARMUP} ステップかけて "
+        f"{LR:g} まで上げ、\nその後コサインに沿って下げます。\n"
         f"100 ステップごとの損失: {loss_text}",
     )
     n.heading("A test image with three objects", "物体が 3 つあるテスト画像")
