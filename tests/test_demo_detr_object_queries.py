@@ -47,8 +47,8 @@ def test_metrics_per_layer(seed: int) -> None:
         "exact_count_accuracy_by_layer",
     ):
         assert len(m[key]) == demo.N_LAYERS and all(isinstance(v, float) for v in m[key]), key
-    # Floors with a margin under seeds 0-2 (precision 0.92-0.98, recall 0.91-0.97, exact count
-    # 0.84-0.92 over 200 test images): every confident prediction counts, duplicates included.
+    # Floors with a margin under seeds 0-2 (precision 0.90-0.97, recall 0.90-0.97, exact count
+    # 0.80-0.90 over 200 test images): every confident prediction counts, duplicates included.
     assert m["precision"] >= 0.85 and m["recall"] >= 0.85, (m["precision"], m["recall"])
     assert m["exact_count_accuracy"] >= 0.7, m["exact_count_accuracy"]
     assert m["precision"] == m["precision_by_layer"][-1]
@@ -175,7 +175,7 @@ def test_ap_with_and_without_nms_by_layer(seed: int) -> None:
         m["ap_by_layer"], m["ap_nms_by_layer"], m["nms_ap_gain_by_layer"], strict=True
     ):
         assert gain == pytest.approx(ap_nms - ap)
-    # Trained: the last layer ranks well without any threshold (0.91-0.98 on seeds 0-2).
+    # Trained: the last layer ranks well without any threshold (0.92-0.98 on seeds 0-2).
     assert m["ap_by_layer"][-1] >= 0.85
     most = format_number(max(abs(v) for v in m["nms_ap_gain_by_layer"]), 3)
     for lang, words in (("en", f"at most {most} at any layer"), ("ja", f"どの層でも {most} 以下")):
@@ -272,32 +272,6 @@ def test_narration_states_this_runs_numbers(result: DemoResult) -> None:
             assert f"{key} = {format_number(m[key])}" in text
         for v in m["duplicates_per_image_by_layer"]:
             assert format_number(v, 3) in text
-
-
-def test_flat_adam_is_torch_adam_after_clipping() -> None:
-    """The one-vector optimiser makes the same updates as ``torch.optim.Adam`` after
-    ``clip_grad_norm_``, with the norm both above and below the clip."""
-    torch.manual_seed(0)
-    ref = torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.ReLU(), torch.nn.Linear(7, 3))
-    ref = ref.double()
-    mine = torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.ReLU(), torch.nn.Linear(7, 3))
-    mine = mine.double()
-    mine.load_state_dict(ref.state_dict())
-    start = ref[0].weight.detach().clone()
-    torch_adam = torch.optim.Adam(ref.parameters(), lr=0.01)
-    flat_adam = demo.FlatAdam(list(mine.parameters()))
-    for step in range(20):
-        x = torch.randn(11, 5, dtype=torch.float64) * (0.01 if step % 2 else 1.0)
-        for model in (ref, mine):
-            (model(x) ** 2).sum().backward()
-        torch.nn.utils.clip_grad_norm_(ref.parameters(), 0.5)
-        torch_adam.step()
-        torch_adam.zero_grad()
-        flat_adam.step(0.01, 0.5)
-        assert all(p.grad is None for p in mine.parameters())
-    for p, q in zip(ref.parameters(), mine.parameters(), strict=True):
-        torch.testing.assert_close(q, p, atol=1e-12, rtol=1e-12)
-    assert (mine[0].weight - start).abs().max() > 1e-3  # it did train
 
 
 def test_training_kernel_gives_the_shown_attention_outputs() -> None:

@@ -26,6 +26,7 @@ from demos.framework.core import (
     seed_everything,
     to_numpy,
 )
+from demos.framework.optim import Adam
 
 ID = "bert_style_encoder"
 TITLE = {
@@ -145,7 +146,7 @@ def train(
     model: TinyBert, rng: np.random.Generator, device: str, causal: torch.Tensor | None
 ) -> list[float]:
     """Masked-word training; returns the loss every 50 steps."""
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    opt = Adam(model.parameters(), lr=LR)
     losses = []
     for step in range(STEPS):
         ids, masked, answers = make_batch(rng, BATCH)

@@ -27,6 +27,7 @@ from demos.framework.core import (
     seed_everything,
     to_numpy,
 )
+from demos.framework.optim import Adam
 from demos.framework.plotting import new_figure, shared_limits
 
 ID = "image_self_attention"
@@ -166,7 +167,7 @@ def train(block: SelfAttention2d, rng: np.random.Generator, steps: int = STEPS) 
     Returns the loss every 50 steps.
     """
     weight = block.f.weight
-    opt = torch.optim.Adam(block.parameters(), lr=LR)
+    opt = Adam(block.parameters(), lr=LR)
     losses = []
     for step in range(steps):
         noisy = noisy_batch(rng, BATCH, weight.dtype, str(weight.device))  # (B, 3, H, W)

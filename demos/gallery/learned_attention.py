@@ -34,6 +34,7 @@ from demos.framework.core import (
     seed_everything,
     to_numpy,
 )
+from demos.framework.optim import Adam
 from demos.framework.plotting import heatmap, new_figure
 
 ID = "learned_attention"
@@ -211,7 +212,7 @@ def train(
     modifier_nouns: bool = True,
 ) -> list[float]:
     """Adam on fresh training sentences each step; returns the loss every 50 steps."""
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    opt = Adam(model.parameters(), lr=LR)
     losses = []
     for step in range(steps):
         ids, articles, targets = _tensors(sample(rng, BATCH, False, modifier_nouns), device)

@@ -30,6 +30,7 @@ from demos.framework.core import (
     seed_everything,
     to_numpy,
 )
+from demos.framework.optim import Adam
 
 ID = "seq2seq_attention"
 TITLE = {
@@ -350,7 +351,7 @@ def train(
 ) -> list[float]:
     """Adam on batches of fresh sentences; returns the loss every 50 steps and the last one."""
     src_vocab, tgt_vocab = vocabs
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    opt = Adam(model.parameters(), lr=LR)
     losses = []
     for step in range(STEPS):
         sents = sample_sentences(rng, BATCH, held_out)

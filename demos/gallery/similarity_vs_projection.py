@@ -18,6 +18,7 @@ from demos.framework.core import (
     seed_everything,
     to_numpy,
 )
+from demos.framework.optim import Adam
 from demos.framework.plotting import RANDOM_WEIGHTS, heatmap, new_figure
 
 ID = "similarity_vs_projection"
@@ -102,7 +103,7 @@ def run(device: str = "cpu", seed: int = 0) -> DemoResult:
     w_q = random_q.clone().to(device).requires_grad_(True)
     w_k = random_k.clone().to(device).requires_grad_(True)
     random_q, random_k = random_q.to(device), random_k.to(device)
-    optimiser = torch.optim.Adam([w_q, w_k], lr=LR)
+    optimiser = Adam([w_q, w_k], lr=LR)
     losses = []
     for _ in range(STEPS):
         optimiser.zero_grad()

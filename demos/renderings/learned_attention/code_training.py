@@ -7,7 +7,7 @@ def train(
     modifier_nouns: bool = True,
 ) -> list[float]:
     """Adam on fresh training sentences each step; returns the loss every 50 steps."""
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    opt = Adam(model.parameters(), lr=LR)
     losses = []
     for step in range(steps):
         ids, articles, targets = _tensors(sample(rng, BATCH, False, modifier_nouns), device)
