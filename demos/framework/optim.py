@@ -55,6 +55,11 @@ class Adam:
         for p in self.params:
             p.grad = None
 
+    def _shaped(self, flat: torch.Tensor) -> list[torch.Tensor]:
+        """``flat`` ``(N,)`` as one view per parameter, in the parameter's shape."""
+        chunks = flat.split(self.sizes)
+        return [chunk.view_as(p) for p, chunk in zip(self.params, chunks, strict=True)]
+
     @torch.no_grad()
     def step(self, lr: float | None = None, max_norm: float | None = None) -> None:
         """One update from the parameters' ``.grad``, which it then clears.
@@ -73,16 +78,6 @@ class Adam:
         self.m.lerp_(g, 1 - b1)
         self.v.mul_(b2).addcmul_(g, g, value=1 - b2)
         denom = (self.v.sqrt() / (1 - b2**self.t) ** 0.5).add_(self.eps)  # (N,)
-        shaped = [
-            (m.view_as(p), d.view_as(p))
-            for p, m, d in zip(
-                self.params, self.m.split(self.sizes), denom.split(self.sizes), strict=True
-            )
-        ]
-        torch._foreach_addcdiv_(
-            self.params,
-            [m for m, _ in shaped],
-            [d for _, d in shaped],
-            -lr / (1 - b1**self.t),
-        )
+        step_size = lr / (1 - b1**self.t)
+        torch._foreach_addcdiv_(self.params, self._shaped(self.m), self._shaped(denom), -step_size)
         self.zero_grad()
