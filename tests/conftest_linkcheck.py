@@ -76,7 +76,7 @@ class Site:
     ``Connection: close`` header), ``keep-alive`` (the connection stays open for the next
     request), or ``silent-close`` (closed without announcing it, like a server whose idle
     timeout ends a kept connection). ``connections`` counts the connections accepted,
-    ``accepted`` says when.
+    ``accepted`` says when, ``ended`` when each one ended (either side closed it).
     """
 
     def __init__(self, host: str, tls: tuple[str, str] | None = None):
@@ -88,6 +88,7 @@ class Site:
         self.connection = "close"
         self.connections = 0
         self.accepted: list[float] = []  # when each connection was accepted (monotonic)
+        self.ended: list[float] = []
         self.active = 0
         self.max_active = 0
         self._lock = threading.Lock()
@@ -104,6 +105,11 @@ class Site:
                 with site._lock:
                     site.connections += 1
                     site.accepted.append(time.monotonic())
+
+            def finish(self) -> None:
+                super().finish()
+                with site._lock:
+                    site.ended.append(time.monotonic())
 
             def _serve(self) -> None:
                 seen = Seen(

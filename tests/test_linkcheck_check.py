@@ -21,8 +21,8 @@ pytest_plugins = ("conftest_linkcheck",)
 def test_links_start_host_by_host_keeping_each_hosts_order():
     urls = ["https://a.org/1", "https://a.org/2", "https://a.org/3", "https://b.org/1",
             "https://B.org/2", "https://c.org/1", "http://[::1", "https://a.org/4"]  # fmt: skip
-    order, hosts = _host_by_host([Link(u) for u in urls])
-    assert hosts == 4
+    order, host_of = _host_by_host([Link(u) for u in urls])
+    assert host_of == ["a.org", "a.org", "a.org", "b.org", "b.org", "c.org", "[::1", "a.org"]
     assert [urls[n] for n in order] == [
         "https://a.org/1", "https://b.org/1", "https://c.org/1", "http://[::1",
         "https://a.org/2", "https://B.org/2",
@@ -37,9 +37,9 @@ def test_the_start_order_groups_hosts_as_urlsplit_does():
     urls = ["https://d.org?q=1", "https://d.org#top", "https://D.org/x", "http://d.org:8080/",
             "https://u:p@d.org/a", "https://d.org:443/b", "https://xn--bcher-kva.example/",
             "https://e.org", "https://e.org/?a#b", "http://[2001:db8::1]:81/p", "mailto:x@y"]  # fmt: skip
-    order, hosts = _host_by_host([Link(u) for u in urls])
+    order, host_of = _host_by_host([Link(u) for u in urls])
     netlocs = [urlsplit(u).netloc.lower() for u in urls]
-    assert hosts == len(set(netlocs))
+    assert host_of == netlocs
     rank = [sum(netlocs[m] == netlocs[n] for m in range(n)) for n in range(len(urls))]
     assert [rank[n] for n in order] == sorted(rank)  # every host's first, then second ...
 
@@ -54,6 +54,20 @@ def test_results_keep_the_lists_order_across_hosts_and_batches(sites):
     assert [r.url for r in results] == urls
     assert [r.verdict for r in results[60:]] == ["ok"] * 7 + ["broken"] + ["ok"] * 2
     assert len(a.requests) == 60 and len(b.requests) == 10
+
+
+def test_a_hosts_connections_close_once_its_last_link_is_checked(sites):
+    done, slow = sites(), sites()
+    done.connection = "keep-alive"  # its connections stay open for reuse ...
+    done.default = Reply(body=page("Page", "text"))
+    slow.default = Reply(body=page("Slow page", "text"), delay=1.5)
+    urls = [done.url(f"/p/{i}") for i in range(3)] + [slow.url("/p/0")]
+    results = check(urls, fast_settings(probe_siblings=False))
+    assert [r.verdict for r in results] == ["ok"] * 4
+    # ... until its last link is checked: closed while the slow host is still answering.
+    answered = slow.requests[0].at + 1.5
+    early = [t for t in done.ended if t < answered - 0.5]
+    assert len(early) == done.connections >= 1, (done.ended, answered)
 
 
 def test_after_a_404_the_hosts_links_in_that_folder_are_checked_first(sites):

@@ -6,7 +6,10 @@ import socket
 
 import pytest
 from conftest_linkcheck import Reply, Site, check, check_one, fast_settings, page
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tools.linkcheck import classify
 from tools.linkcheck.classify import is_home, is_login_url
 
 pytest_plugins = ("conftest_linkcheck",)
@@ -264,3 +267,52 @@ def test_fragments_must_name_an_anchor_on_the_page(sites):
     assert results[3].detail == "the anchor #missing is not on the page"
     off = check([urls[3]], fast_settings(probe_siblings=False, check_fragments=False))
     assert off[0].verdict == "ok"
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression's source."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1
+        elif c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*out, pattern[start:]]
+
+
+@pytest.mark.parametrize("name", ["_PARKED", "_PAYWALL"])
+def test_every_alternative_of_a_screened_pattern_holds_a_needed_word(name):
+    screened = getattr(classify, name)
+    alternatives = _alternatives(screened.regex.pattern)
+    assert len(alternatives) > 5
+    for alt in alternatives:
+        assert any(word in alt.replace("\\", "") for word in screened.needs), alt
+
+
+# Pieces of texts: what each pattern matches, near misses, and filler.
+_PIECES = [
+    "this domain is for sale", "this domain name may be for sale", "buy this domain",
+    "domain is parked", "parked free", "parked domain", "sedoparking", "parkingcrew",
+    "bodis.com", "hugedomains", "afternic", "dan.com/buy-domain",
+    "window.location.href = '/lander", "このドメインは売り", "ドメインパーキング",
+    "ドメインは購入可能", '"isaccessibleforfree": "false', "class='x paywall", 'id="paywall',
+    "member-only story", "members only content", "members-only article",
+    "subscribe to keep reading", "有料会員", "会員限定", "会員登録が必要", "ログインが必要",
+    "domain", "parked", "member", "subscribe", "会員", "ドメイン", "pay wall", "for sale",
+    " ", "\n", "attention", "<p>", "sale", "only", "story", "lander", "com",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=8), max_size=12))
+def test_screened_patterns_find_what_their_regular_expressions_find(parts):
+    text = "".join(parts).lower()
+    for screened in (classify._PARKED, classify._PAYWALL):
+        assert bool(screened.search(text)) == bool(screened.regex.search(text)), text

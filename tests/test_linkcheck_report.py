@@ -95,6 +95,25 @@ def test_json_document_is_byte_for_byte_the_standard_layout():
         }
         expected = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         assert report.json_document(results, "2026-11-25T10:00:00Z") == expected
+        # The same, from objects laid out during the run, for some of the results or all.
+        for laid_out in (results, results[::2]):
+            rows = report.JsonRows()
+            for r in laid_out:
+                rows.add(r)
+            assert report.json_document(results, "2026-11-25T10:00:00Z", rows) == expected
+
+
+def test_rows_laid_out_during_the_run_are_used_only_for_the_very_same_result():
+    import dataclasses
+
+    rows = report.JsonRows()
+    rows.add(RESULTS[1])
+    assert rows.get(RESULTS[1]) is not None
+    later = dataclasses.replace(RESULTS[1], state="alive")  # e.g. after the history stage
+    equal = dataclasses.replace(RESULTS[1])
+    assert rows.get(later) is None and rows.get(equal) is None
+    doc = json.loads(report.json_document([RESULTS[0], later], "t", rows))
+    assert [r["state"] for r in doc["results"]] == [None, "alive"]
 
 
 HOSTILE = [

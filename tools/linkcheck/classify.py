@@ -40,16 +40,40 @@ _NOT_FOUND = re.compile(
     r"|指定されたページ|アクセスしようとしたページ",
     re.I,
 )
-_PARKED = re.compile(
+
+
+class Screened:
+    """A pattern searched for only in a text that holds one of the words it needs.
+
+    Each alternative of the pattern holds one of ``needs`` literally (tested), so a text
+    without any of them cannot match. Python's ``re`` tries every alternative at every
+    position: on the benchmark's pages (2.4 KB) :data:`_PARKED` took 33 us and
+    :data:`_PAYWALL` 25 us a page, and looking for their words 9 us and 6 us.
+    """
+
+    def __init__(self, pattern: str, needs: tuple[str, ...]):
+        self.regex = re.compile(pattern)
+        self.needs = needs
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """``regex.search(text)``, skipped when no needed word is in ``text``."""
+        if not any(word in text for word in self.needs):
+            return None
+        return self.regex.search(text)
+
+
+_PARKED = Screened(
     r"this\s+domain\s+(name\s+)?(is|may\s+be)\s+for\s+sale|buy\s+this\s+domain|domain\s+is\s+parked"
     r"|parked\s+(free|domain)|sedoparking|parkingcrew|bodis\.com|hugedomains|afternic"
     r"|dan\.com/buy-domain|window\.location\.href\s*=\s*[\"']/lander"
     r"|このドメインは(売り|販売|お名前\.com)|ドメインパーキング|ドメインは購入可能",
+    ("domain", "parked", "parking", "bodis", "afternic", "/lander", "ドメイン"),
 )
-_PAYWALL = re.compile(
+_PAYWALL = Screened(
     r"\"isaccessibleforfree\"\s*:\s*\"?false|class=[\"'][^\"']*\bpaywall|id=[\"']paywall"
     r"|member-only\s+story|members[- ]only\s+(story|content|article)"
     r"|subscribe\s+to\s+(continue|keep)\s+reading|有料会員|会員限定|会員登録が必要|ログインが必要",
+    ("isaccessibleforfree", "paywall", "member", "subscribe", "会員", "ログインが必要"),
 )
 _CHALLENGE = re.compile(
     r"just\s+a\s+moment|attention\s+required|checking\s+your\s+browser|captcha|ddos-guard"

@@ -48,7 +48,8 @@ from tools.linkcheck.settings import Settings
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tools.linkcheck import history
+    from tools.linkcheck import history, report
+    from tools.linkcheck.results import Result
 
 # What the run needs only at its end, or before it only when a history is kept (or a terminal
 # shows progress): the history and its file, the report, paths and the atomic write. Not
@@ -251,6 +252,18 @@ def _check(
         progress = ProgressBar(sys.stderr)
     known = status.links if status else None
     notes: list[str] = []
+    rows: report.JsonRows | None = None
+
+    def lay_out(result: Result) -> None:
+        # The JSON report's objects are laid out while the run waits for answers (see
+        # JsonRows); the report module is loaded by the first answer (preloaded, not before).
+        nonlocal rows
+        if rows is None:
+            from tools.linkcheck.report import JsonRows
+
+            rows = JsonRows()
+        rows.add(result)
+
     results = asyncio.run(
         check_links(
             links,
@@ -261,6 +274,7 @@ def _check(
             now=now,
             notes=notes,
             fingerprints=status is not None,
+            on_result=lay_out if args.json and status is None else None,
         )
     )
     from tools.files import write_atomic
@@ -272,7 +286,7 @@ def _check(
         linkstatus.save(state_file, status)
     stamp = linkstatus.iso(now)
     if args.json:
-        document = report.json_document(results, stamp).encode("utf-8")
+        document = report.json_document(results, stamp, rows).encode("utf-8")
         write_atomic(args.json, document, durable=False)
     if args.markdown:
         body = report.markdown(results, changes, stamp, notes)

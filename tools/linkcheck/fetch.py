@@ -484,6 +484,18 @@ class Client:
                 conn.close()
         self._idle.clear()
 
+    def release(self, url: str) -> None:
+        """Close the connections kept for ``url``'s host: the run needs it no more.
+
+        A request to it later (a redirect from another host) opens a new one.
+        """
+        try:
+            t = prepare(url)
+        except FetchError:
+            return
+        for conn in self._idle.pop((t.scheme, t.host, t.port), ()):
+            conn.close()
+
     def ssl_context(self) -> ssl.SSLContext:
         """The TLS context, created on first use (loading the CA store costs startup time)."""
         if self._ssl is None:
