@@ -18,10 +18,12 @@
 Performance machinery stays only where removing it cost a measurable amount (the benchmark
 ``bench/bench_linkcheck.py``, or a side-by-side timing of the step it speeds up); each place
 quotes its numbers: the staged start (tasks and imports) and one page read per turn of the
-loop in :mod:`.check`, ``os._exit`` in :mod:`.cli`, the immediate ACKs, the turn order and the
+loop in :mod:`.check`, ``os._exit`` in :mod:`.cli`, the collector kept off while the modules
+load in :mod:`.__main__`, the immediate ACKs, the turn order, the timers' slack and the
 connections opened ahead of a turn in :mod:`.fetch`, the probe inside its page's turn in
-:mod:`.soft404`, the report's JSON layout in :mod:`.report`, and each import inside a function,
-with its cost or reason on the line.
+:mod:`.soft404`, the page-wide patterns screened by their words in :mod:`.classify`, the
+report's JSON layout (made as results arrive) in :mod:`.report`, and each import inside a
+function, with its cost or reason on the line.
 Imports that cost nothing measurable moved to the top. This package re-exports nothing: importing
 any part of the tracker imports it, and nothing it could load is needed before the first requests
 leave (the lists of states and verdicts are :data:`.linkstatus.STATES` and ``VERDICTS``).
