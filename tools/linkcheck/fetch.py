@@ -285,8 +285,9 @@ class _Gate:
     on this project's 2-core machine: an idle loop's timers woke 0.75 ms late at the median,
     1.3 ms at the 90th percentile and 2.15 ms at the 99th (1,500 sleeps); in the benchmark's
     run, 0.9 to 1.1 ms late on average. With a slack of 1 ms a host's turns drifted 0.15 ms
-    each on average behind the grid (7 to 12 ms by its 50th request; 2.61 to 2.63 s,
-    median of 3, against 2.59 to 2.61 s with 2 ms).
+    each on average behind the grid (7 to 12 ms by its 50th request); the benchmark took 2.62
+    to 2.64 s with 1 ms and 2.60 to 2.61 s with 2 ms (medians of 3, three pairs of runs,
+    alternating).
 
     Turns are taken in the order they were booked, each once the one before has begun. Before,
     every booked turn slept until its own grid time; on a host running late each of them woke,
