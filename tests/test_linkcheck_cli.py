@@ -324,3 +324,26 @@ def test_a_hostile_server_cannot_forge_workflow_commands_or_markup(raw_sites, tm
     assert len(body) < 65_536 and "forged" in body
     outside = re.sub(r"(`+)(?:(?!\1).)+?\1", "", body)
     assert not any(bad in outside for bad in ("<!--", "@octocat", "![", "::error"))
+
+
+def test_help_is_laid_out_as_argparse_lays_it_out(monkeypatch):
+    import argparse
+
+    from tools.linkcheck import cli
+
+    for columns in ("50", "120"):
+        monkeypatch.setenv("COLUMNS", columns)
+        ours = cli._parser().format_help()
+        monkeypatch.setattr(cli, "_HelpFormatter", argparse.HelpFormatter)
+        assert ours == cli._parser().format_help()
+        monkeypatch.undo()
+
+
+def test_building_the_parser_does_not_load_shutil():
+    code = "import sys, tools.linkcheck.cli as c; c._parser(); print('shutil' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

@@ -31,7 +31,6 @@ between the two tools' wall times at that point.
 from __future__ import annotations
 
 import asyncio
-import random
 import string
 from dataclasses import dataclass
 from posixpath import splitext
@@ -42,6 +41,8 @@ from tools.linkcheck.fetch import Chain, Client, Deadline
 from tools.linkcheck.settings import Settings
 
 if TYPE_CHECKING:
+    import random
+
     from tools.linkcheck.htmltext import Page
 
 ShapeKey = tuple[str, str, int, int, str, bool]
@@ -102,7 +103,7 @@ class SiblingProbe:
     def __init__(self, client: Client, settings: Settings, rng: random.Random | None = None):
         self.client = client
         self.settings = settings
-        self.rng = rng or random.Random()
+        self.rng = rng
         self._cache: dict[ShapeKey, asyncio.Future[ProbeAnswer]] = {}
         self._seen_404: dict[ShapeKey, str] = {}
         self._sending: set[ShapeKey] = set()
@@ -124,6 +125,10 @@ class SiblingProbe:
             # What the probe would learn, known now: the page need not wait for a probe.
             return self._not_found(key)
         if fut is None:
+            if self.rng is None:
+                import random  # 1 ms of imports, after the first requests: not before
+
+                self.rng = random.Random()
             fut = asyncio.ensure_future(self._probe(key, sibling(url, self.rng)))
             self._cache[key] = fut
         return await asyncio.shield(fut)
