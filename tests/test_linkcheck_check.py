@@ -148,3 +148,82 @@ def test_pages_that_arrive_together_are_read_one_per_turn_of_the_loop(sites, mon
     assert asyncio.run(go()) == ["ok"] * 10
     # A request due while they are read leaves after one page's work, not after all ten.
     assert len(read_at) == 10 and len(set(read_at)) == 10, read_at
+
+
+def test_a_head_that_hangs_gets_one_short_try_then_get_has_the_deadline(sites):
+    s = sites()
+
+    def paper(seen):  # type: ignore[no-untyped-def]
+        if seen.method == "HEAD":
+            return Reply(delay=60.0)  # never answers in time
+        return Reply(body=b"%PDF-1.4 ...", headers={"Content-Type": "application/pdf"})
+
+    s.routes["/paper.pdf"] = paper
+    # HEAD has the connect timeout (1 s) for one try; before, it used the whole URL deadline
+    # (15 s per try, retried) and the GET never went.
+    settings = fast_settings(connect_timeout=1.0, request_deadline=15.0, url_deadline=40.0)
+    r = check([s.url("/paper.pdf")], settings)[0]
+    assert (r.verdict, r.http_status) == ("ok", 200), r.detail
+    assert s.paths("HEAD") == ["/paper.pdf"] and s.paths("GET") == ["/paper.pdf"]
+
+
+def test_a_refresh_header_is_followed_like_a_meta_refresh(sites):
+    s = sites()
+    s.routes["/to-gone"] = Reply(body=page("Redirecting"), headers={"Refresh": "0; url=/gone"})
+    s.routes["/to-real"] = Reply(body=page("Moved"), headers={"Refresh": "1;URL='/real'"})
+    s.routes["/real"] = Reply(body=page("The real page", "content"))
+    s.routes["/later"] = Reply(body=page("Stays"), headers={"Refresh": "600; url=/"})
+    urls = [s.url(p) for p in ("/to-gone", "/to-real", "/later")]
+    results = check(urls, fast_settings(probe_siblings=False))
+    assert (results[0].verdict, results[0].http_status) == ("broken", 404)
+    assert (results[1].verdict, results[1].title) == ("ok", "The real page")
+    assert results[1].detail == f"a Refresh header leads to {s.url('/real')}"
+    assert (results[2].verdict, results[2].title) == ("ok", "Stays")
+
+
+def test_a_meta_refresh_inside_noscript_is_not_followed(sites):
+    s = sites()
+    s.routes["/a"] = Reply(
+        body=b"<html><head><title>Real Article</title><noscript><meta http-equiv='refresh' "
+        b"content='0; url=/nojs.html'></noscript></head><body><h1 id=x>Real Article</h1>"
+        + b"<p>"
+        + b"words of the article " * 20
+        + b"</p></body></html>"
+    )
+    s.routes["/nojs.html"] = Reply(body=page("Please enable JavaScript"))
+    r = check([s.url("/a")], fast_settings(probe_siblings=False))[0]
+    assert (r.verdict, r.title, r.final_url, r.detail) == ("ok", "Real Article", s.url("/a"), "")
+    assert s.paths() == ["/a"]
+
+
+def test_a_refresh_loop_is_reported_as_a_redirect_loop(sites):
+    s = sites()
+    s.routes["/a"] = Reply(
+        body=b'<title>Loop</title><meta http-equiv="refresh" content="0; url=/b">'
+    )
+    s.routes["/b"] = Reply(body=b"<title>Loop</title>", headers={"Refresh": "0; url=/a"})
+    s.routes["/c"] = Reply(301, headers={"Location": "/d"})
+    s.routes["/d"] = Reply(
+        body=b'<title>Back</title><meta http-equiv="refresh" content="0;url=/c">'
+    )
+    results = check([s.url("/a"), s.url("/c")], fast_settings(probe_siblings=False))
+    assert [r.verdict for r in results] == ["broken", "broken"]
+    assert results[0].detail.startswith(f"redirect loop back to {s.url('/a')} by a Refresh header")
+    assert results[1].detail.startswith(f"redirect loop back to {s.url('/c')} by a meta refresh")
+    assert s.paths().count("/a") == 1  # not fetched again
+
+
+def test_fragments_that_need_no_anchor(sites):
+    s = sites()
+    s.routes["/doc"] = Reply(body=page("Doc", "text") + b'<h2 id="intro">x</h2>')
+    s.routes["/notes.txt"] = Reply(body=b"line\n" * 20, headers={"Content-Type": "text/plain"})
+    s.routes["/data.xml"] = Reply(body=b"<a id='x'/>", headers={"Content-Type": "application/xml"})
+    good = ["/doc#top", "/doc#TOP", "/doc#", "/doc#:~:text=attention", "/doc#intro:~:text=x",
+            "/notes.txt#L5", "/data.xml#nowhere"]  # fmt: skip
+    bad = ["/doc#topic", "/doc#nowhere:~:text=x"]
+    results = check([s.url(u) for u in good + bad], fast_settings(probe_siblings=False))
+    assert [r.verdict for r in results] == ["ok"] * len(good) + ["broken"] * len(bad)
+    assert [r.detail for r in results[len(good) :]] == [
+        "the anchor #topic is not on the page",
+        "the anchor #nowhere is not on the page",
+    ]

@@ -7,14 +7,25 @@ import email.utils
 import itertools
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest_linkcheck import FakeClock, Reply, Seen, check, check_one, fast_settings, page
+from conftest_linkcheck import (
+    FakeClock,
+    RawSite,
+    Reply,
+    Seen,
+    check,
+    check_one,
+    fast_settings,
+    page,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -836,6 +847,176 @@ def test_a_title_after_310_kb_of_inline_script_is_read_at_the_defaults(sites):
     assert (r.verdict, r.title) == ("ok", "Late title")
 
 
+def _keep_alive(*fields: bytes, body: bytes) -> Callable[[bytes, socket.socket], None]:
+    """A raw server that answers every request on a connection with ``fields`` and ``body``."""
+
+    def answer(head: bytes, sock: socket.socket) -> None:
+        while head:
+            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"".join(fields))
+            sock.sendall(b"\r\n" + body)
+            head = sock.recv(65536)  # the next request, or b"" once the client closes
+
+    return answer
+
+
+def test_identical_content_lengths_count_as_one_and_differing_ones_are_refused(raw_sites):
+    body = page("Twice announced")
+    n = str(len(body)).encode()
+    one = b"Content-Length: " + n + b"\r\n"
+    twice = raw_sites(_keep_alive(one, one, body=body))
+    listed = raw_sites(_keep_alive(b"Content-Length: " + n + b", " + n + b"\r\n", body=body))
+    differing = raw_sites(_keep_alive(b"Content-Length: 5\r\n", one, body=body))
+
+    async def go(site: RawSite) -> tuple[list[str], int]:
+        # The server keeps each connection open: a body whose end is unknown would be read
+        # until read_timeout (then "transient"), and the connection could not be reused.
+        client = Client(fast_settings(read_timeout=30.0, request_deadline=60.0, max_retries=0))
+        try:
+            titles = []
+            for path in ("/a", "/b"):
+                chain = await client.follow(site.url(path))
+                assert chain.error is None, chain.error
+                titles.append(chain.hops[-1].body.decode())
+            return titles, client.connections_opened
+        finally:
+            client.close()
+
+    for site in (twice, listed):
+        titles, opened = asyncio.run(go(site))
+        assert titles == [body.decode()] * 2 and opened == 1  # read to its end, then reused
+    r = check_one(differing.url("/a"), fast_settings(probe_siblings=False, max_retries=0))
+    assert r.verdict == "transient", r
+    assert r.detail == f"conflicting Content-Length values: 5, {len(body)}"
+
+
+def test_a_body_that_the_server_closes_early_is_read_as_far_as_it_came(raw_sites):
+    body = page("Cut short", "text " * 200)
+
+    def long_length(head: bytes, sock: socket.socket) -> None:
+        sock.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+            + str(len(body) + 2000).encode()
+            + b"\r\n\r\n"
+            + body
+        )  # then an orderly close (FIN), as a server that died mid-answer
+
+    def cut_chunk(head: bytes, sock: socket.socket) -> None:
+        sock.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + f"{len(body) + 500:x}\r\n".encode()
+            + body
+        )
+
+    def no_body(head: bytes, sock: socket.socket) -> None:
+        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n")
+
+    sites = [raw_sites(long_length), raw_sites(cut_chunk)]
+
+    async def go() -> list[Response]:
+        client = Client(fast_settings(max_retries=0))
+        try:
+            chains = [await client.follow(site.url("/a")) for site in sites]
+            assert all(c.error is None for c in chains), [c.error for c in chains]
+            assert client.connections_opened == 2 and not client._idle  # never kept
+            return [c.hops[-1] for c in chains]
+        finally:
+            client.close()
+
+    long_resp, chunk_resp = asyncio.run(go())
+    assert long_resp.body == chunk_resp.body == body and not long_resp.truncated
+    assert long_resp.cut_short == (
+        f"body cut short after {len(body)} bytes: the server closed the connection 2000 bytes early"
+    )
+    assert "inside a chunk" in chunk_resp.cut_short
+    results = check([site.url("/a") for site in sites], fast_settings(probe_siblings=False))
+    assert [(r.verdict, r.title) for r in results] == [("ok", "Cut short")] * 2
+    assert [r.detail for r in results] == [long_resp.cut_short, chunk_resp.cut_short]
+    # An anchor may be in the part that never came: not broken, said in the detail.
+    r = check_one(sites[0].url("/a#later"), fast_settings(probe_siblings=False))
+    assert r.verdict == "ok", r
+    assert r.detail.endswith(
+        f"the anchor #later is not in the {len(body)} bytes of the page sent before the "
+        "server closed"
+    ), r.detail
+    # Not a byte of the body: nothing to show, an error like a reset (and retried as one).
+    empty = raw_sites(no_body)
+    r = check_one(empty.url("/a"), fast_settings(probe_siblings=False, max_retries=1))
+    assert r.verdict == "transient" and "body cut short" in r.detail, r
+    assert len(empty.heads) == 2
+
+
+def test_a_connection_reset_in_the_middle_of_a_body_stays_an_error(raw_sites):
+    def reset(head: bytes, sock: socket.socket) -> None:
+        sock.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 10000\r\n\r\n"
+            + page("Reset", "x" * 300)[:300]
+        )
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()  # a reset (RST), not an orderly close: the answer failed
+
+    site = raw_sites(reset)
+    r = check_one(site.url("/a"), fast_settings(probe_siblings=False, max_retries=2))
+    assert r.verdict == "transient" and "connection dropped" in r.detail, r
+    assert len(site.heads) == 3  # retried, as every reset is
+
+
+def test_twenty_redirects_are_followed_and_a_twenty_first_is_not(sites):
+    assert Settings().max_redirects == 20  # as Chromium and Firefox
+    s = sites()
+    for i in range(21):
+        s.routes[f"/r{i}"] = Reply(302, headers={"Location": f"/r{i + 1}"})
+    s.routes["/r21"] = Reply(body=page("End of the chain"))
+    settings = fast_settings(probe_siblings=False)
+    settings.max_redirects = Settings().max_redirects
+    twenty, twenty_one = check([s.url("/r1"), s.url("/r0")], settings)
+    assert (twenty.verdict, twenty.title) == ("ok", "End of the chain")
+    assert twenty_one.verdict == "broken" and "more than 20 redirects" in twenty_one.detail
+    assert s.paths().count("/r21") == 1  # only the chain of twenty reached the page
+
+
+@pytest.mark.parametrize(
+    ("status", "header"),
+    [(429, "x-vercel-mitigated"), (429, "cf-mitigated"), (503, "cf-mitigated")],
+)
+def test_a_bot_challenge_is_neither_retried_nor_slows_the_host(sites, status, header):
+    s = sites()
+    checkpoint = page("Vercel Security Checkpoint", "We're verifying your browser")
+    s.routes["/a"] = Reply(status, checkpoint, {header: "challenge"})
+    s.routes["/b"] = Reply(body=page("B"))
+    settings = fast_settings(max_retries=3, host_interval=0.01)
+
+    async def go() -> tuple[Response, Response, float]:
+        client = Client(settings)
+        try:
+            challenged = await client.request(s.url("/a"))
+            after = await client.request(s.url("/b"))
+            return challenged, after, client._gates[(s.host, s.port)].interval
+        finally:
+            client.close()
+
+    challenged, after, interval = asyncio.run(go())
+    assert challenged.status == status and challenged.challenged and after.status == 200
+    assert s.paths() == ["/a", "/b"]  # asked once: a challenge answers the same way each time
+    assert interval == 0.01  # a bare 429 would have doubled it (at least 0.25 s)
+
+
+def test_a_bare_429_is_still_retried_and_slows_the_host(sites):
+    s = sites()
+    s.routes["/a"] = Reply(429, "slow down", {"x-vercel-mitigated": "deny"})  # not a challenge
+
+    async def go() -> tuple[Response, float]:
+        client = Client(fast_settings(max_retries=1, retry_backoff=0.01))
+        try:
+            resp = await client.request(s.url("/a"))
+            return resp, client._gates[(s.host, s.port)].interval
+        finally:
+            client.close()
+
+    resp, interval = asyncio.run(go())
+    assert resp.status == 429 and not resp.challenged
+    assert s.paths() == ["/a", "/a"] and interval >= 0.25
+
+
 _HEADS = st.one_of(
     st.binary(max_size=400),
     st.builds(
@@ -864,8 +1045,8 @@ def test_any_answer_gives_a_response_or_a_fetch_error(head, body, chunked):
             assert 0 <= status and "\r" not in reason and "\n" not in reason
             if chunked:
                 headers["transfer-encoding"] = "chunked"
-            data, _, _ = await client._read_body(reader, headers, target)
-            assert len(data) <= 256
+            read = await client._read_body(reader, headers, target)
+            assert len(read.data) <= 256
         except (FetchError, _Stale):
             pass
 

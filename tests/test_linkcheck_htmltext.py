@@ -15,8 +15,10 @@ from tools.linkcheck.fetch import Chain, Response
 from tools.linkcheck.htmltext import (
     decode,
     distance,
+    fingerprint,
     hex64,
     parse,
+    refresh_target,
     shingles,
     simhash,
 )
@@ -167,3 +169,36 @@ def test_the_ascii_word_pattern_finds_the_same_words(text):
 
     low = text.lower()
     assert _WORD_ASCII.findall(low) == _WORD.findall(low)
+
+
+def test_a_meta_inside_noscript_or_template_is_not_the_pages():
+    hidden = parse(
+        b"<head><noscript><meta http-equiv='refresh' content='0; url=/nojs'></noscript>"
+        b"<template><meta http-equiv='refresh' content='0; url=/tpl'></template>"
+        b"<title>Article</title></head><body><p>text</p></body>"
+    )
+    assert hidden.refresh() is None and hidden.metas == [] and hidden.title == "Article"
+    after = parse(b"<noscript><p>x</p></noscript><meta http-equiv='refresh' content='0;url=/b'>")
+    assert after.refresh() == "/b"
+
+
+@pytest.mark.parametrize(
+    ("value", "target"),
+    [("0; url=/gone", "/gone"), ("0;URL='/a b'", "/a b"), ("5, https://x.org/", "https://x.org/"),
+     ("3 ; url = /x", "/x"), ("30", None), ("0", None), ("6; url=/late", None), ("; url=/y", "/y")],
+)  # fmt: skip
+def test_refresh_values_as_headers_and_metas_write_them(value, target):
+    assert refresh_target(value) == target
+    meta = f'<meta http-equiv="refresh" content="{value}">'.replace("'", "&#39;")
+    page = parse(meta.encode())
+    assert page.refresh() == target
+    delay = value.partition(";")[0].partition(",")[0].strip() or "0"
+    assert page.meta_refresh() == (None if target is None else (float(delay), target))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab cd ef 12 自己注意 機構 、。x\n\t"), max_size=200))
+def test_the_fingerprint_counts_the_shingles_it_hashed(text):
+    assert fingerprint(text) == (simhash_reference(text), len(shingles(text)))
+    p = parse(f"<title>t</title><p>{text}</p>".encode())
+    assert (p.simhash, p.shingle_count) == fingerprint(p.title + "\n" + p.text)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 import time
 
 from conftest_linkcheck import FakeClock, Reply, check, fast_settings, page
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tools.linkcheck.fetch import Client
-from tools.linkcheck.soft404 import SiblingProbe, shape, sibling
+from tools.linkcheck.fetch import Chain, Client, Response
+from tools.linkcheck.htmltext import parse
+from tools.linkcheck.soft404 import MIN_SHINGLES, ProbeAnswer, SiblingProbe, shape, sibling
 
 pytest_plugins = ("conftest_linkcheck",)
 
@@ -29,6 +33,31 @@ def test_catch_all_server_is_soft_404_with_one_probe_per_shape(sites):
     assert len(s.requests) == 6 + 1  # one probe for the shape /posts/<x>
 
 
+def test_a_static_catch_all_page_is_soft_404_byte_for_byte(sites):
+    # The same bytes for every path, with text (a hosting provider's "suspended" page, a
+    # server's default page, a "not found" template in words no pattern knows).
+    s = sites()
+    s.default = Reply(
+        body=page(
+            "Account Suspended",
+            "this account has been suspended, contact the hosting "
+            "provider of this site for more information about it",
+        )  # fmt: skip
+    )
+    redirecting = sites()
+    error = page("Acme", "nothing here")  # little text: the same path makes it one page
+
+    def to_error(seen):  # type: ignore[no-untyped-def]
+        if seen.path.startswith("/error?"):
+            return Reply(body=error)
+        return Reply(302, headers={"Location": f"/error?from={seen.path}"})
+
+    redirecting.default = to_error
+    results = check([s.url("/blog/post.html"), redirecting.url("/blog/old-post")])
+    assert [r.verdict for r in results] == ["soft-404", "soft-404"], results
+    assert all(r.detail.endswith("gets this very page, byte for byte") for r in results)
+
+
 def test_a_single_page_app_shell_is_ok_but_not_verified(sites):
     s = sites()
     shell = (
@@ -36,8 +65,17 @@ def test_a_single_page_app_shell_is_ok_but_not_verified(sites):
         b'<body><div id="root"></div></body></html>'
     )
     s.default = Reply(body=shell)  # byte-identical for every path: the script fills it in
-    results = check([s.url("/guide/attention"), s.url("/guide/heads")], rng=random.Random(2))
-    assert [r.verdict for r in results] == ["ok", "ok"]
+    cra = sites()  # Create React App's shell: its only sentence is in a <noscript>
+    cra.default = Reply(
+        body=b"<!doctype html><html><head><title>React App</title></head><body><noscript>You "
+        b'need to enable JavaScript to run this app.</noscript><div id="root"></div>'
+        b'<script src="/static/js/main.js"></script></body></html>'
+    )
+    results = check(
+        [s.url("/guide/attention"), s.url("/guide/heads"), cra.url("/docs/intro")],
+        rng=random.Random(2),
+    )
+    assert [r.verdict for r in results] == ["ok", "ok", "ok"]
     assert all("content could not be verified" in r.detail for r in results)
 
 
@@ -179,3 +217,87 @@ def test_a_page_after_a_real_404_does_not_wait_for_the_host_to_go_idle(sites):
 
     waited, sent = asyncio.run(go())
     assert waited < 1.0 and sent == 0  # the slow page takes 1.5 s
+
+
+def test_near_empty_pages_are_not_verified_rather_than_soft_404(sites):
+    s = sites()
+    nonce = iter(range(10**6))
+
+    def shell(seen):  # type: ignore[no-untyped-def]
+        n = next(nonce)  # a nonce per answer: the bytes differ, the text is the same (none)
+        return Reply(
+            body=f"<!doctype html><html><head><title>App</title><script nonce='{n}'>window.r={n}"
+            f"</script></head><body><div id='root'></div></body></html>"
+        )
+
+    s.default = shell
+    bare = sites()
+    bare.default = lambda seen: Reply(body=f"<html><body><!-- {next(nonce)} --></body></html>")
+    results = check([s.url("/docs/attention"), bare.url("/a")], rng=random.Random(4))
+    assert [r.verdict for r in results] == ["ok", "ok"]
+    assert all(
+        r.detail.startswith("content could not be verified: the page has too") for r in results
+    )
+
+
+def test_a_page_with_text_next_to_a_sibling_without_is_ok(sites):
+    s = sites()
+    s.routes["/posts/1"] = Reply(body=page("Post 1", "distinct text of a real post " * 10))
+    s.default = Reply(body=b"<html><head><title>Blog</title></head><body></body></html>")
+    r = check([s.url("/posts/1")], rng=random.Random(5))[0]
+    assert (r.verdict, r.detail) == ("ok", "")
+
+
+class _Answered(SiblingProbe):
+    """A probe whose sibling answered ``body`` (no request is sent)."""
+
+    def __init__(self, body: bytes):
+        super().__init__(None, fast_settings())  # type: ignore[arg-type]
+        self.body = body
+
+    async def answer(self, url: str) -> ProbeAnswer | None:
+        p = parse(self.body, "text/html")
+        digest = hashlib.blake2b(self.body, digest_size=16).digest()
+        return ProbeAnswer(
+            "https://x.org/zz", 200, "https://x.org/zz", p.simhash, digest, p.shingle_count
+        )
+
+
+_FEW = st.lists(
+    st.sampled_from(["app", "loading", "docs", "自己", "注意", "home", "x"]), max_size=9
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_FEW, _FEW, st.integers(0, 10**6))
+def test_two_near_empty_pages_are_never_the_same_page(words, sibling_words, nonce):
+    # Under 10 words (fewer than MIN_SHINGLES shingles) on the page: never a soft 404,
+    # whatever the sibling says and however close their fingerprints come.
+    body = f"<title>{' '.join(words)}</title><script>n={nonce}</script>".encode()
+    sib = f"<title>{' '.join(sibling_words)}</title><script>n={nonce + 1}</script>".encode()
+    chain = Chain(
+        [Response("https://x.org/a", "GET", 200, "OK", {}, body)], requested="https://x.org/a"
+    )
+    for answer in (sib, body):  # a shell with a nonce, and the very same bytes
+        why = asyncio.run(_Answered(answer).judge("https://x.org/a", chain, parse(body)))
+        assert why is not None and "verdict" not in why
+        assert why["detail"].startswith("content could not be verified")
+    assert parse(body).shingle_count < MIN_SHINGLES
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["attention", "query", "key", "value", "head"]), min_size=10, max_size=60
+    )
+)
+def test_the_same_text_of_ten_words_or_more_is_a_soft_404(words):
+    text = " ".join(words)
+    body = page("Blog", text) + b"<!-- a -->"
+    sib = page("Blog", text) + b"<!-- b -->"  # other bytes, the same text
+    chain = Chain(
+        [Response("https://x.org/a", "GET", 200, "OK", {}, body)], requested="https://x.org/a"
+    )
+    for answer in (sib, body):  # the same text in other bytes, and the very same bytes
+        why = asyncio.run(_Answered(answer).judge("https://x.org/a", chain, parse(body)))
+        assert why is not None and why.get("verdict") == "soft-404", why

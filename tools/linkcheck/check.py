@@ -1,11 +1,13 @@
 """Check a list of links concurrently: one verdict each, with drift and archive copies.
 
-Each URL gets one GET (HEAD first for files that are not pages, see :mod:`.fetch`), the
-classifier's verdict, the sibling probe when it answered with a page, the drift check against
-the fingerprint remembered from its last good check (text and title), the anchor of a URL
-with a ``#fragment`` (on by default, ``check_fragments``), meta refreshes followed like
-redirects, and, as soon as it fails, the Wayback copy (concurrently with the other checks;
-cached in the history, see :func:`tools.linkcheck.history.wants_archive`).
+Each URL gets one GET (HEAD first for files that are not pages, see :mod:`.fetch`: one try
+within the connect timeout, so that a server that never answers HEAD leaves the URL's
+deadline to the GET), the classifier's verdict, the sibling probe when it answered with a
+page, the drift check against the fingerprint remembered from its last good check (text and
+title), the anchor of a URL with a ``#fragment`` on an HTML answer (on by default,
+``check_fragments``), refreshes (the ``Refresh`` header, ``<meta http-equiv="refresh">``)
+followed like redirects, and, as soon as it fails, the Wayback copy (concurrently with the
+other checks; cached in the history, see :func:`tools.linkcheck.history.wants_archive`).
 
 Links are started host by host (every host's first link, then every host's second ...), and
 the rest of the list only once every host's first request has left (or half an interval has
@@ -49,7 +51,15 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from tools.linkcheck.archive import Archive
-from tools.linkcheck.fetch import Chain, Client, Deadline, Response, is_file_path, prepare
+from tools.linkcheck.fetch import (
+    Chain,
+    Client,
+    Deadline,
+    FetchError,
+    Response,
+    is_file_path,
+    prepare,
+)
 from tools.linkcheck.results import Link, Result
 from tools.linkcheck.settings import Settings
 from tools.linkcheck.soft404 import SiblingProbe
@@ -70,7 +80,7 @@ START_BATCH = 10  # links started per turn of the event loop (see the module doc
 _PRELOAD = ("html.parser", "hashlib", "tools.linkcheck.htmltext", "tools.linkcheck.classify")
 
 
-MAX_REFRESHES = 3  # meta refreshes followed per URL, like redirects
+MAX_REFRESHES = 3  # refreshes (header or meta) followed per URL, like redirects
 
 
 async def check_url(
@@ -86,7 +96,9 @@ async def check_url(
     """
     deadline = Deadline(s.url_deadline)
     if s.method == "head" or (s.method == "auto" and is_file_path(url)):
-        chain = await client.follow(url, "HEAD", deadline)
+        # HEAD gets one short try (servers that never answer HEAD exist): a hang must leave
+        # the URL's deadline to the GET that follows.
+        chain = await client.follow(url, "HEAD", _Within(deadline, s.connect_timeout))
         final = chain.final
         # HEAD is enough for a file, unless the answer is a web page: a .pdf path answering
         # 200 HTML may be a "not found" page, which only its body tells.
@@ -109,9 +121,29 @@ async def check_url(
         why = await probe.judge(prepare(url).url, chain, v.page)
         if why is not None:
             v = replace(v, verdict=why.get("verdict", v.verdict), detail=why["detail"])
+    if final is not None and final.cut_short and v.verdict in ("ok", "redirected"):
+        v = replace(v, detail="; ".join(d for d in (v.detail, final.cut_short) if d))
     if s.check_fragments and v.verdict in ("ok", "redirected") and v.page is not None and final:
-        v = _fragment(url, v, final.truncated, s)
+        v = _fragment(url, v, final, s)
     return v
+
+
+class _Within(Deadline):
+    """A budget of ``seconds`` that also ends with ``outer`` (it starts ``outer`` too).
+
+    Its time is spent from ``outer``: what is left after it is what a later request gets.
+    """
+
+    def __init__(self, outer: Deadline, seconds: float):
+        super().__init__(seconds)
+        self.outer = outer
+
+    def start(self) -> None:
+        self.outer.start()
+        super().start()
+
+    def remaining(self) -> float:
+        return min(super().remaining(), self.outer.remaining())
 
 
 class OnePerTurn:
@@ -157,33 +189,92 @@ def _html_answer(resp: Response) -> bool:
 async def _follow_refreshes(
     client: Client, chain: Chain, v: Verdict, deadline: Deadline
 ) -> tuple[Chain, Verdict]:
-    """Follow ``<meta http-equiv="refresh">`` like a redirect, at most ``MAX_REFRESHES``."""
+    """Follow refreshes like redirects, at most ``MAX_REFRESHES``.
+
+    A refresh is a ``Refresh`` response header or a ``<meta http-equiv="refresh">`` (not one
+    inside ``<noscript>``), within ``MAX_REFRESH_DELAY`` seconds, on a 200 answer. One back to
+    an earlier URL of the chain is a loop, reported as a redirect loop is; one to the page's
+    own URL reloads the page, which is the page itself. A page that sends the reader on at
+    once (a delay of 0: jekyll-redirect-from's pages, a static host's "moved" page) has moved
+    for good, as Google reads such a refresh: ``redirected``; a page shown first for a few
+    seconds is a temporary detour: ``ok``, with the refresh in the detail.
+    """
+    instant = True
     for _ in range(MAX_REFRESHES):
         final = chain.final
-        target = v.page.refresh() if v.page is not None and final is not None else None
-        if final is None or target is None or final.status != 200:
+        if final is None or final.status != 200:
             break
+        how, found = _refresh(final, v)
+        if found is None:
+            break
+        delay, target = found
         nxt = urljoin(final.url, target).split("#", 1)[0]
-        if not nxt.startswith(("http://", "https://")) or nxt in {h.url for h in chain.hops}:
+        if not nxt.startswith(("http://", "https://")):
             break
+        with contextlib.suppress(FetchError):
+            nxt = prepare(nxt).url  # as the hops' URLs are written, to compare with them
+        if nxt == final.url:
+            break
+        if nxt in {h.url for h in chain.hops}:
+            loop = FetchError("loop", nxt, f"redirect loop back to {nxt} by {how}")
+            chain = Chain(chain.hops, loop, chain.requested)
+            return chain, classify(chain)
+        instant = instant and delay == 0
         more = await client.follow(nxt, "GET", deadline)
         chain = Chain([*chain.hops, *more.hops], more.error, chain.requested)
         v = classify(chain)
         if v.verdict in ("ok", "redirected"):
-            v = replace(v, verdict="ok", detail=f"a meta refresh leads to {chain.final_url}")
+            if instant:
+                v = replace(
+                    v, verdict="redirected", detail=f"moved: {how} at once to {chain.final_url}"
+                )
+            else:
+                v = replace(v, verdict="ok", detail=f"{how} leads to {chain.final_url}")
     return chain, v
 
 
-def _fragment(url: str, v: Verdict, truncated: bool, s: Settings) -> Verdict:
-    """Check that ``#anchor`` names an ``id`` or ``name`` on the page (as browsers jump)."""
-    frag = urlsplit(url).fragment
-    if not frag or frag.startswith(("!", "/", ":~:")) or v.page is None:
-        return v  # no anchor, a client-side route or a text fragment: nothing to look up
+def _refresh(final: Response, v: Verdict) -> tuple[str, tuple[float, str] | None]:
+    """How the answer refreshes (in words), its delay and target, the header first.
+
+    None for the delay and target: the answer does not refresh.
+    """
+    header = final.header("refresh")
+    if header is not None:
+        from tools.linkcheck.htmltext import parse_refresh  # loaded by the classifier by now
+
+        found = parse_refresh(header)
+        if found is not None:
+            return "a Refresh header", found
+    return "a meta refresh", v.page.meta_refresh() if v.page is not None else None
+
+
+def _fragment(url: str, v: Verdict, final: Response, s: Settings) -> Verdict:
+    """Check that ``#anchor`` names an ``id`` or ``name`` on the page (as browsers jump).
+
+    Not looked up: ``#top`` and the empty fragment (the top of any HTML page, by the HTML
+    standard), a client-side route (``#!``, ``#/``), a text fragment's directive (``:~:``
+    and what follows it), and any fragment of an answer that is not HTML (``notes.txt#L5``
+    answered as text/plain: browsers show the file and ignore it).
+    """
+    frag = urlsplit(url).fragment.partition(":~:")[0]
+    if not frag or frag.startswith(("!", "/")) or v.page is None:
+        return v
+    ctype = final.header("content-type")
+    if ctype is not None and "html" not in ctype.lower():
+        return v
     wanted = {frag, unquote(frag)}
+    if any(f.lower() == "top" for f in wanted):
+        return v
     if wanted & v.page.ids or {f"user-content-{f}" for f in wanted} & v.page.ids:
         return v
-    if truncated:
-        note = f"the anchor #{frag} is not in the first {s.max_body // 1024} KiB of the page"
+    if final.truncated or final.cut_short:
+        # Only part of the page was read: the anchor may be in the rest.
+        read = (
+            f"the first {s.max_body // 1024} KiB of the page"
+            if final.truncated
+            else f"the {len(final.body)} bytes of the page sent before the server closed"
+        )
+        note = f"the anchor #{frag} is not in {read}"
         return replace(v, detail="; ".join(d for d in (v.detail, note) if d))
     return replace(v, verdict="broken", detail=f"the anchor #{frag} is not on the page")
 

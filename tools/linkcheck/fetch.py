@@ -36,7 +36,9 @@ Requests and politeness:
   after; from a turn to its request leaving, 0.4 to 0.6 ms on average before, 0.2 to 0.3 ms
   after. Opening ahead for every turn that found no idle connection opened 87 to 99
   connections instead of 60; opening ahead only until the host keeps one, 60, as before.
-- Retries with exponential backoff for 5xx, 429, timeouts and resets (never for other 4xx);
+- Retries with exponential backoff for 5xx, 429, timeouts and resets (never for other 4xx,
+  nor for a bot challenge: ``cf-mitigated`` or ``x-vercel-mitigated: challenge``, whatever its
+  status, answers the same way each time and is no rate limit);
   ``Retry-After`` in seconds or as an HTTP date is honoured and delays the whole host. A wait
   longer than ``max_retry_after`` or than the URL's remaining deadline gives up at once.
 - Deadlines: connect and read timeouts per operation, ``request_deadline`` per request and
@@ -48,8 +50,12 @@ Requests and politeness:
   ``max_header_bytes`` (256 KiB), a ``Location`` in raw UTF-8 (Latin-1 when it is not UTF-8),
   a first byte that comes late (the status line may take until the request deadline; later
   reads get ``read_timeout`` each), cookies set along a redirect chain (a 302 to itself that
-  sets a cookie is a session check, not a loop), and a 429 without ``Retry-After`` slows the
-  whole host down (its interval doubles, up to ``MAX_HOST_INTERVAL``).
+  sets a cookie is a session check, not a loop), a 429 without ``Retry-After`` slows the
+  whole host down (its interval doubles, up to ``MAX_HOST_INTERVAL``), a ``Content-Length``
+  sent twice with one value (RFC 9110, section 8.6; differing values are refused), and a body
+  that the server ends early with an orderly close: browsers show such a page as far as it
+  came, so it is read that far (``Response.cut_short`` says so, the connection is not kept);
+  a reset, or a close before any byte of the body, stays an error.
 - Our ACKs are not delayed (``TCP_QUICKACK`` after each request, on Linux): a server that
   writes its head and its body in two sends with Nagle's algorithm on (Python's http.server,
   among others) sends the body only once the head is acknowledged, and a delayed ACK (40 ms
@@ -77,7 +83,7 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 from tools.errors import AtlasError
@@ -95,6 +101,9 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 _T = TypeVar("_T")
 REDIRECT_CODES = (301, 302, 303, 307, 308)
+# Set to "challenge" by bot-protection services on a challenge page, whatever its status
+# (Cloudflare: 403 or 503; Vercel's Security Checkpoint: 429).
+CHALLENGE_HEADERS = ("cf-mitigated", "x-vercel-mitigated")
 PERMANENT_CODES = (301, 308)
 _NOT_PAGES = (
     ".pdf", ".zip", ".gz", ".tgz", ".tar", ".7z", ".png", ".jpg", ".jpeg", ".gif", ".webp",
@@ -215,9 +224,17 @@ class Response:
     address: str = ""
     elapsed_ms: int = 0
     cookies: tuple[str, ...] = ()  # the raw Set-Cookie values
+    cut_short: str = ""  # how the body fell short of its framing (the server closed early)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
+
+    @property
+    def challenged(self) -> bool:
+        """Whether a bot-protection service answered with a challenge instead of the page."""
+        return any(
+            (self.header(name) or "").strip().lower() == "challenge" for name in CHALLENGE_HEADERS
+        )
 
     @property
     def location(self) -> str | None:
@@ -661,10 +678,10 @@ class Client:
             finally:
                 if early:  # even when cancelled while waiting: never a connection left open
                     self._settle(target, early[0])
-            retryable = resp.status == 429 or (
-                resp.status >= 500
-                and resp.status not in (501, 505)
-                and not resp.header("cf-mitigated")
+            # A bot challenge (Cloudflare's, Vercel's 429 checkpoint) answers the same way each
+            # time: it is not a rate limit, so it is neither retried nor slows the host down.
+            retryable = not resp.challenged and (
+                resp.status == 429 or (resp.status >= 500 and resp.status not in (501, 505))
             )
             if not retryable or attempt >= s.max_retries:
                 return resp
@@ -916,9 +933,11 @@ class Client:
             )
             complete = method == "HEAD" or status in (204, 304)
             if not complete and _wants_body(headers):
-                resp.body, resp.truncated, complete = await self._read_body(reader, headers, t)
+                body = await self._read_body(reader, headers, t)
+                resp.body, resp.truncated, resp.cut_short = body.data, body.truncated, body.cut
+                complete = body.complete
             elif not complete:
-                complete = headers.get("content-length", "").strip() == "0"
+                complete = not _chunked(headers) and _content_length(headers, t) == 0
             keep = (
                 complete
                 and version == "HTTP/1.1"
@@ -1022,8 +1041,8 @@ class Client:
 
     async def _read_body(
         self, reader: asyncio.StreamReader, headers: dict[str, str], t: Target
-    ) -> tuple[bytes, bool, bool]:
-        """(at most ``max_body`` decoded bytes, whether cut there, whether read to its end)."""
+    ) -> _Body:
+        """At most ``max_body`` decoded bytes of the body, and how its read ended."""
         limit = self.settings.max_body
         encoding = headers.get("content-encoding", "").strip().lower()
         inflater: Any = None  # zlib's, _Deflate or _Brotli: decompress(data, max_length)
@@ -1035,7 +1054,7 @@ class Client:
             inflater = _Brotli()
         out = bytearray()
         truncated = False
-        end = [False]
+        end = _End()
         async for chunk in self._raw_chunks(reader, headers, t, end):
             if inflater is not None:
                 try:
@@ -1046,17 +1065,32 @@ class Client:
             if len(out) > limit:
                 truncated = True
                 break
-        return bytes(out[:limit]), truncated, end[0] and not truncated
+        return _Body(bytes(out[:limit]), truncated, end.complete and not truncated, end.cut_short)
 
     async def _raw_chunks(
-        self, reader: asyncio.StreamReader, headers: dict[str, str], t: Target, end: list[bool]
+        self, reader: asyncio.StreamReader, headers: dict[str, str], t: Target, end: _End
     ) -> AsyncIterator[bytes]:
-        """The raw body in pieces; sets ``end[0]`` when its framing says it is complete."""
+        """The raw body in pieces; ``end`` says whether its framing says it is complete.
+
+        A body that the server ends with an orderly close (FIN) before its framing's end, after
+        at least one byte, ends here with ``end.cut_short`` saying so: browsers show such a
+        page as far as it came. A close before any byte of the body, or a reset (an error
+        from the socket, not an end of stream), is an error, retried like any reset.
+        """
         cap = self.settings.max_body * 4  # raw bytes read at most, even when they inflate to little
         got = 0
-        if "chunked" in headers.get("transfer-encoding", "").lower():
+
+        def closed(detail: str) -> None:
+            if not got:
+                raise FetchError("reset", t.url, f"body cut short: {detail}")
+            end.cut_short = f"body cut short after {got} bytes: {detail}"
+
+        if _chunked(headers):
             while got < cap:
                 size_line = await self._read(reader.readline(), t)
+                if not size_line:
+                    closed("the server closed the connection before the last chunk")
+                    return
                 try:
                     size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
                 except ValueError as exc:
@@ -1068,13 +1102,14 @@ class Client:
                         async with asyncio.timeout(_TRAILER_WAIT):
                             while (await reader.readline()).strip():
                                 pass
-                            end[0] = True
+                            end.complete = True
                     return
                 # A chunk is read in pieces up to the cap, whatever size it announces.
                 while size > 0 and got < cap:
                     data = await self._read(reader.read(min(size, 65536, cap - got)), t)
                     if not data:
-                        raise FetchError("reset", t.url, "body cut short inside a chunk")
+                        closed("the server closed the connection inside a chunk")
+                        return
                     size -= len(data)
                     got += len(data)
                     yield data
@@ -1082,22 +1117,63 @@ class Client:
                     return  # cut at the cap: the connection is not reused
                 await self._read(reader.readline(), t)
             return
-        length = headers.get("content-length")
-        remaining = int(length) if length and length.strip().isdigit() else None
+        remaining = _content_length(headers, t)
         while got < cap and (remaining is None or remaining > 0):
             want = min(65536, cap - got) if remaining is None else min(65536, remaining, cap - got)
             data = await self._read(reader.read(want), t)
             if not data:
                 if remaining:
-                    raise FetchError("reset", t.url, f"body cut short: {remaining} bytes missing")
+                    closed(f"the server closed the connection {remaining} bytes early")
                 return
             got += len(data)
             if remaining is not None:
                 remaining -= len(data)
-                end[0] = remaining == 0
             yield data
-        if remaining == 0:
-            end[0] = True
+        end.complete = remaining == 0
+
+
+@dataclass
+class _End:
+    """How a body's read ended, as :meth:`Client._raw_chunks` found it."""
+
+    complete: bool = False  # read to the end its framing announced: the connection is reusable
+    cut_short: str = ""  # the server closed the connection before that end
+
+
+class _Body(NamedTuple):
+    data: bytes  # at most max_body decoded bytes
+    truncated: bool  # cut at max_body
+    complete: bool  # read to the end of its framing
+    cut: str  # why it ends before its framing's end (see _End), or ""
+
+
+def _chunked(headers: dict[str, str]) -> bool:
+    return "chunked" in headers.get("transfer-encoding", "").lower()
+
+
+def _content_length(headers: dict[str, str], t: Target) -> int | None:
+    """The body's length from ``Content-Length``: None when absent or not a number.
+
+    Repeated fields arrive joined by commas; RFC 9110 (section 8.6) lets a list of identical
+    values count as one (some servers and proxies send the field twice). Differing values
+    leave the body's end unknown, and browsers refuse such an answer.
+
+    Raises:
+        FetchError: (kind ``protocol``) for differing values.
+    """
+    value = headers.get("content-length")
+    if value is None:
+        return None
+    values = {v.strip() for v in value.split(",")} - {""}
+    if not values:
+        return None
+    if all(v.isascii() and v.isdigit() for v in values):
+        lengths = {int(v) for v in values}
+        if len(lengths) == 1:
+            return lengths.pop()
+    elif len(values) == 1:
+        return None  # one value that is not a number: ignored, the body ends at the close
+    raise FetchError("protocol", t.url, f"conflicting Content-Length values: {clean(value, 80)}")
 
 
 class _Stale(Exception):

@@ -164,7 +164,9 @@ class _Reader:
                 skip += 1
             elif name in ("h1", "h2"):
                 heading = []
-            elif name == "meta":
+            elif name == "meta" and not skip:
+                # Inside <noscript> (or <template>, <svg>) a meta is not the page's: a browser
+                # running scripts never sees a refresh there.
                 self.metas.append(attrs)
             for key in ("id", "name"):
                 if key in attrs and len(self.ids) < MAX_IDS:
@@ -200,31 +202,69 @@ class Page:
         return self.raw[:200_000].lower()
 
     @functools.cached_property
+    def _fingerprint(self) -> tuple[int, int]:
+        return fingerprint(self.title + "\n" + self.text)
+
+    @property
     def simhash(self) -> int:
-        return simhash(self.title + "\n" + self.text)
+        """The 64-bit simhash of the title and text (see :func:`simhash`)."""
+        return self._fingerprint[0]
+
+    @property
+    def shingle_count(self) -> int:
+        """How many shingles the fingerprint was made of: 0 for a page without text."""
+        return self._fingerprint[1]
 
     def refresh(self) -> str | None:
         """Where ``<meta http-equiv="refresh" content="N; url=...">`` sends a reader at once.
 
         Only a refresh within ``MAX_REFRESH_DELAY`` seconds counts as a redirect: a page that
         reloads itself or goes home after minutes (a session timeout) is the page itself.
+        A meta inside ``<noscript>`` is not read (see :class:`_Reader`).
         """
+        found = self.meta_refresh()
+        return found[1] if found else None
+
+    def meta_refresh(self) -> tuple[float, str] | None:
+        """The delay and target of the page's refresh, as :meth:`refresh` finds it."""
         for meta in self.metas:
             if meta.get("http-equiv", "").lower() == "refresh":
-                m = _REFRESH.match(meta.get("content", ""))
-                if m is None or not m.group(2).strip():
-                    continue
-                try:
-                    delay = float(m.group(1) or 0)
-                except ValueError:  # "." alone
-                    delay = 0.0
-                if delay <= MAX_REFRESH_DELAY:
-                    return m.group(2).strip().strip("'\"")
+                found = parse_refresh(meta.get("content", ""))
+                if found is not None:
+                    return found
         return None
 
 
 MAX_REFRESH_DELAY = 5.0
 _REFRESH = re.compile(r"\s*(\d{0,6}(?:\.\d{0,6})?)\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.I | re.S)
+
+
+def refresh_target(content: str) -> str | None:
+    """The URL a refresh (``"N; url=..."``, a meta's content or a ``Refresh`` header) sends to.
+
+    Args:
+        content: the refresh's value.
+
+    Returns:
+        The URL as written (relative or not), or None when the refresh names none or waits
+        longer than ``MAX_REFRESH_DELAY`` seconds.
+    """
+    found = parse_refresh(content)
+    return found[1] if found else None
+
+
+def parse_refresh(content: str) -> tuple[float, str] | None:
+    """A refresh's delay in seconds and its URL as written (see :func:`refresh_target`)."""
+    m = _REFRESH.match(content)
+    if m is None or not m.group(2).strip():
+        return None
+    try:
+        delay = float(m.group(1) or 0)
+    except ValueError:  # "." alone
+        delay = 0.0
+    if delay > MAX_REFRESH_DELAY:
+        return None
+    return delay, m.group(2).strip().strip("'\"")
 
 
 def parse(body: bytes, content_type: str | None = None) -> Page:
@@ -273,6 +313,17 @@ def shingles(text: str) -> list[str]:
 def simhash(text: str) -> int:
     """A 64-bit simhash of ``text`` over token 3-shingles (0 for empty text).
 
+    The first part of :func:`fingerprint`, which says how many shingles it was made of.
+    """
+    return fingerprint(text)[0]
+
+
+def fingerprint(text: str) -> tuple[int, int]:
+    """The 64-bit simhash of ``text`` over token 3-shingles, and how many shingles it had.
+
+    An empty text has the simhash 0 (and 0 shingles): a count under a few shingles says the
+    simhash reflects a title or a word or two, not a page's content.
+
     Bit ``b`` is set when more than half of the shingles' 8-byte BLAKE2b digests have it
     set. The votes are counted bit-sliced: the digests are joined into one byte string and
     each of its 8 byte columns (``data[j::8]``, one byte of every digest) becomes one big
@@ -285,7 +336,7 @@ def simhash(text: str) -> int:
     """
     items = shingles(text)
     if not items:
-        return 0
+        return 0, 0
     blake = hashlib.blake2b
     data = b"".join([blake(s.encode(), digest_size=8).digest() for s in items])
     n = len(items)
@@ -296,7 +347,7 @@ def simhash(text: str) -> int:
         for k in range(8):
             if 2 * (column & masks[k]).bit_count() > n:
                 out |= 1 << ((7 - j) * 8 + k)
-    return out
+    return out, n
 
 
 def distance(a: int, b: int) -> int:

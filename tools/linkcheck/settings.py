@@ -35,7 +35,7 @@ class Settings:
     max_retries: int = 2
     retry_backoff: float = 1.0
     max_retry_after: float = 60.0
-    max_redirects: int = 10
+    max_redirects: int = 20  # as Chromium and Firefox: a 21st redirect is an error
     max_body: int = 512 * 1024  # a <title> after 310 KB of inline script is still read
     max_header_bytes: int = 256 * 1024
     method: str = "auto"  # auto | get | head

@@ -57,6 +57,14 @@ class ProbeAnswer:
     final_url: str | None
     simhash: int | None
     digest: bytes | None = None  # of the body's bytes: tells an identical shell apart
+    shingles: int = 0  # how many the simhash was made of (see MIN_SHINGLES)
+
+
+# A page whose title and text make fewer shingles than this (fewer than 10 words, or about 10
+# CJK characters) has too little text to fingerprint: its simhash is a title or a "Loading"
+# and, empty, is 0 for every page. Two such pages coming out close proves nothing, and a
+# title that names the page moves a few-shingle simhash as much as another page would.
+MIN_SHINGLES = 8
 
 
 def shape(url: str) -> ShapeKey | None:
@@ -152,16 +160,28 @@ class SiblingProbe:
             return ProbeAnswer(url, None, None, None)
         page = parse(final.body, final.header("content-type")) if final.body else None
         return ProbeAnswer(
-            url, final.status, final.url, page.simhash if page else None, _digest(final.body)
+            url,
+            final.status,
+            final.url,
+            page.simhash if page else None,
+            _digest(final.body),
+            page.shingle_count if page else 0,
         )
 
     async def judge(self, url: str, chain: Chain, page: Page | None) -> dict[str, str] | None:
         """What the sibling says about ``url``: fields to change in its verdict, or None.
 
         ``{"verdict": "soft-404", "detail": ...}`` when the made-up sibling answers the same
-        page; ``{"detail": ...}`` when both answers are byte-identical (a single-page app
-        serves one shell for every path and fills it in with JavaScript: identical bytes
-        prove nothing either way, so the page stays ``ok`` and says it could not be verified).
+        page (the same text, byte-identical or not). ``{"detail": ...}`` when the page has
+        too little text to fingerprint (``MIN_SHINGLES``, visible text and title; a
+        ``<noscript>`` is not visible) and the sibling answers a page too: that is a
+        single-page app's shell, filled in by script for every path, or a bot check, and
+        identical or near-identical shells prove nothing either way, so the page stays
+        ``ok`` and says it could not be verified. A page with text whose bytes are the
+        sibling's too is a catch-all page (a "not found" template, a suspended account, a
+        server's default page), as much as one whose text is, and so are the same bytes
+        that both were redirected to on one path (``/error?from=...``). A page with text against a
+        sibling without any is not the sibling's page: None.
 
         Args:
             url: the URL that was checked.
@@ -181,11 +201,30 @@ class SiblingProbe:
             }
         final = chain.final
         if final is not None and probe.digest is not None and probe.digest == _digest(final.body):
+            # Text, or both sent on to one path (``/error?from=...``): not a script's shell.
+            same_path = (
+                redirected
+                and probe.final_url is not None
+                and urlsplit(probe.final_url).path == urlsplit(chain.final_url or "").path
+            )
+            if same_path or (page is not None and page.shingle_count >= MIN_SHINGLES):
+                return {
+                    "verdict": "soft-404",
+                    "detail": f"a made-up sibling ({probe.url}) gets this very page, byte for byte",
+                }
             return {
                 "detail": "content could not be verified: a made-up sibling "
                 f"({probe.url}) gets the same bytes (a single-page app's shell, filled in by script)"
             }
         if page is not None and probe.simhash is not None:
+            if page.shingle_count < MIN_SHINGLES:
+                return {
+                    "detail": "content could not be verified: the page has too little text to "
+                    f"compare (under {MIN_SHINGLES + 2} words) and a made-up sibling "
+                    f"({probe.url}) gets a page too (a script's shell, or a bot check)"
+                }
+            if probe.shingles < MIN_SHINGLES:
+                return None  # text here, next to none there: not the sibling's page
             d = distance(page.simhash, probe.simhash)
             if d <= self.settings.sibling_bits:
                 return {
