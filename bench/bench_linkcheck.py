@@ -265,7 +265,7 @@ def run_lychee(lychee: str, urls: Path, work: Path, expected: dict[str, str],
            "--host-concurrency", str(HOST_CONCURRENCY),
            "--host-request-interval", f"{INTERVAL * 1000:.0f}ms",
            "--max-concurrency", str(max_concurrency),
-           "--max-redirects", "10", "--max-retries", "2", "--timeout", "20",
+           "--max-redirects", "20", "--max-retries", "2", "--timeout", "20",
            "--cache-exclude-status", "100..=599", "--", str(urls)]  # fmt: skip
     run = timed(cmd, env, log)
     report = json.loads(out.read_text())
@@ -349,7 +349,7 @@ def main() -> int:
         f"{args.latency * 1000:.0f} ms for the last answer = {floor:.2f} s, plus each tool's "
         "start-up and exit.\n"
         f"Ours at its defaults, the archive a local fake answering in {ARCHIVE_LATENCY * 1000:.0f} ms; "
-        f"lychee with max redirects 10, retries 2, global concurrency {args.max_concurrency},\n"
+        f"lychee with max redirects 20, retries 2, global concurrency {args.max_concurrency},\n"
         "its cache off. Not the same work: ours also reads each page's title and fingerprint, "
         "runs the soft-404\nprobe, looks up archive copies of the dead links and writes every "
         "field of its JSON; lychee reports\npass/fail (a redirect counts as a pass).\n"
