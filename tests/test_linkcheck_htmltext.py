@@ -18,7 +18,7 @@ from tools.linkcheck.htmltext import (
     fingerprint,
     hex64,
     parse,
-    refresh_target,
+    parse_refresh,
     shingles,
     simhash,
 )
@@ -144,11 +144,11 @@ def test_ids_names_and_meta_refresh():
         b'<a name="old-anchor"></a><div id=bare>x</div><div data-id="no">y</div>'
     )
     assert p.ids == {"intro", "old-anchor", "bare"}
-    assert p.refresh() == "/next"
-    assert parse(b'<meta http-equiv="refresh" content="30">').refresh() is None
+    assert p.meta_refresh() == (0.0, "/next")
+    assert parse(b'<meta http-equiv="refresh" content="30">').meta_refresh() is None
     # A session timeout that sends the reader home after ten minutes is not a redirect.
-    assert parse(b'<meta http-equiv="refresh" content="600; url=/">').refresh() is None
-    assert parse(b'<meta http-equiv="refresh" content=".; url=/x">').refresh() == "/x"
+    assert parse(b'<meta http-equiv="refresh" content="600; url=/">').meta_refresh() is None
+    assert parse(b'<meta http-equiv="refresh" content=".; url=/x">').meta_refresh() == (0.0, "/x")
 
 
 _PIECES = [*"<>/=\"'!-?&#;ahtile12 \n", "<title>", "</title>", "<script>", "</script>", "<h1>",
@@ -177,9 +177,9 @@ def test_a_meta_inside_noscript_or_template_is_not_the_pages():
         b"<template><meta http-equiv='refresh' content='0; url=/tpl'></template>"
         b"<title>Article</title></head><body><p>text</p></body>"
     )
-    assert hidden.refresh() is None and hidden.metas == [] and hidden.title == "Article"
+    assert hidden.meta_refresh() is None and hidden.metas == [] and hidden.title == "Article"
     after = parse(b"<noscript><p>x</p></noscript><meta http-equiv='refresh' content='0;url=/b'>")
-    assert after.refresh() == "/b"
+    assert after.meta_refresh() == (0.0, "/b")
 
 
 @pytest.mark.parametrize(
@@ -188,12 +188,13 @@ def test_a_meta_inside_noscript_or_template_is_not_the_pages():
      ("3 ; url = /x", "/x"), ("30", None), ("0", None), ("6; url=/late", None), ("; url=/y", "/y")],
 )  # fmt: skip
 def test_refresh_values_as_headers_and_metas_write_them(value, target):
-    assert refresh_target(value) == target
+    found = parse_refresh(value)
+    assert (found[1] if found else None) == target
     meta = f'<meta http-equiv="refresh" content="{value}">'.replace("'", "&#39;")
-    page = parse(meta.encode())
-    assert page.refresh() == target
     delay = value.partition(";")[0].partition(",")[0].strip() or "0"
-    assert page.meta_refresh() == (None if target is None else (float(delay), target))
+    assert parse(meta.encode()).meta_refresh() == (
+        None if target is None else (float(delay), target)
+    )
 
 
 @settings(max_examples=200, deadline=None)

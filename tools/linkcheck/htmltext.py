@@ -215,18 +215,13 @@ class Page:
         """How many shingles the fingerprint was made of: 0 for a page without text."""
         return self._fingerprint[1]
 
-    def refresh(self) -> str | None:
-        """Where ``<meta http-equiv="refresh" content="N; url=...">`` sends a reader at once.
+    def meta_refresh(self) -> tuple[float, str] | None:
+        """The delay and target of ``<meta http-equiv="refresh" content="N; url=...">``.
 
         Only a refresh within ``MAX_REFRESH_DELAY`` seconds counts as a redirect: a page that
         reloads itself or goes home after minutes (a session timeout) is the page itself.
         A meta inside ``<noscript>`` is not read (see :class:`_Reader`).
         """
-        found = self.meta_refresh()
-        return found[1] if found else None
-
-    def meta_refresh(self) -> tuple[float, str] | None:
-        """The delay and target of the page's refresh, as :meth:`refresh` finds it."""
         for meta in self.metas:
             if meta.get("http-equiv", "").lower() == "refresh":
                 found = parse_refresh(meta.get("content", ""))
@@ -239,22 +234,16 @@ MAX_REFRESH_DELAY = 5.0
 _REFRESH = re.compile(r"\s*(\d{0,6}(?:\.\d{0,6})?)\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.I | re.S)
 
 
-def refresh_target(content: str) -> str | None:
-    """The URL a refresh (``"N; url=..."``, a meta's content or a ``Refresh`` header) sends to.
+def parse_refresh(content: str) -> tuple[float, str] | None:
+    """The delay and URL of a refresh (``"N; url=..."``, a meta's content or a header).
 
     Args:
         content: the refresh's value.
 
     Returns:
-        The URL as written (relative or not), or None when the refresh names none or waits
-        longer than ``MAX_REFRESH_DELAY`` seconds.
+        The delay in seconds and the URL as written (relative or not), or None when the
+        refresh names no URL or waits longer than ``MAX_REFRESH_DELAY`` seconds.
     """
-    found = parse_refresh(content)
-    return found[1] if found else None
-
-
-def parse_refresh(content: str) -> tuple[float, str] | None:
-    """A refresh's delay in seconds and its URL as written (see :func:`refresh_target`)."""
     m = _REFRESH.match(content)
     if m is None or not m.group(2).strip():
         return None
