@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import random
 import time
+from urllib.parse import unquote
 
 from conftest_linkcheck import FakeClock, Reply, check, fast_settings, page
 from hypothesis import given, settings
@@ -301,3 +302,22 @@ def test_the_same_text_of_ten_words_or_more_is_a_soft_404(words):
     for answer in (sib, body):  # the same text in other bytes, and the very same bytes
         why = asyncio.run(_Answered(answer).judge("https://x.org/a", chain, parse(body)))
         assert why is not None and why.get("verdict") == "soft-404", why
+
+
+def test_a_shell_titled_after_each_page_is_not_verified_whatever_name_is_drawn(sites):
+    # The same text at every path, the title naming the path: a notes app's shell. With the
+    # title in the fingerprint, the made-up name drawn decided between ok and soft-404.
+    s = sites()
+    nav = "projects settings help new page browse the pages of this project and their links "
+    s.default = lambda seen: Reply(
+        body=page(f"{unquote(seen.path.rsplit('/', 1)[-1])} - team - Pages", nav * 3)
+    )
+    catch_all = sites()  # the same text under one title: a catch-all page, whatever is drawn
+    catch_all.default = Reply(body=page("Team pages", nav * 3))
+    for seed in range(12):
+        ok, soft = check(
+            [s.url("/team/%E6%B3%A8%E6%84%8F"), catch_all.url("/team/Attention")],
+            rng=random.Random(seed),
+        )
+        assert ok.verdict == "ok" and "under a title that names it" in ok.detail, (seed, ok)
+        assert soft.verdict == "soft-404", (seed, soft)

@@ -35,7 +35,7 @@ import string
 from dataclasses import dataclass
 from posixpath import splitext
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from tools.linkcheck.fetch import Chain, Client, Deadline
 from tools.linkcheck.settings import Settings
@@ -58,6 +58,8 @@ class ProbeAnswer:
     simhash: int | None
     digest: bytes | None = None  # of the body's bytes: tells an identical shell apart
     shingles: int = 0  # how many the simhash was made of (see MIN_SHINGLES)
+    title: str = ""
+    unnamed: int | None = None  # the simhash without the sibling's name (see _unnamed)
 
 
 # A page whose title and text make fewer shingles than this (fewer than 10 words, or about 10
@@ -166,6 +168,8 @@ class SiblingProbe:
             page.simhash if page else None,
             _digest(final.body),
             page.shingle_count if page else 0,
+            page.title if page else "",
+            _unnamed(page, url) if page else None,
         )
 
     async def judge(self, url: str, chain: Chain, page: Page | None) -> dict[str, str] | None:
@@ -180,8 +184,12 @@ class SiblingProbe:
         ``ok`` and says it could not be verified. A page with text whose bytes are the
         sibling's too is a catch-all page (a "not found" template, a suspended account, a
         server's default page), as much as one whose text is, and so are the same bytes
-        that both were redirected to on one path (``/error?from=...``). A page with text against a
-        sibling without any is not the sibling's page: None.
+        that both were redirected to on one path (``/error?from=...``). The same text under
+        titles that each name their own path (a notes app's shell, "Attention - team -
+        Pages" and "zz... - team - Pages", the name maybe in the text too) is a shell too, not
+        verified either way: compared with the names in, such pairs came out on either side
+        of ``sibling_bits`` by the made-up name drawn, a verdict by chance. A page with text against a sibling
+        without any is not the sibling's page: None.
 
         Args:
             url: the URL that was checked.
@@ -225,6 +233,18 @@ class SiblingProbe:
                 }
             if probe.shingles < MIN_SHINGLES:
                 return None  # text here, next to none there: not the sibling's page
+            if (
+                probe.unnamed is not None
+                and page.title != probe.title
+                and _names(page.title, url)
+                and _names(probe.title, probe.url)
+                and distance(_unnamed(page, url), probe.unnamed) <= self.settings.sibling_bits
+            ):
+                return {
+                    "detail": "content could not be verified: a made-up sibling "
+                    f"({probe.url}) gets the same text under a title that names it (an app's "
+                    "shell that names each page and fills it in by script)"
+                }
             d = distance(page.simhash, probe.simhash)
             if d <= self.settings.sibling_bits:
                 return {
@@ -232,6 +252,27 @@ class SiblingProbe:
                     "detail": f"a made-up sibling ({probe.url}) answers the same page ({d} bits apart)",
                 }
         return None
+
+
+def _name(url: str) -> str:
+    """The name a page goes by in its URL: the last segment of the path, without extension."""
+    last = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+    return splitext(last)[0].lower()
+
+
+def _names(title: str, url: str) -> bool:
+    """Whether ``title`` names the page by the last segment of its URL's path."""
+    name = _name(url)
+    return len(name) >= 2 and name in title.lower()
+
+
+def _unnamed(page: Page, url: str) -> int:
+    """The simhash of the page's title and text with its own name (from ``url``) taken out."""
+    from tools.linkcheck.htmltext import simhash
+
+    name = _name(url)
+    whole = f"{page.title}\n{page.text}".lower()
+    return simhash(whole.replace(name, " ") if len(name) >= 2 else whole)
 
 
 def _digest(body: bytes) -> bytes | None:
