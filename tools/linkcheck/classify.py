@@ -58,17 +58,17 @@ class Screened:
         self.regex = re.compile(pattern)
         self.needs = needs
 
+    def holds(self, text: str) -> bool:
+        """Whether ``text`` holds one of the needed words (without it, nothing can match)."""
+        return any(word in text for word in self.needs)
+
     def search(self, text: str) -> re.Match[str] | None:
         """``regex.search(text)``, skipped when no needed word is in ``text``."""
-        if not any(word in text for word in self.needs):
-            return None
-        return self.regex.search(text)
+        return self.regex.search(text) if self.holds(text) else None
 
     def fullmatch(self, text: str) -> re.Match[str] | None:
         """``regex.fullmatch(text)``, skipped when no needed word is in ``text``."""
-        if not any(word in text for word in self.needs):
-            return None
-        return self.regex.fullmatch(text)
+        return self.regex.fullmatch(text) if self.holds(text) else None
 
 
 # Not-found wording, one vocabulary for titles, headings and text. Everything here runs on
@@ -331,7 +331,7 @@ def segments(title: str) -> list[str]:
 def says_not_found(text: str) -> bool:
     """Whether a whole title segment or heading is a not-found message (decorations allowed)."""
     low = text.lower()  # screened before _normal: it keeps every needed word
-    return any(w in low for w in _NOT_FOUND.needs) and bool(_NOT_FOUND.fullmatch(_normal(text)))
+    return _NOT_FOUND.holds(low) and bool(_NOT_FOUND.fullmatch(_normal(text)))
 
 
 def is_login_url(url: str) -> bool:
@@ -368,26 +368,6 @@ def _whole(title: str, pattern: re.Pattern[str] | Screened) -> str | None:
     return None
 
 
-def _first_h1(page: Page) -> str | None:
-    """The text of the page's first ``<h1>``, when more headings than the first few came first.
-
-    Page.headings holds h1 and h2 alike, so with three or fewer the first h1 is among them.
-    """
-    if len(page.headings) <= 3:
-        return None
-    low = page.lower
-    at = low.find("<h1")
-    while at >= 0 and low[at + 3 : at + 4] not in (">", " ", "\t", "\n", "\r", "/"):
-        at = low.find("<h1", at + 3)
-    if at < 0:
-        return None
-    start = low.find(">", at) + 1
-    end = low.find("</h1", start)
-    inner = low[start : end if end >= 0 else start + 1000][:1000]
-    text = " ".join(unescape(_TAG.sub("", inner)).split())
-    return next((h for h in page.headings if h.lower() == text), text)
-
-
 def not_found_wording(page: Page, body: Body | None = None) -> str | None:
     """The title segment, heading or short page's sentence that says "not found".
 
@@ -400,17 +380,16 @@ def not_found_wording(page: Page, body: Body | None = None) -> str | None:
         three headings, or a statement in the main text of a short page), or None.
     """
     low = page.title.lower()
-    seg = any(w in low for w in _NOT_FOUND.needs) and _whole(page.title, _NOT_FOUND)
+    seg = _NOT_FOUND.holds(low) and _whole(page.title, _NOT_FOUND)
     if seg:
         return seg
-    h1 = _first_h1(page)
-    for heading in [*page.headings[:3], *([h1] if h1 else [])]:
-        if says_not_found(heading):
+    for heading in [*page.headings[:3], page.h1]:
+        if heading and says_not_found(heading):
             return heading
     if len(page.text) > _MAX_SHORT_TEXT:
         return None
     low = page.text.lower()
-    if not any(word in low for word in _NOT_FOUND_TEXT.needs):
+    if not _NOT_FOUND_TEXT.holds(low):
         return None
     body = body or Body(page)
     if not body.short:

@@ -107,6 +107,7 @@ class _Reader:
 
     title: list[str] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
+    h1: str | None = None  # the first <h1>, wherever it is
     text: list[str] = field(default_factory=list)
     metas: list[dict[str, str]] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
@@ -114,6 +115,7 @@ class _Reader:
     def feed(self, html: str) -> None:
         pos, n, skip = 0, len(html), 0
         heading: list[str] | None = None
+        level = ""
         gt = -1
         while pos < n:
             lt = html.find("<", pos)
@@ -149,7 +151,10 @@ class _Reader:
                 if name in _SKIP_NESTED and skip:
                     skip -= 1
                 elif name in ("h1", "h2") and heading is not None:
-                    self.headings.append(" ".join("".join(heading).split())[:MAX_TITLE])
+                    words = " ".join("".join(heading).split())[:MAX_TITLE]
+                    self.headings.append(words)
+                    if level == "h1" and self.h1 is None:
+                        self.h1 = words
                     heading = None
                 continue
             attrs = self._attrs(html, m.end(), gt) if gt - lt <= MAX_TAG else {}
@@ -163,7 +168,7 @@ class _Reader:
             if name in _SKIP_NESTED:
                 skip += 1
             elif name in ("h1", "h2"):
-                heading = []
+                heading, level = [], name
             elif name == "meta" and not skip:
                 # Inside <noscript> (or <template>, <svg>) a meta is not the page's: a browser
                 # running scripts never sees a refresh there.
@@ -190,6 +195,7 @@ class Page:
 
     title: str = ""
     headings: list[str] = field(default_factory=list)
+    h1: str = ""  # the first <h1>, wherever it is ("" when none)
     text: str = ""
     metas: list[dict[str, str]] = field(default_factory=list)
     raw: str = ""
@@ -264,6 +270,7 @@ def parse(body: bytes, content_type: str | None = None) -> Page:
     return Page(
         title=" ".join(html_unescape("".join(reader.title)).split())[:MAX_TITLE],
         headings=[html_unescape(h) for h in reader.headings if h][:10],
+        h1=html_unescape(reader.h1 or ""),
         text=" ".join(html_unescape(" ".join(reader.text)).split()),
         metas=reader.metas,
         raw=raw,

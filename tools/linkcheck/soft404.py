@@ -59,7 +59,7 @@ class ProbeAnswer:
     digest: bytes | None = None  # of the body's bytes: tells an identical shell apart
     shingles: int = 0  # how many the simhash was made of (see MIN_SHINGLES)
     title: str = ""
-    unnamed: int | None = None  # the simhash without the sibling's name (see _unnamed)
+    unnamed: int | None = None  # when the title names it: the simhash without its name
 
 
 # A page whose title and text make fewer shingles than this (fewer than 10 words, or about 10
@@ -169,7 +169,7 @@ class SiblingProbe:
             _digest(final.body),
             page.shingle_count if page else 0,
             page.title if page else "",
-            _unnamed(page, url) if page else None,
+            _unnamed(page, url) if page and _names(page.title, url) else None,
         )
 
     async def judge(self, url: str, chain: Chain, page: Page | None) -> dict[str, str] | None:
