@@ -1,6 +1,9 @@
 """``python -m tools.site serve``: build, serve the site on loopback, rebuild when inputs change.
 
 Watching is plain polling of modification times (no extra dependency, works on every platform).
+A change is built once the files have stopped changing for one poll: editors (and
+``Path.write_bytes``) truncate a file before writing it, and a poll between the two would
+otherwise report a half-written catalogue as an error.
 Each build goes to a fresh folder that is served only once the build succeeded, so a failed
 rebuild (an invalid catalogue, a page that is not UTF-8) is reported and the last good site
 keeps being served whole, never half of a failed build.
@@ -62,6 +65,29 @@ def snapshot(layout: Layout) -> Snapshot:
     return state
 
 
+class Settled:
+    """Says when the watched files changed and then stayed the same for one more poll.
+
+    Args:
+        built: the snapshot the current site was built from.
+    """
+
+    def __init__(self, built: Snapshot) -> None:
+        self._built = built
+        self._pending: Snapshot | None = None
+
+    def poll(self, now: Snapshot) -> bool:
+        """Take one poll's snapshot; True when it is new and the same as the poll before."""
+        if now == self._built:
+            self._pending = None
+            return False
+        if now != self._pending:
+            self._pending = now
+            return False
+        self._built, self._pending = now, None
+        return True
+
+
 class _SiteHTTPServer(ThreadingHTTPServer):
     """Serves the files of ``atlas_site``, a folder swapped for a new one after each build."""
 
@@ -89,7 +115,7 @@ class SiteServer:
     """
 
     def __init__(
-        self, layout: Layout, host: str = "127.0.0.1", port: int = 8000, interval: float = 1.0
+        self, layout: Layout, host: str = "127.0.0.1", port: int = 8000, interval: float = 0.5
     ) -> None:
         self.layout = layout
         self.interval = interval
@@ -148,14 +174,14 @@ class SiteServer:
         self._thread.start()
 
     def _watch(self, seen: Snapshot) -> None:
+        changes = Settled(seen)
         while not self._stop.wait(self.interval):
             try:
                 now = snapshot(self.layout)
             except OSError as exc:  # a folder renamed or removed while it was walked
                 print(f"watching failed for a moment: {exc}", file=sys.stderr)
                 continue
-            if now != seen:
-                seen = now
+            if changes.poll(now):
                 self.rebuild()
 
     def wait(self) -> None:
@@ -174,7 +200,7 @@ class SiteServer:
         shutil.rmtree(self._builds_dir, ignore_errors=True)
 
 
-def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, interval: float = 1.0) -> None:
+def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, interval: float = 0.5) -> None:
     """Serve the site until interrupted (Ctrl-C), rebuilding on changes."""
     server = SiteServer(layout, host=host, port=port, interval=interval)
     server.start()
