@@ -218,7 +218,8 @@ def test_only_later_layers_let_queries_see_what_others_found() -> None:
     for hook in hooks:
         hook.remove()
     first, *later = seen  # each (2 images, Q, C)
-    assert torch.equal(first[0], first[1])
+    # Equal up to rounding: the batched kernels may sum the two rows in different orders.
+    torch.testing.assert_close(first[0], first[1], rtol=0, atol=1e-12)
     for out in later:
         assert (out[0] - out[1]).abs().max() > 1e-3
 
