@@ -976,7 +976,13 @@ def test_twenty_redirects_are_followed_and_a_twenty_first_is_not(sites):
 
 @pytest.mark.parametrize(
     ("status", "header"),
-    [(429, "x-vercel-mitigated"), (429, "cf-mitigated"), (503, "cf-mitigated")],
+    [
+        (429, "x-vercel-mitigated"),
+        (429, "cf-mitigated"),
+        (503, "cf-mitigated"),
+        (503, "x-amzn-waf-action"),
+        (429, "x-dd-b"),
+    ],
 )
 def test_a_bot_challenge_is_neither_retried_nor_slows_the_host(sites, status, header):
     s = sites()

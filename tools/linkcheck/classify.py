@@ -182,13 +182,6 @@ _CHALLENGE_MARKUP = Screened(
     ("_cf_chl", "challenge", "captcha", "incapsula"),
 )
 _NEAR_EMPTY = 1000  # characters of a page's whole text: more, and it is not a challenge page
-# Response headers set only on a challenge (value None: any value), with the vendor.
-_CHALLENGE_HEADERS: dict[str, tuple[str, tuple[str, ...] | None]] = {
-    "cf-mitigated": ("Cloudflare", ("challenge",)),
-    "x-vercel-mitigated": ("Vercel", ("challenge",)),
-    "x-amzn-waf-action": ("AWS WAF", ("challenge", "captcha")),
-    "x-dd-b": ("DataDome", None),
-}
 # Headers every answer of a vendor carries: they name it on an error status, nothing more.
 _VENDOR_HEADERS = {"x-iinfo": "Imperva Incapsula", "x-datadome": "DataDome"}
 _CHALLENGE_TITLE = re.compile(
@@ -415,10 +408,9 @@ def challenge_vendor(final: Response, page: Page | None, body: Body | None) -> s
         The vendor ("Cloudflare", "AWS WAF" ...), "" for a challenge that names none, or None
         when the answer is not a challenge.
     """
-    for name, (vendor, values) in _CHALLENGE_HEADERS.items():
-        value = final.header(name)
-        if value is not None and (values is None or value.strip().lower() in values):
-            return vendor
+    vendor = final.challenged_by
+    if vendor is not None:
+        return vendor
     error = final.status >= 400
     named = ""
     if error:

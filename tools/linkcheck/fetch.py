@@ -101,9 +101,15 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 _T = TypeVar("_T")
 REDIRECT_CODES = (301, 302, 303, 307, 308)
-# Set to "challenge" by bot-protection services on a challenge page, whatever its status
-# (Cloudflare: 403 or 503; Vercel's Security Checkpoint: 429).
-CHALLENGE_HEADERS = ("cf-mitigated", "x-vercel-mitigated")
+# Response headers that bot-protection services set only on a challenge, whatever its status
+# (Cloudflare: 403 or 503; Vercel's Security Checkpoint: 429; AWS WAF: 202 or 405), with the
+# vendor and the values that mean a challenge (None: any value).
+CHALLENGE_HEADERS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "cf-mitigated": ("Cloudflare", ("challenge",)),
+    "x-vercel-mitigated": ("Vercel", ("challenge",)),
+    "x-amzn-waf-action": ("AWS WAF", ("challenge", "captcha")),
+    "x-dd-b": ("DataDome", None),
+}
 PERMANENT_CODES = (301, 308)
 _NOT_PAGES = (
     ".pdf", ".zip", ".gz", ".tgz", ".tar", ".7z", ".png", ".jpg", ".jpeg", ".gif", ".webp",
@@ -230,11 +236,18 @@ class Response:
         return self.headers.get(name.lower())
 
     @property
+    def challenged_by(self) -> str | None:
+        """The bot-protection service whose headers say it answered with a challenge, if any."""
+        for name, (vendor, values) in CHALLENGE_HEADERS.items():
+            value = self.header(name)
+            if value is not None and (values is None or value.strip().lower() in values):
+                return vendor
+        return None
+
+    @property
     def challenged(self) -> bool:
         """Whether a bot-protection service answered with a challenge instead of the page."""
-        return any(
-            (self.header(name) or "").strip().lower() == "challenge" for name in CHALLENGE_HEADERS
-        )
+        return self.challenged_by is not None
 
     @property
     def location(self) -> str | None:
