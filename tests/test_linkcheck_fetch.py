@@ -345,7 +345,7 @@ def test_run_deadline_turns_unfinished_links_into_transient(sites):
     results = check(
         [s.url("/quick?x"), s.url("/stuck?x")], fast_settings(run_deadline=0.5, read_timeout=10)
     )
-    assert time.monotonic() - t0 < 2
+    assert time.monotonic() - t0 < 2.8  # the stuck page answers only after 3 s
     assert [r.verdict for r in results] == ["ok", "transient"]
     assert "run deadline" in results[1].detail
 
