@@ -1276,36 +1276,26 @@ def _article_at(path: str, title: str, extra: str = "") -> Handler:
     return _page(lambda req: article(title, extra=extra), path=path)
 
 
-case(
-    "article_about_404",
-    "a real article titled 'How to fix 404 Not Found errors in Nginx'",
-    [("/posts/nginx-404", OK, "")],
-)(_article_at("/posts/nginx-404", "How to fix 404 Not Found errors in Nginx"))
-case(
-    "article_ja_about_404",
-    "a real article titled '「ページが見つかりません」と表示されるときの対処法'",
-    [("/posts/ja-404", OK, "")],
-)(_article_at("/posts/ja-404", "「ページが見つかりません」と表示されるときの対処法"))
-case(
-    "article_removed_news",
-    "a news article titled 'Chrome 120でWeb SQLが削除されました'",
-    [("/news/websql", OK, "")],
-)(_article_at("/news/websql", "Chrome 120でWeb SQLが削除されました"))
-case(
-    "article_no_longer_available",
-    "an article whose h1 is 'Why Python 2 is no longer available on macOS'",
-    [("/posts/py2", OK, "")],
-)(_article_at("/posts/py2", "Why Python 2 is no longer available on macOS"))
-case(
-    "article_captcha",
-    "an article titled 'How reCAPTCHA v3 scores bots'",
-    [("/posts/recaptcha", OK, "")],
-)(_article_at("/posts/recaptcha", "How reCAPTCHA v3 scores bots"))
-case(
-    "article_access_denied",
-    "an article titled 'Fixing Access Denied errors in S3'",
-    [("/posts/s3", OK, "")],
-)(_article_at("/posts/s3", "Fixing Access Denied errors in S3"))
+# Real articles whose titles hold words that error, challenge or denial pages use.
+for _name, _what, _path, _title in (
+    ("article_about_404", "titled", "/posts/nginx-404", "How to fix 404 Not Found errors in Nginx"),
+    (
+        "article_ja_about_404",
+        "titled",
+        "/posts/ja-404",
+        "「ページが見つかりません」と表示されるときの対処法",
+    ),
+    ("article_removed_news", "titled", "/news/websql", "Chrome 120でWeb SQLが削除されました"),
+    (
+        "article_no_longer_available",
+        "whose h1 is",
+        "/posts/py2",
+        "Why Python 2 is no longer available on macOS",
+    ),
+    ("article_captcha", "titled", "/posts/recaptcha", "How reCAPTCHA v3 scores bots"),
+    ("article_access_denied", "titled", "/posts/s3", "Fixing Access Denied errors in S3"),
+):
+    case(_name, f"a real article {_what} {_title!r}", [(_path, OK, "")])(_article_at(_path, _title))
 case(
     "jp_news_member_nav",
     "a free Japanese news article; the header says '有料会員登録', teasers say '会員限定'",

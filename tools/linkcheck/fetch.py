@@ -37,7 +37,7 @@ Requests and politeness:
   after. Opening ahead for every turn that found no idle connection opened 87 to 99
   connections instead of 60; opening ahead only until the host keeps one, 60, as before.
 - Retries with exponential backoff for 5xx, 429, timeouts and resets (never for other 4xx,
-  nor for a bot challenge: ``cf-mitigated`` or ``x-vercel-mitigated: challenge``, whatever its
+  nor for a bot challenge: one marked by a header of :data:`CHALLENGE_HEADERS`, whatever its
   status, answers the same way each time and is no rate limit);
   ``Retry-After`` in seconds or as an HTTP date is honoured and delays the whole host. A wait
   longer than ``max_retry_after`` or than the URL's remaining deadline gives up at once.
@@ -947,7 +947,8 @@ class Client:
             complete = method == "HEAD" or status in (204, 304)
             if not complete and _wants_body(headers):
                 body = await self._read_body(reader, headers, t)
-                resp.body, resp.truncated, resp.cut_short = body.data, body.truncated, body.cut
+                resp.body, resp.truncated = body.data, body.truncated
+                resp.cut_short = body.cut_short
                 complete = body.complete
             elif not complete:
                 complete = not _chunked(headers) and _content_length(headers, t) == 0
@@ -1157,7 +1158,7 @@ class _Body(NamedTuple):
     data: bytes  # at most max_body decoded bytes
     truncated: bool  # cut at max_body
     complete: bool  # read to the end of its framing
-    cut: str  # why it ends before its framing's end (see _End), or ""
+    cut_short: str  # why it ends before its framing's end (see _End), or ""
 
 
 def _chunked(headers: dict[str, str]) -> bool:

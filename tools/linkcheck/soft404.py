@@ -188,8 +188,8 @@ class SiblingProbe:
         titles that each name their own path (a notes app's shell, "Attention - team -
         Pages" and "zz... - team - Pages", the name maybe in the text too) is a shell too, not
         verified either way: compared with the names in, such pairs came out on either side
-        of ``sibling_bits`` by the made-up name drawn, a verdict by chance. A page with text against a sibling
-        without any is not the sibling's page: None.
+        of ``sibling_bits`` by the made-up name drawn, a verdict by chance. A page with text
+        against a sibling without any is not the sibling's page: None.
 
         Args:
             url: the URL that was checked.
@@ -267,12 +267,10 @@ def _names(title: str, url: str) -> bool:
 
 
 def _unnamed(page: Page, url: str) -> int:
-    """The simhash of the page's title and text with its own name (from ``url``) taken out."""
+    """The simhash of the page's title and text without its own name (see :func:`_names`)."""
     from tools.linkcheck.htmltext import simhash
 
-    name = _name(url)
-    whole = f"{page.title}\n{page.text}".lower()
-    return simhash(whole.replace(name, " ") if len(name) >= 2 else whole)
+    return simhash(f"{page.title}\n{page.text}".lower().replace(_name(url), " "))
 
 
 def _digest(body: bytes) -> bytes | None:

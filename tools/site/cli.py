@@ -14,7 +14,7 @@ from pathlib import Path
 from tools.catalog import AtlasError, load
 from tools.site.build import build_site
 from tools.site.generate import Layout, generate
-from tools.site.serve import serve
+from tools.site.serve import INTERVAL, serve
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild on changes")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    serve.add_argument("--interval", type=float, default=0.5, help="seconds between change checks")
+    serve.add_argument(
+        "--interval", type=float, default=INTERVAL, help="seconds between change checks"
+    )
     return parser
 
 

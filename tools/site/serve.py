@@ -26,6 +26,7 @@ from tools.site.generate import GENERATED_DIRS, GENERATED_FILES, Layout
 from tools.site.i18n import LANGS
 
 Snapshot = dict[str, tuple[int, int]]
+INTERVAL = 0.5  # seconds between change checks: a build starts one to two of them after a save
 
 
 def _files(path: Path) -> list[Path]:
@@ -115,7 +116,7 @@ class SiteServer:
     """
 
     def __init__(
-        self, layout: Layout, host: str = "127.0.0.1", port: int = 8000, interval: float = 0.5
+        self, layout: Layout, host: str = "127.0.0.1", port: int = 8000, interval: float = INTERVAL
     ) -> None:
         self.layout = layout
         self.interval = interval
@@ -200,7 +201,9 @@ class SiteServer:
         shutil.rmtree(self._builds_dir, ignore_errors=True)
 
 
-def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8000, interval: float = 0.5) -> None:
+def serve(
+    layout: Layout, host: str = "127.0.0.1", port: int = 8000, interval: float = INTERVAL
+) -> None:
     """Serve the site until interrupted (Ctrl-C), rebuilding on changes."""
     server = SiteServer(layout, host=host, port=port, interval=interval)
     server.start()
